@@ -1,0 +1,44 @@
+# The two commands that work from nothing: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENV2 := .venv-openai2
+BIN2 := $(VENV2)/bin
+PYTEST_FLAGS ?= -q
+
+.PHONY: demo test test-sdk3 test-sdk2 lint contract docs clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+$(BIN2)/.installed: pyproject.toml
+	test -x $(BIN2)/python || $(PYTHON) -m venv $(VENV2)
+	$(BIN2)/python -m pip install -q --upgrade pip
+	$(BIN2)/python -m pip install -q -e '.[dev]' 'openai>=2,<3'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/python -m fake_assistants.demo
+
+## make test: lint and type checks, then the whole suite on openai 3.x (httpx2) and on openai 2.x (httpx).
+test: lint test-sdk3 test-sdk2
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check fake_assistants tests contract_tests
+	$(BIN)/mypy --strict fake_assistants
+	$(BIN)/mkdocs build --strict --quiet --site-dir $$(mktemp -d)
+
+test-sdk3: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_FLAGS)
+
+test-sdk2: $(BIN2)/.installed
+	$(BIN2)/python -m pytest $(PYTEST_FLAGS)
+
+contract: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_FLAGS) contract_tests
+
+clean:
+	rm -rf $(VENV) $(VENV2) site build *.egg-info

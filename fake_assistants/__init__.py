@@ -1,0 +1,19 @@
+"""fake_assistants: an offline, deterministic, stateful emulator of the OpenAI Assistants API v2."""
+
+from .clock import Clock, ManualClock, SystemClock
+from .emulator import BASE_URL, FakeAssistants
+from .errors import ApiError
+from .script import DEFAULT_REPLY_TEXT, Reply, Script
+
+__all__ = [
+    "BASE_URL",
+    "DEFAULT_REPLY_TEXT",
+    "ApiError",
+    "Clock",
+    "FakeAssistants",
+    "ManualClock",
+    "Reply",
+    "Script",
+    "SystemClock",
+]
+__version__ = "0.1.0"

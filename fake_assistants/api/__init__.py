@@ -1,0 +1,1 @@
+"""The HTTP-free API layer: routes, request models, validation, serialization."""

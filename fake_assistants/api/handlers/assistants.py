@@ -1,0 +1,35 @@
+"""Handlers for /assistants."""
+
+from __future__ import annotations
+
+from ...backend import assistants as ops
+from ...backend.models import JsonDict
+from ...backend.pagination import paginate
+from ..call import Call
+from ..schemas import CreateAssistant, ListQuery, ModifyAssistant
+from ..serialize import assistant_wire, deleted_wire, list_wire
+
+
+def create(call: Call) -> JsonDict:
+    return assistant_wire(ops.create_assistant(call.backend, call.now, call.json(CreateAssistant)))
+
+
+def retrieve(call: Call) -> JsonDict:
+    return assistant_wire(call.backend.assistant(call.params["assistant_id"]))
+
+
+def modify(call: Call) -> JsonDict:
+    request = call.json(ModifyAssistant)
+    return assistant_wire(ops.modify_assistant(call.backend, call.params["assistant_id"], request))
+
+
+def delete(call: Call) -> JsonDict:
+    ops.delete_assistant(call.backend, call.params["assistant_id"])
+    return deleted_wire(call.params["assistant_id"], "assistant")
+
+
+def list_(call: Call) -> JsonDict:
+    q = call.query_as(ListQuery)
+    items = list(call.backend.assistants.values())
+    page = paginate(items, lambda a: a.id, order=q.order, limit=q.limit, after=q.after, before=q.before)
+    return list_wire(page, assistant_wire)

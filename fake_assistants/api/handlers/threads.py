@@ -1,0 +1,61 @@
+"""Handlers for /threads and /threads/{thread_id}/messages."""
+
+from __future__ import annotations
+
+from ...backend import messages as ops
+from ...backend.models import JsonDict
+from ...backend.pagination import paginate
+from ..call import Call
+from ..schemas import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
+from ..serialize import deleted_wire, list_wire, message_wire, thread_wire
+
+
+def create_thread(call: Call) -> JsonDict:
+    return thread_wire(ops.create_thread(call.backend, call.now, call.json(CreateThread)))
+
+
+def retrieve_thread(call: Call) -> JsonDict:
+    return thread_wire(call.backend.thread(call.params["thread_id"]))
+
+
+def modify_thread(call: Call) -> JsonDict:
+    request = call.json(ModifyThread)
+    return thread_wire(ops.modify_thread(call.backend, call.params["thread_id"], request))
+
+
+def delete_thread(call: Call) -> JsonDict:
+    ops.delete_thread(call.backend, call.params["thread_id"])
+    return deleted_wire(call.params["thread_id"], "thread")
+
+
+def create_message(call: Call) -> JsonDict:
+    request = call.json(CreateMessage)
+    return message_wire(ops.create_message(call.backend, call.params["thread_id"], call.now, request))
+
+
+def retrieve_message(call: Call) -> JsonDict:
+    return message_wire(call.backend.message(call.params["thread_id"], call.params["message_id"]))
+
+
+def modify_message(call: Call) -> JsonDict:
+    request = call.json(ModifyMessage)
+    message = call.backend.message(call.params["thread_id"], call.params["message_id"])
+    if request.metadata is not None:
+        message.metadata = request.metadata
+    return message_wire(message)
+
+
+def delete_message(call: Call) -> JsonDict:
+    ops.delete_message(call.backend, call.params["thread_id"], call.params["message_id"])
+    return deleted_wire(call.params["message_id"], "thread.message")
+
+
+def list_messages(call: Call) -> JsonDict:
+    q = call.query_as(ListMessagesQuery)
+    backend = call.backend
+    thread = backend.thread(call.params["thread_id"])
+    messages = [backend.messages[message_id] for message_id in thread.message_ids]
+    if q.run_id is not None:
+        messages = [message for message in messages if message.run_id == q.run_id]
+    page = paginate(messages, lambda m: m.id, order=q.order, limit=q.limit, after=q.after, before=q.before)
+    return list_wire(page, message_wire)

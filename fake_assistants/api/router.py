@@ -1,0 +1,70 @@
+"""The router: one request in, one response out. The only place errors become the wire envelope."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from typing import Any
+
+from ..backend.state import Backend
+from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented
+from .call import Call
+from .routes import ID_PREFIXES, match
+from .wire import ApiRequest, ApiResponse
+
+_BETA_MESSAGE = (
+    "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
+    "Please try again by setting the header 'OpenAI-Beta: assistants=v2'."
+)
+
+
+class Router:
+    def __init__(self, backend: Backend, *, poll_after_ms: int = 0) -> None:
+        self.backend = backend
+        self.poll_after_ms = poll_after_ms
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        with self.backend.lock:
+            request_id = self.backend.ids.new("req")
+            try:
+                status, body = 200, self._dispatch(request)
+                headers = {}
+                if body.get("object") == "thread.run":
+                    headers["openai-poll-after-ms"] = str(self.poll_after_ms)
+            except ApiError as error:
+                status, body, headers = error.status, error.envelope(), dict(error.headers)
+            except Exception as exc:  # never raise into the SDK: a bug becomes a 500 envelope
+                traceback.print_exc()
+                bug = internal_error(f"{type(exc).__name__}: {exc}")
+                status, body, headers = bug.status, bug.envelope(), dict(bug.headers)
+        headers["content-type"] = "application/json"
+        headers["x-request-id"] = request_id
+        return ApiResponse(status, headers, json.dumps(body).encode())
+
+    def _dispatch(self, request: ApiRequest) -> dict[str, Any]:
+        path = request.path
+        if path.startswith("/v1/"):
+            path = path[3:]
+        found = match(request.method.upper(), path.rstrip("/") or "/")
+        if found is None:
+            raise invalid_url(request.method.upper(), request.path)
+        route, params = found
+        if route.needs_beta_header and request.header("openai-beta") != "assistants=v2":
+            raise invalid_request(_BETA_MESSAGE, code="invalid_beta")
+        _check_id_prefixes(params)
+        if route.handler is None:
+            raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
+        call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body)
+        return route.handler(call)
+
+
+def _check_id_prefixes(params: dict[str, str]) -> None:
+    for name, value in params.items():
+        prefix = ID_PREFIXES.get(name)
+        if prefix is not None and not value.startswith(prefix):
+            raise invalid_request(
+                f"Invalid '{name}': '{value}'. Expected an ID that begins with '{prefix}'.",
+                param=name,
+                code="invalid_value",
+            )
+

@@ -1,0 +1,58 @@
+"""Assistant operations."""
+
+from __future__ import annotations
+
+from ..api.schemas import CreateAssistant, ModifyAssistant
+from .models import Assistant
+from .resources import tool_resources_wire
+from .state import Backend
+
+
+def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> Assistant:
+    assistant = Assistant(
+        id=backend.ids.new("asst"),
+        created_at=now,
+        model=request.model,
+        name=request.name,
+        description=request.description,
+        instructions=request.instructions,
+        tools=request.tools or [],
+        tool_resources=tool_resources_wire(request.tool_resources),
+        metadata=request.metadata or {},
+        temperature=1.0 if request.temperature is None else request.temperature,
+        top_p=1.0 if request.top_p is None else request.top_p,
+        response_format=request.response_format or "auto",
+        reasoning_effort=request.reasoning_effort,
+    )
+    backend.assistants[assistant.id] = assistant
+    return assistant
+
+
+def modify_assistant(backend: Backend, assistant_id: str, request: ModifyAssistant) -> Assistant:
+    assistant = backend.assistant(assistant_id)
+    given = request.model_fields_set
+    # Validate everything before changing anything: a bad request changes no state.
+    resources = tool_resources_wire(request.tool_resources) if request.tool_resources is not None else None
+    if request.model is not None:
+        assistant.model = request.model
+    for name in ("name", "description", "instructions", "reasoning_effort"):
+        if name in given:
+            setattr(assistant, name, getattr(request, name))
+    if request.tools is not None:
+        assistant.tools = request.tools
+    if resources is not None:
+        assistant.tool_resources = resources
+    if request.metadata is not None:
+        assistant.metadata = request.metadata
+    if "temperature" in given:
+        assistant.temperature = 1.0 if request.temperature is None else request.temperature
+    if "top_p" in given:
+        assistant.top_p = 1.0 if request.top_p is None else request.top_p
+    if "response_format" in given:
+        assistant.response_format = request.response_format or "auto"
+    return assistant
+
+
+def delete_assistant(backend: Backend, assistant_id: str) -> None:
+    backend.assistant(assistant_id)
+    del backend.assistants[assistant_id]

@@ -1,0 +1,75 @@
+"""Thread and message operations."""
+
+from __future__ import annotations
+
+from ..api.schemas import CreateMessage, CreateThread, ModifyThread
+from ..errors import invalid_request
+from .models import Message, Thread
+from .resources import tool_resources_wire
+from .state import Backend
+
+
+def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
+    thread = Thread(
+        id=backend.ids.new("thread"),
+        created_at=now,
+        metadata=request.metadata or {},
+        tool_resources=tool_resources_wire(request.tool_resources),
+    )
+    backend.threads[thread.id] = thread
+    for message in request.messages or []:
+        add_message(backend, thread, now, message)
+    return thread
+
+
+def modify_thread(backend: Backend, thread_id: str, request: ModifyThread) -> Thread:
+    thread = backend.thread(thread_id)
+    if request.tool_resources is not None:
+        thread.tool_resources = tool_resources_wire(request.tool_resources)
+    if request.metadata is not None:
+        thread.metadata = request.metadata
+    return thread
+
+
+def delete_thread(backend: Backend, thread_id: str) -> None:
+    """Delete a thread with its messages and runs."""
+    thread = backend.thread(thread_id)
+    for message_id in thread.message_ids:
+        del backend.messages[message_id]
+    for run_id in thread.run_ids:
+        del backend.runs[run_id]
+    del backend.threads[thread_id]
+
+
+def add_message(
+    backend: Backend,
+    thread: Thread,
+    now: int,
+    request: CreateMessage,
+) -> Message:
+    message = Message(
+        id=backend.ids.new("msg"),
+        created_at=now,
+        thread_id=thread.id,
+        role=request.role,
+        content=request.content,
+        attachments=[attachment.wire() for attachment in request.attachments or []],
+        metadata=request.metadata or {},
+    )
+    backend.messages[message.id] = message
+    thread.message_ids.append(message.id)
+    return message
+
+
+def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:
+    thread = backend.thread(thread_id)
+    active = backend.active_run(thread, now)
+    if active is not None:
+        raise invalid_request(f"Can't add messages to {thread.id} while a run {active.id} is active.")
+    return add_message(backend, thread, now, request)
+
+
+def delete_message(backend: Backend, thread_id: str, message_id: str) -> None:
+    message = backend.message(thread_id, message_id)
+    backend.threads[thread_id].message_ids.remove(message.id)
+    del backend.messages[message.id]

@@ -1,0 +1,109 @@
+"""The emulator's stored objects. Plain dataclasses holding JSON-ready values; the api layer serializes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..script.turns import Turn
+
+JsonDict = dict[str, Any]
+
+RunStatus = Literal[
+    "queued",
+    "in_progress",
+    "requires_action",
+    "cancelling",
+    "cancelled",
+    "failed",
+    "completed",
+    "incomplete",
+    "expired",
+]
+
+
+@dataclass
+class Assistant:
+    id: str
+    created_at: int
+    model: str
+    name: str | None = None
+    description: str | None = None
+    instructions: str | None = None
+    tools: list[JsonDict] = field(default_factory=list)
+    tool_resources: JsonDict = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    temperature: float | None = 1.0
+    top_p: float | None = 1.0
+    response_format: Any = "auto"
+    reasoning_effort: str | None = None
+
+
+@dataclass
+class Thread:
+    id: str
+    created_at: int
+    metadata: dict[str, str] = field(default_factory=dict)
+    tool_resources: JsonDict = field(default_factory=dict)
+    # Creation-ordered ids of the thread's messages and runs: listing a thread never scans other threads.
+    message_ids: list[str] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Message:
+    id: str
+    created_at: int
+    thread_id: str
+    role: Literal["user", "assistant"]
+    content: list[JsonDict]
+    assistant_id: str | None = None
+    run_id: str | None = None
+    attachments: list[JsonDict] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    status: Literal["in_progress", "incomplete", "completed"] = "completed"
+    completed_at: int | None = None
+    incomplete_at: int | None = None
+    incomplete_details: JsonDict | None = None
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class Run:
+    id: str
+    created_at: int
+    thread_id: str
+    assistant_id: str
+    model: str
+    instructions: str
+    tools: list[JsonDict]
+    expires_at: int | None
+    status: RunStatus = "queued"
+    metadata: dict[str, str] = field(default_factory=dict)
+    temperature: float | None = 1.0
+    top_p: float | None = 1.0
+    max_prompt_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    truncation_strategy: JsonDict = field(default_factory=lambda: {"type": "auto", "last_messages": None})
+    tool_choice: Any = "auto"
+    parallel_tool_calls: bool = True
+    response_format: Any = "auto"
+    reasoning_effort: str | None = None
+    required_action: JsonDict | None = None
+    last_error: JsonDict | None = None
+    started_at: int | None = None
+    cancelled_at: int | None = None
+    failed_at: int | None = None
+    completed_at: int | None = None
+    incomplete_details: JsonDict | None = None
+    usage: Usage | None = None
+    turn: Turn | None = None  # taken from the script when the run starts

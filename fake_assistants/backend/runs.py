@@ -1,0 +1,58 @@
+"""Run operations: creating runs with their effective parameters. The lifecycle lives in ``runs.engine``."""
+
+from __future__ import annotations
+
+from ..api.schemas import CreateRun
+from ..errors import invalid_request, not_implemented
+from ..runs import engine
+from ..runs.lifecycle import RUN_LIFETIME_SECONDS
+from .messages import add_message
+from .models import Assistant, Run
+from .state import Backend
+
+INSTRUCTIONS_SEPARATOR = "\n\n"
+
+
+def effective_instructions(assistant: Assistant, override: str | None, additional: str | None) -> str:
+    """The assistant's instructions (or the run's override), then the additional instructions."""
+    base = override if override is not None else (assistant.instructions or "")
+    if not additional:
+        return base
+    return base + INSTRUCTIONS_SEPARATOR + additional if base else additional
+
+
+def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -> Run:
+    if request.stream:
+        raise not_implemented("streaming runs (stream=true)")
+    thread = backend.thread(thread_id)
+    assistant = backend.assistant(request.assistant_id)
+    active = backend.active_run(thread, now)
+    if active is not None:
+        raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
+    for message in request.additional_messages or []:
+        add_message(backend, thread, now, message)
+    run = Run(
+        id=backend.ids.new("run"),
+        created_at=now,
+        thread_id=thread.id,
+        assistant_id=assistant.id,
+        model=request.model or assistant.model,
+        instructions=effective_instructions(assistant, request.instructions, request.additional_instructions),
+        tools=request.tools if request.tools is not None else list(assistant.tools),
+        expires_at=now + RUN_LIFETIME_SECONDS,
+        metadata=request.metadata or {},
+        temperature=request.temperature if request.temperature is not None else assistant.temperature,
+        top_p=request.top_p if request.top_p is not None else assistant.top_p,
+        max_prompt_tokens=request.max_prompt_tokens,
+        max_completion_tokens=request.max_completion_tokens,
+        tool_choice=request.tool_choice or "auto",
+        parallel_tool_calls=True if request.parallel_tool_calls is None else request.parallel_tool_calls,
+        response_format=request.response_format or assistant.response_format,
+        reasoning_effort=request.reasoning_effort,
+    )
+    if request.truncation_strategy is not None:
+        run.truncation_strategy = request.truncation_strategy.wire()
+    backend.runs[run.id] = run
+    thread.run_ids.append(run.id)
+    engine.started(backend, run, now)
+    return run

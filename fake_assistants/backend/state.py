@@ -1,0 +1,62 @@
+"""The backend: all of one emulator's state, behind one lock. It knows nothing of HTTP."""
+
+from __future__ import annotations
+
+import threading
+
+from ..clock import Clock
+from ..errors import not_found
+from ..ids import IdFactory
+from ..runs.lifecycle import ACTIVE_STATUSES, Progression
+from ..script import Script
+from .models import Assistant, Message, Run, Thread
+
+
+class Backend:
+    def __init__(self, *, seed: int, clock: Clock, progression: Progression) -> None:
+        self.seed = seed
+        self.ids = IdFactory(seed)
+        self.clock = clock
+        self.progression: Progression = progression
+        self.script = Script()
+        self.lock = threading.RLock()
+        self.assistants: dict[str, Assistant] = {}
+        self.threads: dict[str, Thread] = {}
+        self.messages: dict[str, Message] = {}
+        self.runs: dict[str, Run] = {}
+
+    def assistant(self, assistant_id: str) -> Assistant:
+        found = self.assistants.get(assistant_id)
+        if found is None:
+            raise not_found("assistant", assistant_id)
+        return found
+
+    def thread(self, thread_id: str) -> Thread:
+        found = self.threads.get(thread_id)
+        if found is None:
+            raise not_found("thread", thread_id)
+        return found
+
+    def message(self, thread_id: str, message_id: str) -> Message:
+        self.thread(thread_id)
+        found = self.messages.get(message_id)
+        if found is None or found.thread_id != thread_id:
+            raise not_found("message", message_id)
+        return found
+
+    def run(self, thread_id: str, run_id: str) -> Run:
+        self.thread(thread_id)
+        found = self.runs.get(run_id)
+        if found is None or found.thread_id != thread_id:
+            raise not_found("run", run_id)
+        return found
+
+    def active_run(self, thread: Thread, now: int) -> Run | None:
+        """The thread's active run, if any, after expiring any run whose time is up."""
+        from ..runs.engine import expire_if_due
+
+        for run_id in reversed(thread.run_ids):
+            run = self.runs[run_id]
+            if run.status in ACTIVE_STATUSES and not expire_if_due(self, run, now):
+                return run
+        return None

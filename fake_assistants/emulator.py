@@ -1,0 +1,123 @@
+"""``FakeAssistants``: one emulator, owning its state, script and clock, with clients wired to it."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from .api.router import Router
+from .api.wire import ApiRequest, ApiResponse
+from .backend.state import Backend
+from .clock import Clock, SystemClock
+from .runs import engine
+from .runs.lifecycle import PROGRESSIONS, Progression
+from .script import Script
+from .transports.inprocess import make_transport, sdk_http_module
+
+if TYPE_CHECKING:
+    import openai
+
+BASE_URL = "http://fake-assistants.invalid/v1"
+"""The base URL in-process clients use. The ``.invalid`` top-level domain never resolves."""
+
+DEFAULT_API_KEY = "sk-fake-assistants"
+
+
+class FakeAssistants:
+    """An in-memory, deterministic emulator of the OpenAI Assistants API v2.
+
+    Args:
+        seed: seeds every id stream; the same seed and the same calls give the same JSON.
+        clock: where "now" comes from. The default follows ``time.time()`` (freezegun, time-machine).
+        progression: when runs move: ``"per_read"`` (default), ``"immediate"`` or ``"manual"``.
+        poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        progression: Progression = "per_read",
+        poll_after_ms: int = 0,
+    ) -> None:
+        if progression not in PROGRESSIONS:
+            raise ValueError(f"progression must be one of {PROGRESSIONS}, not {progression!r}")
+        if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
+            raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
+        self._backend = Backend(seed=seed, clock=clock or SystemClock(), progression=progression)
+        self._router = Router(self._backend, poll_after_ms=poll_after_ms)
+
+    def __repr__(self) -> str:
+        b = self._backend
+        return f"FakeAssistants(seed={b.seed}, clock={b.clock!r}, progression={b.progression!r})"
+
+    # --- configuration ------------------------------------------------------------------------------------
+
+    @property
+    def seed(self) -> int:
+        return self._backend.seed
+
+    @property
+    def clock(self) -> Clock:
+        return self._backend.clock
+
+    @property
+    def progression(self) -> Progression:
+        return self._backend.progression
+
+    @property
+    def script(self) -> Script:
+        """The scripted response engine: ``fake.script.reply("...")`` queues the next run's reply."""
+        return self._backend.script
+
+    # --- clients and transports ---------------------------------------------------------------------------
+
+    def transport(self, http: ModuleType | None = None) -> Any:
+        """A transport serving this emulator, for ``httpx2.Client(transport=...)`` or ``httpx.Client``.
+
+        The same object works with the async clients. ``http`` picks the library (default: the installed
+        SDK's: ``httpx2`` for openai 3.x, ``httpx`` for 2.x).
+        """
+        return make_transport(self._router, http)
+
+    def client(self, **kwargs: Any) -> openai.OpenAI:
+        """An ``openai.OpenAI`` wired to this emulator in-process. Keywords go to the client unchanged."""
+        import openai
+
+        return openai.OpenAI(**self._client_kwargs(kwargs, asynchronous=False))
+
+    def async_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
+        """An ``openai.AsyncOpenAI`` wired to this emulator in-process."""
+        import openai
+
+        return openai.AsyncOpenAI(**self._client_kwargs(kwargs, asynchronous=True))
+
+    def _client_kwargs(self, kwargs: dict[str, Any], *, asynchronous: bool) -> dict[str, Any]:
+        if "http_client" in kwargs:
+            raise TypeError(
+                "fake.client() builds its own http_client; to bring your own, pass "
+                "transport=fake.transport() to it and build the OpenAI client yourself"
+            )
+        http = sdk_http_module()
+        client_class = http.AsyncClient if asynchronous else http.Client
+        kwargs.setdefault("api_key", DEFAULT_API_KEY)
+        kwargs.setdefault("base_url", BASE_URL)
+        kwargs["http_client"] = client_class(transport=self.transport(http))
+        return kwargs
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        """Serve one request directly, without any HTTP library."""
+        return self._router.handle(request)
+
+    # --- test controls ------------------------------------------------------------------------------------
+
+    def advance(self, run_id: str) -> str:
+        """Move a run one status forward (whatever the progression policy). Returns its new status."""
+        backend = self._backend
+        with backend.lock:
+            run = backend.runs.get(run_id)
+            if run is None:
+                raise KeyError(f"no run {run_id!r} in this emulator")
+            engine.step(backend, run, backend.clock.now())
+            return run.status

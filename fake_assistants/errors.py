@@ -1,0 +1,85 @@
+"""API errors: the one exception type handlers raise, and the one place that builds the wire envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error the emulator answers with, in the real ``{"error": {...}}`` envelope."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+        self.headers = headers or {}
+
+    def envelope(self) -> dict[str, Any]:
+        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.message!r}, param={self.param!r}, code={self.code!r})"
+
+
+# Human names of the resources, as the real "No <kind> found with id '<id>'." messages spell them.
+_KIND_NAMES = {
+    "assistant": "assistant",
+    "thread": "thread",
+    "message": "message",
+    "run": "run",
+    "step": "run step",
+    "vector_store": "vector store",
+}
+
+
+def not_found(kind: str, object_id: str) -> ApiError:
+    if kind == "file":
+        return ApiError(404, f"No such File object: {object_id}", param="id")
+    return ApiError(404, f"No {_KIND_NAMES[kind]} found with id '{object_id}'.")
+
+
+def invalid_request(message: str, *, param: str | None = None, code: str | None = None) -> ApiError:
+    return ApiError(400, message, param=param, code=code)
+
+
+def missing_parameter(name: str) -> ApiError:
+    return ApiError(400, f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
+
+
+def unknown_parameter(name: str) -> ApiError:
+    return ApiError(400, f"Unknown parameter: '{name}'.", param=name, code="unknown_parameter")
+
+
+def invalid_url(method: str, path: str) -> ApiError:
+    return ApiError(404, f"Invalid URL ({method} {path})")
+
+
+def internal_error(detail: str) -> ApiError:
+    return ApiError(
+        500,
+        f"The fake_assistants emulator hit an internal error: {detail}",
+        type="server_error",
+        headers={"x-should-retry": "false"},
+    )
+
+
+def not_implemented(what: str) -> ApiError:
+    return ApiError(
+        501,
+        f"fake_assistants does not implement {what} yet. See the Limitations section of the README.",
+        type="server_error",
+        code="not_implemented",
+        headers={"x-should-retry": "false"},
+    )

@@ -1,0 +1,53 @@
+"""Deterministic, real-looking ids: one seeded random stream per id prefix."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+
+_BASE62 = string.digits + string.ascii_letters
+_HEX = "0123456789abcdef"
+
+# prefix -> (separator, length, alphabet); shaped after the ids the real API issued.
+ID_SHAPES: dict[str, tuple[str, int, str]] = {
+    "asst": ("_", 24, _BASE62),
+    "thread": ("_", 24, _BASE62),
+    "msg": ("_", 24, _BASE62),
+    "run": ("_", 24, _BASE62),
+    "step": ("_", 24, _BASE62),
+    "call": ("_", 24, _BASE62),
+    "file": ("-", 22, _BASE62),
+    "vs": ("_", 24, _BASE62),
+    "vsfb": ("_", 32, _HEX),
+    "req": ("_", 32, _HEX),
+}
+
+
+class IdFactory:
+    """Issues ids such as ``asst_…`` from a per-prefix stream seeded by ``(seed, prefix)``.
+
+    Two factories with the same seed issue the same ids in the same order, whatever the interleaving of
+    prefixes; a different seed gives different ids.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._streams: dict[str, random.Random] = {}
+
+    def _stream(self, prefix: str) -> random.Random:
+        stream = self._streams.get(prefix)
+        if stream is None:
+            digest = hashlib.sha256(f"fake_assistants:{self.seed}:{prefix}".encode()).digest()
+            stream = random.Random(int.from_bytes(digest[:16], "big"))
+            self._streams[prefix] = stream
+        return stream
+
+    def new(self, prefix: str) -> str:
+        separator, length, alphabet = ID_SHAPES[prefix]
+        stream = self._stream(prefix)
+        return prefix + separator + "".join(stream.choice(alphabet) for _ in range(length))
+
+    def random(self, purpose: str) -> random.Random:
+        """A seeded random stream for anything other than ids (never the global one)."""
+        return self._stream(f"random:{purpose}")

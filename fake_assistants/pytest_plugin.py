@@ -1,0 +1,79 @@
+"""The pytest plugin (entry point ``pytest11``): fixtures, a marker, and quiet Assistants deprecations.
+
+Fixtures:
+    ``fake_assistants``: a fresh :class:`~fake_assistants.FakeAssistants` per test.
+    ``fake_openai_client`` / ``fake_async_openai_client``: ``openai`` clients wired to it, with strict response
+    validation on.
+
+Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., poll_after_ms=...)`` passes its
+keywords to the emulator the fixture builds.
+
+The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
+is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .emulator import FakeAssistants
+
+if TYPE_CHECKING:
+    import openai
+
+DEPRECATION_FILTER = "ignore:The Assistants API is deprecated:DeprecationWarning"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fake_assistants")
+    group.addoption(
+        "--fake-assistants-keep-deprecations",
+        action="store_true",
+        default=False,
+        help="keep the openai SDK's Assistants API DeprecationWarnings (filtered by default)",
+    )
+    parser.addini(
+        "fake_assistants_keep_deprecations",
+        type="bool",
+        default=False,
+        help="keep the openai SDK's Assistants API DeprecationWarnings (filtered by default)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fake_assistants(seed=0, clock=None, progression='per_read', poll_after_ms=0): "
+        "configure the emulator of the fake_assistants fixture",
+    )
+    keep = config.getoption("--fake-assistants-keep-deprecations") or config.getini(
+        "fake_assistants_keep_deprecations"
+    )
+    if not keep:
+        config.addinivalue_line("filterwarnings", DEPRECATION_FILTER)
+
+
+@pytest.fixture
+def fake_assistants(request: pytest.FixtureRequest) -> FakeAssistants:
+    """A fresh emulator, configured by the ``fake_assistants`` marker if the test has one."""
+    marker = request.node.get_closest_marker("fake_assistants")
+    if marker is not None and marker.args:
+        raise pytest.UsageError("@pytest.mark.fake_assistants takes keyword arguments only")
+    return FakeAssistants(**(marker.kwargs if marker is not None else {}))
+
+
+@pytest.fixture
+def fake_openai_client(fake_assistants: FakeAssistants) -> Iterator[openai.OpenAI]:
+    """An ``openai.OpenAI`` wired to ``fake_assistants``, with ``_strict_response_validation=True``."""
+    client = fake_assistants.client(_strict_response_validation=True)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def fake_async_openai_client(fake_assistants: FakeAssistants) -> openai.AsyncOpenAI:
+    """An ``openai.AsyncOpenAI`` wired to ``fake_assistants``, with ``_strict_response_validation=True``."""
+    return fake_assistants.async_client(_strict_response_validation=True)

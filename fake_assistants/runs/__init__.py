@@ -1,0 +1,1 @@
+"""The run engine: lifecycle table, progression policies and token counting."""

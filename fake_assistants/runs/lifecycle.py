@@ -1,0 +1,38 @@
+"""The run lifecycle as a declared table, and the progression policies that decide when a run moves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from ..backend.models import RunStatus
+
+ACTIVE_STATUSES: frozenset[RunStatus] = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
+TERMINAL_STATUSES: frozenset[RunStatus] = frozenset({"cancelled", "failed", "completed", "incomplete", "expired"})
+
+# Every status a run may move to from each status. The engine refuses any other move.
+TRANSITIONS: Mapping[RunStatus, frozenset[RunStatus]] = {
+    "queued": frozenset({"in_progress", "cancelling", "failed", "expired"}),
+    "in_progress": frozenset({"requires_action", "completed", "failed", "incomplete", "cancelling", "expired"}),
+    "requires_action": frozenset({"queued", "cancelling", "expired"}),
+    "cancelling": frozenset({"cancelled"}),
+    "cancelled": frozenset(),
+    "failed": frozenset(),
+    "completed": frozenset(),
+    "incomplete": frozenset(),
+    "expired": frozenset(),
+}
+
+RUN_LIFETIME_SECONDS = 600
+
+Progression = Literal["per_read", "immediate", "manual"]
+PROGRESSIONS: tuple[Progression, ...] = ("per_read", "immediate", "manual")
+"""
+- ``per_read`` (default): each retrieve of a run moves it one status.
+- ``immediate``: a run settles (reaches a terminal status) as soon as it is created or read.
+- ``manual``: a run moves only when the test calls ``fake.advance(run_id)``.
+"""
+
+
+class IllegalTransition(RuntimeError):
+    """The engine was asked for a move the lifecycle table does not allow (a bug in the emulator)."""

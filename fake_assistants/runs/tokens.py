@@ -1,0 +1,15 @@
+"""The deterministic token count the emulator reports in ``usage``.
+
+Rule (stable across releases): a token is a run of word characters (``\\w+``) or a single character that is
+neither a word character nor white space. ``"Hello, world!"`` is 4 tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    return len(_TOKEN.findall(text))

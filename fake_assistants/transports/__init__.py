@@ -1,0 +1,1 @@
+"""Transports: thin adapters between an HTTP library and the router."""

@@ -1,0 +1,42 @@
+"""In-process transports for httpx and httpx2: requests reach the router without any socket.
+
+Both libraries share the same transport interface, so one adapter serves either, given the module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import version
+from types import ModuleType
+from typing import Any
+
+from ..api.router import Router
+from ..api.wire import ApiRequest
+
+
+def sdk_http_module() -> ModuleType:
+    """The HTTP library the installed openai SDK uses: ``httpx2`` for openai 3.x, ``httpx`` before."""
+    major = int(version("openai").split(".")[0])
+    return importlib.import_module("httpx2" if major >= 3 else "httpx")
+
+
+def to_api_request(request: Any) -> ApiRequest:
+    """An ``httpx``/``httpx2`` request (already read) as the router's request."""
+    return ApiRequest(
+        method=request.method,
+        path=request.url.path,
+        query=tuple(request.url.params.multi_items()),
+        headers={name.lower(): value for name, value in request.headers.items()},
+        body=request.content,
+    )
+
+
+def make_transport(router: Router, http: ModuleType | None = None) -> Any:
+    """A transport (sync and async alike) of ``http`` (default: the SDK's library) that serves ``router``."""
+    module = http or sdk_http_module()
+
+    def handle(request: Any) -> Any:
+        response = router.handle(to_api_request(request))
+        return module.Response(response.status, headers=response.headers, content=response.body)
+
+    return module.MockTransport(handle)
