@@ -82,7 +82,11 @@ class FakeAssistants:
         return make_transport(self._router, http)
 
     def client(self, **kwargs: Any) -> openai.OpenAI:
-        """An ``openai.OpenAI`` wired to this emulator in-process. Keywords go to the client unchanged."""
+        """An ``openai.OpenAI`` wired to this emulator in-process.
+
+        Keywords go to the client unchanged. ``_strict_response_validation`` defaults to ``True`` so that the
+        SDK checks every response against its models; ``api_key`` and ``base_url`` have harmless defaults.
+        """
         import openai
 
         return openai.OpenAI(**self._client_kwargs(kwargs, asynchronous=False))
@@ -102,6 +106,7 @@ class FakeAssistants:
         http = sdk_http_module()
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
+        kwargs.setdefault("_strict_response_validation", True)
         kwargs.setdefault("base_url", BASE_URL)
         kwargs["http_client"] = client_class(transport=self.transport(http))
         return kwargs

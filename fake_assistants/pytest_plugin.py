@@ -24,7 +24,12 @@ from .emulator import FakeAssistants
 if TYPE_CHECKING:
     import openai
 
-DEPRECATION_FILTER = "ignore:The Assistants API is deprecated:DeprecationWarning"
+# The SDK marks Assistants methods with ``typing_extensions.deprecated``: the assistants resource with the bare
+# text "deprecated", threads, messages, runs and steps with "The Assistants API is deprecated ...".
+DEPRECATION_FILTERS = (
+    "ignore:The Assistants API is deprecated:DeprecationWarning",
+    "ignore:deprecated$:DeprecationWarning",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,11 +54,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "fake_assistants(seed=0, clock=None, progression='per_read', poll_after_ms=0): "
         "configure the emulator of the fake_assistants fixture",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # As item marks, the filters win over both ini ``filterwarnings`` and ``-W`` given on the command line.
     keep = config.getoption("--fake-assistants-keep-deprecations") or config.getini(
         "fake_assistants_keep_deprecations"
     )
-    if not keep:
-        config.addinivalue_line("filterwarnings", DEPRECATION_FILTER)
+    if keep:
+        return
+    for item in items:
+        item.add_marker(pytest.mark.filterwarnings(*DEPRECATION_FILTERS))
 
 
 @pytest.fixture
