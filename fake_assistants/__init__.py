@@ -4,6 +4,7 @@ from .clock import Clock, ManualClock, SystemClock
 from .emulator import BASE_URL, FakeAssistants
 from .errors import ApiError
 from .script import DEFAULT_REPLY_TEXT, Reply, Script
+from .transports.inprocess import sdk_http_module
 
 __all__ = [
     "BASE_URL",
@@ -15,5 +16,6 @@ __all__ = [
     "Reply",
     "Script",
     "SystemClock",
+    "sdk_http_module",
 ]
 __version__ = "0.1.0"
