@@ -6,7 +6,7 @@ VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
 PYTEST_FLAGS ?= -q
 
-.PHONY: demo test test-sdk3 test-sdk2 lint contract docs clean
+.PHONY: demo test test-sdk3 test-sdk2 lint contract bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ contract: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) $(VENV2) site build *.egg-info
+
+## make bench: the emulator's own cost per request against the whole SDK call.
+bench: $(BIN)/.installed
+	$(BIN)/python -m tests.benchmark

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..api.schemas import CreateMessage, CreateThread, ModifyThread
 from ..errors import invalid_request
+from ..runs import engine
 from .models import Message, Thread
 from .resources import tool_resources_wire
 from .state import Backend
@@ -63,7 +64,7 @@ def add_message(
 
 def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:
     thread = backend.thread(thread_id)
-    active = backend.active_run(thread, now)
+    active = engine.active_run(backend, thread, now)
     if active is not None:
         raise invalid_request(f"Can't add messages to {thread.id} while a run {active.id} is active.")
     return add_message(backend, thread, now, request)

@@ -26,7 +26,7 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
         raise not_implemented("streaming runs (stream=true)")
     thread = backend.thread(thread_id)
     assistant = backend.assistant(request.assistant_id)
-    active = backend.active_run(thread, now)
+    active = engine.active_run(backend, thread, now)
     if active is not None:
         raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
     for message in request.additional_messages or []:

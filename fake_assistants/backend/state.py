@@ -7,7 +7,7 @@ import threading
 from ..clock import Clock
 from ..errors import not_found
 from ..ids import IdFactory
-from ..runs.lifecycle import ACTIVE_STATUSES, Progression
+from ..runs.lifecycle import Progression
 from ..script import Script
 from .models import Assistant, Message, Run, Thread
 
@@ -50,13 +50,3 @@ class Backend:
         if found is None or found.thread_id != thread_id:
             raise not_found("run", run_id)
         return found
-
-    def active_run(self, thread: Thread, now: int) -> Run | None:
-        """The thread's active run, if any, after expiring any run whose time is up."""
-        from ..runs.engine import expire_if_due
-
-        for run_id in reversed(thread.run_ids):
-            run = self.runs[run_id]
-            if run.status in ACTIVE_STATUSES and not expire_if_due(self, run, now):
-                return run
-        return None

@@ -6,7 +6,7 @@ Nothing runs in the background. A run moves when it is read (per the progression
 
 from __future__ import annotations
 
-from ..backend.models import Message, Run, RunStatus, Usage
+from ..backend.models import Message, Run, RunStatus, Thread, Usage
 from ..backend.state import Backend
 from ..errors import invalid_request
 from ..script.turns import Reply
@@ -27,6 +27,15 @@ def expire_if_due(backend: Backend, run: Run, now: int) -> bool:
         transition(run, "expired")
         return True
     return False
+
+
+def active_run(backend: Backend, thread: Thread, now: int) -> Run | None:
+    """The thread's active run, if any, after expiring any run whose time is up."""
+    for run_id in reversed(thread.run_ids):
+        run = backend.runs[run_id]
+        if run.status in ACTIVE_STATUSES and not expire_if_due(backend, run, now):
+            return run
+    return None
 
 
 def step(backend: Backend, run: Run, now: int) -> bool:
