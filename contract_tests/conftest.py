@@ -1,0 +1,121 @@
+"""Fixtures for the contract tests: the spec (or a skip saying how to provide it) and a recording SDK client.
+
+``recorder`` drives the emulator through the real ``openai`` SDK (with ``_strict_response_validation=True``) over
+an HTTP client whose response hook keeps every raw response: the operationId it answered (from the emulator's own
+route table), the status, the headers and the JSON body. Tests then hold each recorded body to the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+import pytest
+
+from fake_assistants import FakeAssistants
+from fake_assistants.api.routes import match
+from fake_assistants.emulator import BASE_URL, DEFAULT_API_KEY
+from fake_assistants.transports.inprocess import sdk_http_module
+
+from . import spec
+
+BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def contract_spec() -> dict[str, Any]:
+    """The spec document. Every contract test is skipped, with the reason, when it cannot be found."""
+    try:
+        return spec.load_spec()
+    except spec.SpecUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    path: str  # without the /v1 prefix
+    operation_id: str | None  # None when the emulator's route table has no such route
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def __str__(self) -> str:
+        return f"{self.operation_id or '?'} {self.method} {self.path} -> {self.status}"
+
+    def check(self) -> None:
+        """Hold the body to the spec: a 200 to its operation's schema, anything else to ``ErrorResponse``."""
+        if self.status == 200:
+            assert self.operation_id is not None, f"{self}: answered 200 on a route the spec does not have"
+            spec.assert_response(self.operation_id, self.body)
+        else:
+            spec.assert_error_envelope(self.body, label=f"{self.operation_id or self.path} (HTTP {self.status})")
+
+
+class Recorder:
+    """An SDK client wired to an emulator, and the log of every response it received."""
+
+    def __init__(self, fake: FakeAssistants) -> None:
+        self.fake = fake
+        self.exchanges: list[Exchange] = []
+        http = sdk_http_module()
+        self.http = http.Client(transport=fake.transport(http), event_hooks={"response": [self._record]})
+        self.client = openai.OpenAI(
+            api_key=DEFAULT_API_KEY, base_url=BASE_URL, http_client=self.http, _strict_response_validation=True
+        )
+
+    def _record(self, response: Any) -> None:
+        response.read()
+        request = response.request
+        path = request.url.path
+        path = path[3:] if path.startswith("/v1/") else path
+        found = match(request.method.upper(), path.rstrip("/") or "/")
+        self.exchanges.append(
+            Exchange(
+                method=request.method.upper(),
+                path=path,
+                operation_id=found[0].operation_id if found else None,
+                status=response.status_code,
+                headers={name.lower(): value for name, value in response.headers.items()},
+                body=response.json(),
+            )
+        )
+
+    def raw(self, method: str, path: str, json: Any = None) -> Exchange:
+        """Send one request outside the SDK (same client, same log) and return its exchange."""
+        self.http.request(method, f"{BASE_URL}{path}", json=json, headers=BETA_HEADERS)
+        return self.exchanges[-1]
+
+    def of(self, operation_id: str) -> list[Exchange]:
+        return [exchange for exchange in self.exchanges if exchange.operation_id == operation_id]
+
+    def last(self, operation_id: str) -> Exchange:
+        found = self.of(operation_id)
+        assert found, f"no {operation_id} response was recorded"
+        return found[-1]
+
+    def operation_ids(self) -> set[str]:
+        return {exchange.operation_id for exchange in self.exchanges if exchange.operation_id is not None}
+
+    def check_all(self) -> None:
+        """Hold every recorded response to the spec, reporting all failures at once."""
+        failures: list[str] = []
+        for exchange in self.exchanges:
+            try:
+                exchange.check()
+            except AssertionError as exc:
+                failures.append(f"[{exchange}] {exc}")
+        assert not failures, "\n\n".join(failures)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@pytest.fixture
+def recorder(fake_assistants: FakeAssistants) -> Iterator[Recorder]:
+    """A :class:`Recorder` on the plugin's ``fake_assistants`` (configurable with ``@pytest.mark.fake_assistants``)."""
+    rec = Recorder(fake_assistants)
+    yield rec
+    rec.close()
