@@ -42,20 +42,22 @@ class Router:
         return ApiResponse(status, headers, json.dumps(body).encode())
 
     def _dispatch(self, request: ApiRequest) -> dict[str, Any]:
-        path = request.path
-        if path.startswith("/v1/"):
-            path = path[3:]
-        found = match(request.method.upper(), path.rstrip("/") or "/")
+        method, path = request.method.upper(), request.path
+        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
         if found is None:
-            raise invalid_url(request.method.upper(), request.path)
+            raise invalid_url(method, path)
         route, params = found
-        if route.needs_beta_header and request.header("openai-beta") != "assistants=v2":
+        if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise invalid_request(_BETA_MESSAGE, code="invalid_beta")
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body)
         return route.handler(call)
+
+
+def _has_assistants_beta(header: str | None) -> bool:
+    return header is not None and "assistants=v2" in (part.strip() for part in header.split(","))
 
 
 def _check_id_prefixes(params: dict[str, str]) -> None:
