@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from ..backend.models import Assistant, JsonDict, Message, Run, Thread
-from ..backend.pagination import Page
+from ..backend.pagination import Page, paginate
+from .schemas import ListQuery
 
 T = TypeVar("T")
 
@@ -106,6 +107,21 @@ def list_wire(page: Page[T], to_wire: Callable[[T], JsonDict]) -> JsonDict:
         "last_id": data[-1]["id"] if data else None,
         "has_more": page.has_more,
     }
+
+
+class HasId(Protocol):
+    id: str
+
+
+Item = TypeVar("Item", bound=HasId)
+
+
+def paged_list_wire(items: Sequence[Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]) -> JsonDict:
+    """One page of ``items`` (oldest first) as a list object, by the query's order, limit and cursors."""
+    page = paginate(
+        items, lambda item: item.id, order=query.order, limit=query.limit, after=query.after, before=query.before
+    )
+    return list_wire(page, to_wire)
 
 
 def deleted_wire(object_id: str, kind: str) -> dict[str, Any]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ...backend import assistants as ops
 from ...backend.models import JsonDict
-from ...backend.pagination import paginate
 from ..call import Call
 from ..schemas import CreateAssistant, ListQuery, ModifyAssistant
-from ..serialize import assistant_wire, deleted_wire, list_wire
+from ..serialize import assistant_wire, deleted_wire, paged_list_wire
 
 
 def create(call: Call) -> JsonDict:
@@ -31,5 +30,4 @@ def delete(call: Call) -> JsonDict:
 def list_(call: Call) -> JsonDict:
     q = call.query_as(ListQuery)
     items = list(call.backend.assistants.values())
-    page = paginate(items, lambda a: a.id, order=q.order, limit=q.limit, after=q.after, before=q.before)
-    return list_wire(page, assistant_wire)
+    return paged_list_wire(items, q, assistant_wire)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from ...backend import runs as ops
 from ...backend.models import JsonDict
-from ...backend.pagination import paginate
 from ...runs import engine
 from ..call import Call
 from ..schemas import CreateRun, ListQuery, ModifyRun
-from ..serialize import list_wire, run_wire
+from ..serialize import paged_list_wire, run_wire
 
 
 def create(call: Call) -> JsonDict:
@@ -43,5 +42,4 @@ def list_(call: Call) -> JsonDict:
     runs = [backend.runs[run_id] for run_id in thread.run_ids]
     for run in runs:
         engine.expire_if_due(backend, run, call.now)
-    page = paginate(runs, lambda r: r.id, order=q.order, limit=q.limit, after=q.after, before=q.before)
-    return list_wire(page, run_wire)
+    return paged_list_wire(runs, q, run_wire)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ...backend import messages as ops
 from ...backend.models import JsonDict
-from ...backend.pagination import paginate
 from ..call import Call
 from ..schemas import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
-from ..serialize import deleted_wire, list_wire, message_wire, thread_wire
+from ..serialize import deleted_wire, message_wire, paged_list_wire, thread_wire
 
 
 def create_thread(call: Call) -> JsonDict:
@@ -57,5 +56,4 @@ def list_messages(call: Call) -> JsonDict:
     messages = [backend.messages[message_id] for message_id in thread.message_ids]
     if q.run_id is not None:
         messages = [message for message in messages if message.run_id == q.run_id]
-    page = paginate(messages, lambda m: m.id, order=q.order, limit=q.limit, after=q.after, before=q.before)
-    return list_wire(page, message_wire)
+    return paged_list_wire(messages, q, message_wire)
