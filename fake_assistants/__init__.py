@@ -3,7 +3,7 @@
 from .clock import Clock, ManualClock, SystemClock
 from .emulator import BASE_URL, FakeAssistants
 from .errors import ApiError
-from .script import DEFAULT_REPLY_TEXT, Reply, Script
+from .script import DEFAULT_REPLY_TEXT, Expire, Fail, Incomplete, Reply, Script
 from .transports.inprocess import sdk_http_module
 
 __all__ = [
@@ -11,7 +11,10 @@ __all__ = [
     "DEFAULT_REPLY_TEXT",
     "ApiError",
     "Clock",
+    "Expire",
+    "Fail",
     "FakeAssistants",
+    "Incomplete",
     "ManualClock",
     "Reply",
     "Script",

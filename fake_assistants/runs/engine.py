@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..backend.models import Message, Run, RunStatus, Thread, Usage
 from ..backend.state import Backend
 from ..errors import invalid_request
-from ..script.turns import Reply
+from ..script.turns import Expire, Fail, Incomplete, Reply
 from .lifecycle import ACTIVE_STATUSES, TERMINAL_STATUSES, TRANSITIONS, IllegalTransition
 from .tokens import count_tokens
 
@@ -90,12 +90,28 @@ def cancel(backend: Backend, run: Run, now: int) -> None:
 
 
 def _play_turn(backend: Backend, run: Run, now: int) -> None:
+    """Play the run's turn: the move out of ``in_progress`` into the status the turn ends in."""
     turn = run.turn
-    assert isinstance(turn, Reply)
     thread = backend.threads[run.thread_id]
     prompt = count_tokens(run.instructions) + sum(
         count_tokens(_text_of(backend.messages[message_id])) for message_id in thread.message_ids
     )
+    if isinstance(turn, Expire):
+        transition(run, "expired")
+        return
+    run.expires_at = None
+    if isinstance(turn, Fail):
+        transition(run, "failed")
+        run.failed_at = now
+        run.last_error = {"code": turn.code, "message": turn.message}
+        run.usage = Usage(prompt_tokens=prompt, completion_tokens=0)
+        return
+    if isinstance(turn, Incomplete):
+        transition(run, "incomplete")
+        run.incomplete_details = {"reason": turn.reason}
+        run.usage = Usage(prompt_tokens=prompt, completion_tokens=0)
+        return
+    assert isinstance(turn, Reply)
     message = Message(
         id=backend.ids.new("msg"),
         created_at=now,
@@ -110,7 +126,6 @@ def _play_turn(backend: Backend, run: Run, now: int) -> None:
     thread.message_ids.append(message.id)
     transition(run, "completed")
     run.completed_at = now
-    run.expires_at = None
     run.usage = Usage(prompt_tokens=prompt, completion_tokens=count_tokens(turn.text))
 
 

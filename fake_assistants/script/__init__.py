@@ -1,6 +1,6 @@
 """The scripted response engine."""
 
 from .engine import Script
-from .turns import DEFAULT_REPLY_TEXT, Reply, Turn
+from .turns import DEFAULT_REPLY_TEXT, Expire, Fail, Incomplete, Reply, Turn
 
-__all__ = ["DEFAULT_REPLY_TEXT", "Reply", "Script", "Turn"]
+__all__ = ["DEFAULT_REPLY_TEXT", "Expire", "Fail", "Incomplete", "Reply", "Script", "Turn"]

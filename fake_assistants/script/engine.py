@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import TypeVar
 
-from .turns import DEFAULT_REPLY_TEXT, Reply, Turn
+from .turns import (
+    DEFAULT_REPLY_TEXT,
+    ERROR_CODES,
+    INCOMPLETE_REASONS,
+    ErrorCode,
+    Expire,
+    Fail,
+    Incomplete,
+    IncompleteReason,
+    Reply,
+    Turn,
+)
+
+TurnT = TypeVar("TurnT", Reply, Fail, Incomplete, Expire)
 
 
 class Script:
@@ -22,7 +36,25 @@ class Script:
         """Queue a text reply for the next run."""
         if not isinstance(text, str):
             raise TypeError(f"a scripted reply is a str, not {type(text).__name__}")
-        turn = Reply(text)
+        return self._queue(Reply(text))
+
+    def fail(self, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> Fail:
+        """Queue a failure: the next run ends ``failed`` with this ``last_error``."""
+        if code not in ERROR_CODES:
+            raise ValueError(f"a run's last_error code is one of {ERROR_CODES}, not {code!r}")
+        return self._queue(Fail(code, message))
+
+    def incomplete(self, reason: IncompleteReason = "max_completion_tokens") -> Incomplete:
+        """Queue an ``incomplete`` ending for the next run, with ``incomplete_details.reason``."""
+        if reason not in INCOMPLETE_REASONS:
+            raise ValueError(f"an incomplete run's reason is one of {INCOMPLETE_REASONS}, not {reason!r}")
+        return self._queue(Incomplete(reason))
+
+    def expire(self) -> Expire:
+        """Queue an expiry: the next run ends ``expired`` instead of answering."""
+        return self._queue(Expire())
+
+    def _queue(self, turn: TurnT) -> TurnT:
         self._pending.append(turn)
         return turn
 

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 DEFAULT_REPLY_TEXT = "This is a default reply from fake_assistants: no scripted turn matched this run."
+
+ErrorCode = Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]
+ERROR_CODES: tuple[ErrorCode, ...] = ("server_error", "rate_limit_exceeded", "invalid_prompt")
+IncompleteReason = Literal["max_completion_tokens", "max_prompt_tokens"]
+INCOMPLETE_REASONS: tuple[IncompleteReason, ...] = ("max_completion_tokens", "max_prompt_tokens")
 
 
 @dataclass(frozen=True)
@@ -14,4 +20,24 @@ class Reply:
     text: str
 
 
-Turn = Reply
+@dataclass(frozen=True)
+class Fail:
+    """The run fails with ``last_error = {"code": code, "message": message}``."""
+
+    code: ErrorCode
+    message: str
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """The run ends ``incomplete`` with ``incomplete_details = {"reason": reason}``."""
+
+    reason: IncompleteReason
+
+
+@dataclass(frozen=True)
+class Expire:
+    """The run expires instead of answering."""
+
+
+Turn = Reply | Fail | Incomplete | Expire
