@@ -47,7 +47,3 @@ class IdFactory:
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
         return prefix + separator + "".join(stream.choice(alphabet) for _ in range(length))
-
-    def random(self, purpose: str) -> random.Random:
-        """A seeded random stream for anything other than ids (never the global one)."""
-        return self._stream(f"random:{purpose}")

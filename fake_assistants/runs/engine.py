@@ -92,13 +92,13 @@ def cancel(backend: Backend, run: Run, now: int) -> None:
 def _play_turn(backend: Backend, run: Run, now: int) -> None:
     """Play the run's turn: the move out of ``in_progress`` into the status the turn ends in."""
     turn = run.turn
+    if isinstance(turn, Expire):
+        transition(run, "expired")
+        return
     thread = backend.threads[run.thread_id]
     prompt = count_tokens(run.instructions) + sum(
         count_tokens(_text_of(backend.messages[message_id])) for message_id in thread.message_ids
     )
-    if isinstance(turn, Expire):
-        transition(run, "expired")
-        return
     run.expires_at = None
     if isinstance(turn, Fail):
         transition(run, "failed")

@@ -74,6 +74,3 @@ class Script:
     def consumed(self) -> tuple[Turn, ...]:
         """Scripted turns runs have taken, in order (default replies are not listed)."""
         return tuple(self._consumed)
-
-    def clear(self) -> None:
-        self._pending.clear()
