@@ -19,6 +19,8 @@ from fake_assistants.api.wire import ApiRequest
 
 from . import spec
 from .conftest import Exchange, Recorder
+from .test_shapes_files import FILE_OPERATIONS
+from .test_shapes_runs import RUN_OPERATIONS
 
 # The operations this suite holds to the spec. A newly implemented operation must be added here, with a test.
 COVERED_OPERATIONS = frozenset(
@@ -43,7 +45,7 @@ COVERED_OPERATIONS = frozenset(
         "modifyRun",
         "cancelRun",
     }
-)
+) | FILE_OPERATIONS | RUN_OPERATIONS
 
 WEATHER_FUNCTION = {
     "name": "get_weather",
@@ -254,6 +256,7 @@ def create_run_with_everything(client: openai.OpenAI, thread_id: str, assistant_
 @pytest.mark.fake_assistants(progression="manual")
 def test_run_shapes_in_every_polled_status(recorder: Recorder, fake_assistants: FakeAssistants) -> None:
     client = recorder.client
+    fake_assistants.script.reply("Sunny.")  # a scripted reply, though tool_choice would force a call by default
     assistant = make_assistant(client, instructions="Be helpful.", tools=ASSISTANT_TOOLS)
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "Weather in Paris?"}])
     run = create_run_with_everything(client, thread.id, assistant.id)

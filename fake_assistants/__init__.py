@@ -3,12 +3,24 @@
 from .clock import Clock, ManualClock, SystemClock
 from .emulator import BASE_URL, FakeAssistants
 from .errors import ApiError
-from .script import DEFAULT_REPLY_TEXT, Expire, Fail, Incomplete, Reply, Script
+from .script import (
+    DEFAULT_REPLY_TEXT,
+    Annotation,
+    Expire,
+    Fail,
+    Incomplete,
+    Reply,
+    RunContext,
+    Script,
+    ScriptError,
+    Turn,
+)
 from .transports.inprocess import sdk_http_module
 
 __all__ = [
     "BASE_URL",
     "DEFAULT_REPLY_TEXT",
+    "Annotation",
     "ApiError",
     "Clock",
     "Expire",
@@ -17,8 +29,11 @@ __all__ = [
     "Incomplete",
     "ManualClock",
     "Reply",
+    "RunContext",
     "Script",
+    "ScriptError",
     "SystemClock",
+    "Turn",
     "sdk_http_module",
 ]
 __version__ = "0.1.0"

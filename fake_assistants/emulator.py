@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from .api.router import Router
 from .api.wire import ApiRequest, ApiResponse
+from .backend.models import Progression, Run
 from .backend.state import Backend
 from .clock import Clock, SystemClock
 from .runs import engine
-from .runs.lifecycle import PROGRESSIONS, Progression
+from .runs.lifecycle import PROGRESSIONS
 from .script import Script
 from .transports.inprocess import make_transport, sdk_http_module
 
@@ -29,7 +30,10 @@ class FakeAssistants:
     Args:
         seed: seeds every id stream; the same seed and the same calls give the same JSON.
         clock: where "now" comes from. The default follows ``time.time()`` (freezegun, time-machine).
-        progression: when runs move: ``"per_read"`` (default), ``"immediate"`` or ``"manual"``.
+        progression: when runs move: ``"per_read"`` (default), ``"immediate"``, ``"by_clock"`` or ``"manual"``
+            (see :data:`fake_assistants.runs.lifecycle.PROGRESSIONS`). ``fake.set_progression`` sets it per run.
+        seconds_per_status: under ``"by_clock"``, how long a run stays in each status.
+        strict: a run that no scripted turn or responder serves is a script error, not the default reply.
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
     """
 
@@ -39,13 +43,18 @@ class FakeAssistants:
         seed: int = 0,
         clock: Clock | None = None,
         progression: Progression = "per_read",
+        seconds_per_status: int = 1,
+        strict: bool = False,
         poll_after_ms: int = 0,
     ) -> None:
-        if progression not in PROGRESSIONS:
-            raise ValueError(f"progression must be one of {PROGRESSIONS}, not {progression!r}")
+        _check_progression(progression)
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
             raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
+        if not isinstance(seconds_per_status, int) or seconds_per_status < 1:
+            raise ValueError("seconds_per_status is a whole number of seconds, 1 or more")
         self._backend = Backend(seed=seed, clock=clock or SystemClock(), progression=progression)
+        self._backend.seconds_per_status = seconds_per_status
+        self._backend.script.strict = strict
         self._router = Router(self._backend, poll_after_ms=poll_after_ms)
 
     def __repr__(self) -> str:
@@ -64,7 +73,20 @@ class FakeAssistants:
 
     @property
     def progression(self) -> Progression:
+        """The progression policy of every run that has none of its own. Settable."""
         return self._backend.progression
+
+    @progression.setter
+    def progression(self, value: Progression) -> None:
+        _check_progression(value)
+        self._backend.progression = value
+
+    def set_progression(self, run_id: str, progression: Progression | None) -> None:
+        """Give one run its own progression policy (``None``: follow the emulator's again)."""
+        if progression is not None:
+            _check_progression(progression)
+        with self._backend.lock:
+            self._run(run_id).progression = progression
 
     @property
     def script(self) -> Script:
@@ -121,8 +143,17 @@ class FakeAssistants:
         """Move a run one status forward (whatever the progression policy). Returns its new status."""
         backend = self._backend
         with backend.lock:
-            run = backend.runs.get(run_id)
-            if run is None:
-                raise KeyError(f"no run {run_id!r} in this emulator")
+            run = self._run(run_id)
             engine.step(backend, run, backend.clock.now())
             return run.status
+
+    def _run(self, run_id: str) -> Run:
+        run = self._backend.runs.get(run_id)
+        if run is None:
+            raise KeyError(f"no run {run_id!r} in this emulator")
+        return run
+
+
+def _check_progression(progression: str) -> None:
+    if progression not in PROGRESSIONS:
+        raise ValueError(f"progression must be one of {PROGRESSIONS}, not {progression!r}")

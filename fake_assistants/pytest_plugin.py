@@ -5,8 +5,10 @@ Fixtures:
     ``fake_openai_client`` / ``fake_async_openai_client``: ``openai`` clients wired to it, with strict response
     validation on.
 
-Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., poll_after_ms=...)`` passes its
-keywords to the emulator the fixture builds.
+Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
+keywords to the emulator the fixture builds. ``check_script=True`` on the marker (or ``fake_assistants_check_script
+= true`` in the ini file) fails the test at teardown when a scripted turn was never played or a run hit a script
+error.
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -41,6 +43,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="keep the openai SDK's Assistants API DeprecationWarnings (filtered by default)",
     )
     parser.addini(
+        "fake_assistants_check_script",
+        type="bool",
+        default=False,
+        help="fail a test whose fake_assistants script has turns left, or hit a script error, at teardown",
+    )
+    parser.addini(
         "fake_assistants_keep_deprecations",
         type="bool",
         default=False,
@@ -51,8 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_assistants(seed=0, clock=None, progression='per_read', poll_after_ms=0): "
-        "configure the emulator of the fake_assistants fixture",
+        "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
+        "poll_after_ms=0, check_script=False): configure the emulator of the fake_assistants fixture",
     )
 
 
@@ -68,12 +76,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def fake_assistants(request: pytest.FixtureRequest) -> FakeAssistants:
+def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     """A fresh emulator, configured by the ``fake_assistants`` marker if the test has one."""
     marker = request.node.get_closest_marker("fake_assistants")
     if marker is not None and marker.args:
         raise pytest.UsageError("@pytest.mark.fake_assistants takes keyword arguments only")
-    return FakeAssistants(**(marker.kwargs if marker is not None else {}))
+    kwargs = dict(marker.kwargs) if marker is not None else {}
+    check_script = kwargs.pop("check_script", None)
+    if check_script is None:
+        check_script = request.config.getini("fake_assistants_check_script")
+    fake = FakeAssistants(**kwargs)
+    yield fake
+    if check_script:
+        fake.script.assert_all_consumed()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_fresh_emulator_b(fake_openai_client):
 def test_client_is_strict_and_shares_the_fixture(fake_assistants, fake_openai_client):
     assert fake_openai_client._strict_response_validation is True
     fake_assistants.script.reply("from the script")
-    assert [t.text for t in fake_assistants.script.pending] == ["from the script"]
+    assert [t.turn.ending.text for t in fake_assistants.script.pending] == ["from the script"]
 
 def test_async_client(fake_async_openai_client):
     async def main():
@@ -94,7 +94,9 @@ def test_deprecation_warnings_are_filtered_by_default(pytester: pytest.Pytester)
 def test_deprecation_filter_wins_over_an_ini_error_filter(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nfilterwarnings = error\n")
     pytester.makepyfile(USES_DEPRECATED_CALLS)
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    # In a fresh process: in-process, the outer session's import of the plugin trips "error" on pytest's own
+    # "already imported, cannot rewrite" warning, which says nothing about our filter.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,6 +21,7 @@ class Call:
     params: dict[str, str]
     query: tuple[tuple[str, str], ...]
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
     def json(self, model: type[ModelT]) -> ModelT:
         return parse_body(model, self.body)
@@ -29,4 +30,12 @@ class Call:
         return validate(model, dict(self.query), strict=False)
 
 
-Handler = Callable[[Call], dict[str, Any]]
+@dataclass(frozen=True)
+class RawBody:
+    """A response that is not JSON: a file's bytes, with their content type."""
+
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+Handler = Callable[[Call], "dict[str, Any] | RawBody"]

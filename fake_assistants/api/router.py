@@ -8,7 +8,8 @@ from typing import Any
 
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented
-from .call import Call
+from ..script.engine import ScriptError
+from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .wire import ApiRequest, ApiResponse
 
@@ -27,12 +28,19 @@ class Router:
         with self.backend.lock:
             request_id = self.backend.ids.new("req")
             try:
-                status, body = 200, self._dispatch(request)
-                headers = {}
+                result = self._dispatch(request)
+                if isinstance(result, RawBody):
+                    headers = {"content-type": result.content_type, "x-request-id": request_id}
+                    return ApiResponse(200, headers, result.content)
+                status, body, headers = 200, result, {}
                 if body.get("object") == "thread.run":
                     headers["openai-poll-after-ms"] = str(self.poll_after_ms)
             except ApiError as error:
                 status, body, headers = error.status, error.envelope(), dict(error.headers)
+            except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly
+                self.backend.script.record_error(str(error))
+                problem = script_problem(str(error))
+                status, body, headers = problem.status, problem.envelope(), dict(problem.headers)
             except Exception as exc:  # never raise into the SDK: a bug becomes a 500 envelope
                 traceback.print_exc()
                 bug = internal_error(f"{type(exc).__name__}: {exc}")
@@ -41,7 +49,7 @@ class Router:
         headers["x-request-id"] = request_id
         return ApiResponse(status, headers, json.dumps(body).encode())
 
-    def _dispatch(self, request: ApiRequest) -> dict[str, Any]:
+    def _dispatch(self, request: ApiRequest) -> dict[str, Any] | RawBody:
         method, path = request.method.upper(), request.path
         found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
         if found is None:
@@ -52,8 +60,19 @@ class Router:
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
-        call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body)
+        call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
         return route.handler(call)
+
+
+def script_problem(message: str) -> ApiError:
+    """A script error, as the 500 the SDK raises at once (no retries), with ``fake_assistants`` in the type."""
+    return ApiError(
+        500,
+        f"fake_assistants script error: {message}",
+        type="fake_assistants_script_error",
+        code="script_error",
+        headers={"x-should-retry": "false"},
+    )
 
 
 def _has_assistants_beta(header: str | None) -> bool:

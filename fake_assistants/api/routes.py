@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
-from .call import Handler
-from .handlers import assistants, runs, threads
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    template: str
-    operation_id: str
-    handler: Handler | None = None
-    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
-
-    @property
-    def needs_beta_header(self) -> bool:
-        return not self.template.startswith("/files")
-
+from .handlers import assistants, runs, steps, threads
+from .route import Route
+from .routes_files import FILE_ID_PREFIXES, FILE_ROUTES, VECTOR_STORE_ROUTES
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/assistants", "listAssistants", assistants.list_),
@@ -32,13 +12,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/assistants/{assistant_id}", "getAssistant", assistants.retrieve),
     Route("POST", "/assistants/{assistant_id}", "modifyAssistant", assistants.modify),
     Route("DELETE", "/assistants/{assistant_id}", "deleteAssistant", assistants.delete),
-    Route("GET", "/files", "listFiles"),
-    Route("POST", "/files", "createFile"),
-    Route("DELETE", "/files/{file_id}", "deleteFile"),
-    Route("GET", "/files/{file_id}", "retrieveFile"),
-    Route("GET", "/files/{file_id}/content", "downloadFile"),
+    *FILE_ROUTES,
     Route("POST", "/threads", "createThread", threads.create_thread),
-    Route("POST", "/threads/runs", "createThreadAndRun"),
+    Route("POST", "/threads/runs", "createThreadAndRun", runs.create_thread_and_run),
     Route("GET", "/threads/{thread_id}", "getThread", threads.retrieve_thread),
     Route("POST", "/threads/{thread_id}", "modifyThread", threads.modify_thread),
     Route("DELETE", "/threads/{thread_id}", "deleteThread", threads.delete_thread),
@@ -52,29 +28,15 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/threads/{thread_id}/runs/{run_id}", "getRun", runs.retrieve),
     Route("POST", "/threads/{thread_id}/runs/{run_id}", "modifyRun", runs.modify),
     Route("POST", "/threads/{thread_id}/runs/{run_id}/cancel", "cancelRun", runs.cancel),
-    Route("GET", "/threads/{thread_id}/runs/{run_id}/steps", "listRunSteps"),
-    Route("GET", "/threads/{thread_id}/runs/{run_id}/steps/{step_id}", "getRunStep"),
-    Route("POST", "/threads/{thread_id}/runs/{run_id}/submit_tool_outputs", "submitToolOuputsToRun"),
-    Route("GET", "/vector_stores", "listVectorStores"),
-    Route("POST", "/vector_stores", "createVectorStore"),
-    Route("GET", "/vector_stores/{vector_store_id}", "getVectorStore"),
-    Route("POST", "/vector_stores/{vector_store_id}", "modifyVectorStore"),
-    Route("DELETE", "/vector_stores/{vector_store_id}", "deleteVectorStore"),
-    Route("POST", "/vector_stores/{vector_store_id}/file_batches", "createVectorStoreFileBatch"),
-    Route("GET", "/vector_stores/{vector_store_id}/file_batches/{batch_id}", "getVectorStoreFileBatch"),
+    Route("GET", "/threads/{thread_id}/runs/{run_id}/steps", "listRunSteps", steps.list_),
+    Route("GET", "/threads/{thread_id}/runs/{run_id}/steps/{step_id}", "getRunStep", steps.retrieve),
     Route(
-        "POST", "/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel", "cancelVectorStoreFileBatch"
+        "POST",
+        "/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
+        "submitToolOuputsToRun",
+        runs.submit_tool_outputs,
     ),
-    Route(
-        "GET", "/vector_stores/{vector_store_id}/file_batches/{batch_id}/files", "listFilesInVectorStoreBatch"
-    ),
-    Route("GET", "/vector_stores/{vector_store_id}/files", "listVectorStoreFiles"),
-    Route("POST", "/vector_stores/{vector_store_id}/files", "createVectorStoreFile"),
-    Route("GET", "/vector_stores/{vector_store_id}/files/{file_id}", "getVectorStoreFile"),
-    Route("DELETE", "/vector_stores/{vector_store_id}/files/{file_id}", "deleteVectorStoreFile"),
-    Route("POST", "/vector_stores/{vector_store_id}/files/{file_id}", "updateVectorStoreFileAttributes"),
-    Route("GET", "/vector_stores/{vector_store_id}/files/{file_id}/content", "retrieveVectorStoreFileContent"),
-    Route("POST", "/vector_stores/{vector_store_id}/search", "searchVectorStore"),
+    *VECTOR_STORE_ROUTES,
 )
 
 # Path parameters whose ids must carry their prefix; the real API answered a 400 otherwise.
@@ -84,6 +46,7 @@ ID_PREFIXES = {
     "message_id": "msg",
     "run_id": "run",
     "step_id": "step",
+    **FILE_ID_PREFIXES,
 }
 
 

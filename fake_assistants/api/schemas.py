@@ -352,8 +352,23 @@ class CreateRun(RunOptions):
     additional_messages: list[CreateMessage] | None = None
 
 
+class CreateThreadAndRun(RunOptions):
+    thread: CreateThread | None = None
+    tool_resources: ToolResources | None = None
+
+
 class ModifyRun(Strict):
     metadata: Metadata | None = None
+
+
+class ToolOutputItem(Strict):
+    tool_call_id: str
+    output: str
+
+
+class SubmitToolOutputs(Strict):
+    tool_outputs: list[ToolOutputItem]
+    stream: bool | None = None
 
 
 # --- query strings ---------------------------------------------------------------------------------------------
@@ -370,3 +385,22 @@ class ListQuery(BaseModel):
 
 class ListMessagesQuery(ListQuery):
     run_id: str | None = None
+
+
+FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+"""The one value ``include[]`` takes on run and step endpoints: put file search result contents in steps."""
+
+
+def includes_file_search_content(query: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the query's ``include[]`` asks for file search result contents (an unknown value is a 400)."""
+    from ..errors import invalid_request
+
+    values = [value for key, value in query if key in ("include[]", "include")]
+    for value in values:
+        if value != FILE_SEARCH_CONTENT:
+            raise invalid_request(
+                f"Invalid value: '{value}'. Supported values are: '{FILE_SEARCH_CONTENT}'.",
+                param="include[]",
+                code="invalid_value",
+            )
+    return bool(values)

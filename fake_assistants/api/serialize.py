@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from ..backend.models import Assistant, JsonDict, Message, Run, Thread
+from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
 from ..backend.pagination import Page, paginate
 from .schemas import ListQuery
 
@@ -59,14 +59,17 @@ def message_wire(message: Message) -> JsonDict:
     }
 
 
+def usage_wire(usage: Usage | None) -> JsonDict | None:
+    if usage is None:
+        return None
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+
+
 def run_wire(run: Run) -> JsonDict:
-    usage = None
-    if run.usage is not None:
-        usage = {
-            "prompt_tokens": run.usage.prompt_tokens,
-            "completion_tokens": run.usage.completion_tokens,
-            "total_tokens": run.usage.total_tokens,
-        }
     return {
         "id": run.id,
         "object": "thread.run",
@@ -86,7 +89,7 @@ def run_wire(run: Run) -> JsonDict:
         "instructions": run.instructions,
         "tools": run.tools,
         "metadata": run.metadata,
-        "usage": usage,
+        "usage": usage_wire(run.usage),
         "temperature": run.temperature,
         "top_p": run.top_p,
         "max_prompt_tokens": run.max_prompt_tokens,
@@ -96,6 +99,42 @@ def run_wire(run: Run) -> JsonDict:
         "parallel_tool_calls": run.parallel_tool_calls,
         "response_format": run.response_format,
     }
+
+
+def step_wire(step: RunStep, *, with_search_content: bool = False) -> JsonDict:
+    """A run step. File search results carry their ``content`` only when ``include[]`` asked for it."""
+    details = step.step_details
+    if details["type"] == "tool_calls":
+        details = {
+            "type": "tool_calls",
+            "tool_calls": [_tool_call_wire(c, with_search_content) for c in details["tool_calls"]],
+        }
+    return {
+        "id": step.id,
+        "object": "thread.run.step",
+        "created_at": step.created_at,
+        "assistant_id": step.assistant_id,
+        "thread_id": step.thread_id,
+        "run_id": step.run_id,
+        "type": step.type,
+        "status": step.status,
+        "step_details": details,
+        "last_error": step.last_error,
+        "expired_at": step.expired_at,
+        "cancelled_at": step.cancelled_at,
+        "failed_at": step.failed_at,
+        "completed_at": step.completed_at,
+        "metadata": step.metadata,
+        "usage": usage_wire(step.usage),
+    }
+
+
+def _tool_call_wire(call: JsonDict, with_search_content: bool) -> JsonDict:
+    if call["type"] != "file_search" or with_search_content:
+        return call
+    search = call["file_search"]
+    results = [{k: v for k, v in result.items() if k != "content"} for result in search["results"]]
+    return {**call, "file_search": {**search, "results": results}}
 
 
 def list_wire(page: Page[T], to_wire: Callable[[T], JsonDict]) -> JsonDict:

@@ -38,7 +38,8 @@ def delete_thread(backend: Backend, thread_id: str) -> None:
     for message_id in thread.message_ids:
         del backend.messages[message_id]
     for run_id in thread.run_ids:
-        del backend.runs[run_id]
+        for step_id in backend.runs.pop(run_id).step_ids:
+            del backend.steps[step_id]
     del backend.threads[thread_id]
 
 

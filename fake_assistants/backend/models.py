@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..script.context import ToolOutput
+from ..script.engine import ResponderEntry
 from ..script.turns import Turn
 
 JsonDict = dict[str, Any]
@@ -20,6 +22,8 @@ RunStatus = Literal[
     "incomplete",
     "expired",
 ]
+
+Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 
 
 @dataclass
@@ -106,4 +110,32 @@ class Run:
     completed_at: int | None = None
     incomplete_details: JsonDict | None = None
     usage: Usage | None = None
+    # Not on the wire: how the run plays out.
+    tool_resources: JsonDict = field(default_factory=dict)  # the run's own (create-and-run), on top of the others
+    step_ids: list[str] = field(default_factory=list)
     turn: Turn | None = None  # taken from the script when the run starts
+    turn_position: int = 0  # the index of the turn's next tool step
+    responder: ResponderEntry | None = None  # asked again when the turn ends open after tool outputs
+    tool_outputs: list[ToolOutput] = field(default_factory=list)
+    waiting_step_id: str | None = None  # the function-call step waiting for tool outputs
+    progression: Progression | None = None  # this run's policy, over the emulator's
+    moved_at: int = 0  # when the status last changed (the by-clock policy counts from here)
+
+
+@dataclass
+class RunStep:
+    id: str
+    created_at: int
+    run_id: str
+    thread_id: str
+    assistant_id: str
+    type: Literal["message_creation", "tool_calls"]
+    step_details: JsonDict
+    status: Literal["in_progress", "cancelled", "failed", "completed", "expired"] = "in_progress"
+    last_error: JsonDict | None = None
+    expired_at: int | None = None
+    cancelled_at: int | None = None
+    failed_at: int | None = None
+    completed_at: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    usage: Usage | None = None

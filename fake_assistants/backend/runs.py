@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ..api.schemas import CreateRun
+from ..api.schemas import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from ..errors import invalid_request, not_implemented
 from ..runs import engine
 from ..runs.lifecycle import RUN_LIFETIME_SECONDS
-from .messages import add_message
-from .models import Assistant, Run
+from .messages import add_message, create_thread
+from .models import Assistant, Run, Thread
+from .resources import tool_resources_wire
 from .state import Backend
 
 INSTRUCTIONS_SEPARATOR = "\n\n"
@@ -31,13 +32,38 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
         raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
     for message in request.additional_messages or []:
         add_message(backend, thread, now, message)
+    instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
+    run = _new_run(backend, thread, assistant, now, request, instructions)
+    run.reasoning_effort = request.reasoning_effort
+    engine.started(backend, run, now)
+    return run
+
+
+def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRun) -> Run:
+    """``POST /threads/runs``: a new thread (from ``thread``), and a run on it."""
+    if request.stream:
+        raise not_implemented("streaming runs (stream=true)")
+    assistant = backend.assistant(request.assistant_id)
+    resources = tool_resources_wire(request.tool_resources)
+    thread = create_thread(backend, now, request.thread or CreateThread())
+    run = _new_run(
+        backend, thread, assistant, now, request, effective_instructions(assistant, request.instructions, None)
+    )
+    run.tool_resources = resources
+    engine.started(backend, run, now)
+    return run
+
+
+def _new_run(
+    backend: Backend, thread: Thread, assistant: Assistant, now: int, request: RunOptions, instructions: str
+) -> Run:
     run = Run(
         id=backend.ids.new("run"),
         created_at=now,
         thread_id=thread.id,
         assistant_id=assistant.id,
         model=request.model or assistant.model,
-        instructions=effective_instructions(assistant, request.instructions, request.additional_instructions),
+        instructions=instructions,
         tools=request.tools if request.tools is not None else list(assistant.tools),
         expires_at=now + RUN_LIFETIME_SECONDS,
         metadata=request.metadata or {},
@@ -48,11 +74,10 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
         tool_choice=request.tool_choice or "auto",
         parallel_tool_calls=True if request.parallel_tool_calls is None else request.parallel_tool_calls,
         response_format=request.response_format or assistant.response_format,
-        reasoning_effort=request.reasoning_effort,
+        moved_at=now,
     )
     if request.truncation_strategy is not None:
         run.truncation_strategy = request.truncation_strategy.wire()
     backend.runs[run.id] = run
     thread.run_ids.append(run.id)
-    engine.started(backend, run, now)
     return run

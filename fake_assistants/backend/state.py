@@ -7,9 +7,9 @@ import threading
 from ..clock import Clock
 from ..errors import not_found
 from ..ids import IdFactory
-from ..runs.lifecycle import Progression
 from ..script import Script
-from .models import Assistant, Message, Run, Thread
+from .models import Assistant, Message, Progression, Run, RunStep, Thread
+from .storage import Storage
 
 
 class Backend:
@@ -18,12 +18,15 @@ class Backend:
         self.ids = IdFactory(seed)
         self.clock = clock
         self.progression: Progression = progression
+        self.seconds_per_status = 1  # the by-clock policy's pace
         self.script = Script()
         self.lock = threading.RLock()
         self.assistants: dict[str, Assistant] = {}
         self.threads: dict[str, Thread] = {}
         self.messages: dict[str, Message] = {}
         self.runs: dict[str, Run] = {}
+        self.steps: dict[str, RunStep] = {}
+        self.storage = Storage()
 
     def assistant(self, assistant_id: str) -> Assistant:
         found = self.assistants.get(assistant_id)

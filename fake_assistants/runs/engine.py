@@ -1,133 +1,201 @@
 """The run engine: moves runs through the lifecycle table, lazily, when they are observed.
 
-Nothing runs in the background. A run moves when it is read (per the progression policy), when a test calls
-``fake.advance``, or when the clock passes its ``expires_at``.
+Nothing runs in the background. A run moves when it is read (per its progression policy), when a test calls
+``fake.advance``, when its tool outputs arrive, or when the clock passes its ``expires_at``. Each move is a
+generator of events (see ``events.py``); the functions without ``_events`` apply a move and drop its events.
 """
 
 from __future__ import annotations
 
-from ..backend.models import Message, Run, RunStatus, Thread, Usage
+from collections.abc import Sequence
+
+from ..backend.models import Progression, Run, Thread
 from ..backend.state import Backend
 from ..errors import invalid_request
-from ..script.turns import Expire, Fail, Incomplete, Reply
-from .lifecycle import ACTIVE_STATUSES, TERMINAL_STATUSES, TRANSITIONS, IllegalTransition
-from .tokens import count_tokens
+from ..script.turns import CallFunctions
+from .context import run_context
+from .events import Events, drain
+from .lifecycle import ACTIVE_STATUSES, MOVING_STATUSES, TERMINAL_STATUSES
+from .play import accept_outputs, end_cancelled, end_expired, play_ending, play_tool_step, transition
+from .rules import check_turn, default_turn
 
 
-def transition(run: Run, to: RunStatus) -> None:
-    if to not in TRANSITIONS[run.status]:
-        raise IllegalTransition(f"run {run.id} cannot move from {run.status!r} to {to!r}")
-    run.status = to
+def policy(backend: Backend, run: Run) -> Progression:
+    return run.progression or backend.progression
+
+
+# --- expiry ----------------------------------------------------------------------------------------------------
+
+
+def expire_events(backend: Backend, run: Run, now: int) -> Events:
+    """Expire an active run whose ``expires_at`` has passed (a cancelling run finishes cancelling instead)."""
+    if run.status in ACTIVE_STATUSES and run.expires_at is not None and now >= run.expires_at:
+        if run.status == "cancelling":
+            yield from end_cancelled(backend, run, now)
+        else:
+            yield from end_expired(backend, run, now)
 
 
 def expire_if_due(backend: Backend, run: Run, now: int) -> bool:
-    """Expire an active run whose ``expires_at`` has passed. Returns whether it did."""
-    due = run.expires_at is not None and now >= run.expires_at
-    if due and run.status in ACTIVE_STATUSES and run.status != "cancelling":
-        transition(run, "expired")
-        return True
-    return False
+    """Apply expiry; returns whether the run is now over because of it."""
+    before = run.status
+    drain(expire_events(backend, run, now))
+    return run.status != before
 
 
 def active_run(backend: Backend, thread: Thread, now: int) -> Run | None:
-    """The thread's active run, if any, after expiring any run whose time is up."""
+    """The thread's active run, if any, after bringing every run up to the clock."""
     for run_id in reversed(thread.run_ids):
         run = backend.runs[run_id]
-        if run.status in ACTIVE_STATUSES and not expire_if_due(backend, run, now):
-            return run
+        if run.status in ACTIVE_STATUSES:
+            catch_up(backend, run, now)
+            if run.status in ACTIVE_STATUSES:
+                return run
     return None
 
 
-def step(backend: Backend, run: Run, now: int) -> bool:
-    """Move ``run`` one status forward. Returns False when it cannot move (terminal, or waiting on the client)."""
-    if run.status in TERMINAL_STATUSES or expire_if_due(backend, run, now):
-        return False
+# --- moves -----------------------------------------------------------------------------------------------------
+
+
+def move_events(backend: Backend, run: Run, now: int) -> Events:
+    """One move: out of ``queued``, ``in_progress`` or ``cancelling``. Nothing for a run that waits or is over."""
+    expired = list(expire_events(backend, run, now))
+    if expired:
+        yield from expired
+        return
     if run.status == "queued":
-        transition(run, "in_progress")
-        run.started_at = now
-        run.turn = backend.script.next_turn()
-        return True
-    if run.status == "in_progress":
-        _play_turn(backend, run, now)
-        return True
-    if run.status == "cancelling":
-        transition(run, "cancelled")
-        run.cancelled_at = now
-        run.expires_at = None
-        return True
-    return False
+        yield from _start(backend, run, now)
+    elif run.status == "in_progress":
+        yield from _play(backend, run, now)
+    elif run.status == "cancelling":
+        yield from end_cancelled(backend, run, now)
 
 
-def settle(backend: Backend, run: Run, now: int) -> None:
+def step(backend: Backend, run: Run, now: int) -> bool:
+    """Move ``run`` once. Returns False when it could not move (over, or waiting on the client)."""
+    if run.status not in MOVING_STATUSES:
+        expire_if_due(backend, run, now)
+        return False
+    drain(move_events(backend, run, now))
+    return True
+
+
+def settle_events(backend: Backend, run: Run, now: int) -> Events:
     """Move ``run`` until it stops: a terminal status, or one that waits on the client."""
-    while step(backend, run, now):
-        pass
+    while run.status in MOVING_STATUSES:
+        yield from move_events(backend, run, now)
+    yield from expire_events(backend, run, now)
+
+
+def catch_up(backend: Backend, run: Run, now: int) -> None:
+    """Apply what the clock alone decides: expiry, and the moves of a by-clock run that have fallen due."""
+    if policy(backend, run) == "by_clock":
+        interval = backend.seconds_per_status
+        while run.status in MOVING_STATUSES and run.moved_at + interval <= now:
+            due = run.moved_at + interval
+            if expire_if_due(backend, run, due):
+                return
+            drain(move_events(backend, run, due))
+    expire_if_due(backend, run, now)
 
 
 def observe(backend: Backend, run: Run, now: int) -> None:
-    """A client read ``run``: apply expiry, then the progression policy."""
-    if expire_if_due(backend, run, now):
-        return
-    if backend.progression == "per_read":
+    """A client read ``run``: apply the clock, then the progression policy."""
+    catch_up(backend, run, now)
+    current = policy(backend, run)
+    if current == "per_read":
         step(backend, run, now)
-    elif backend.progression == "immediate":
-        settle(backend, run, now)
+    elif current == "immediate":
+        drain(settle_events(backend, run, now))
 
 
 def started(backend: Backend, run: Run, now: int) -> None:
-    """A run was just created."""
-    if backend.progression == "immediate":
-        settle(backend, run, now)
+    """A run was just created, or given its tool outputs."""
+    if policy(backend, run) == "immediate":
+        drain(settle_events(backend, run, now))
+
+
+def _start(backend: Backend, run: Run, now: int) -> Events:
+    """``queued`` → ``in_progress``. A new run picks its turn first; a failing pick changes nothing."""
+    if run.turn is None:
+        context = run_context(backend, run)
+        selection = backend.script.select(context)
+        turn = selection.turn if selection is not None else default_turn(context)
+        check_turn(turn, context)
+        backend.script.take(selection, run.id) if selection is not None else None
+        run.turn = turn
+        run.responder = selection.responder if selection is not None else None
+        run.started_at = now
+    yield transition(run, "in_progress", now)
+
+
+def _play(backend: Backend, run: Run, now: int) -> Events:
+    """``in_progress`` → the next status the turn reaches: ``requires_action`` or an ending."""
+    assert run.turn is not None
+    if run.turn_position >= len(run.turn.steps) and run.turn.ending is None and _asks_again(run):
+        assert run.responder is not None
+        context = run_context(backend, run)
+        follow_up = run.responder(context)
+        if follow_up is not None:
+            check_turn(follow_up, context)
+            run.turn, run.turn_position = follow_up, 0
+    while run.turn_position < len(run.turn.steps):
+        tool_step = run.turn.steps[run.turn_position]
+        run.turn_position += 1
+        yield from play_tool_step(backend, run, now, tool_step)
+        if run.status != "in_progress":
+            return
+    yield from play_ending(backend, run, now, run.turn.ending)
+
+
+def _asks_again(run: Run) -> bool:
+    """A responder's turn that ended open after a round of function calls: the responder says what comes next."""
+    assert run.turn is not None
+    return run.responder is not None and any(isinstance(s, CallFunctions) for s in run.turn.steps)
+
+
+# --- client actions --------------------------------------------------------------------------------------------
+
+
+def cancel_events(backend: Backend, run: Run, now: int) -> Events:
+    """Checks at once (a finished run cannot be cancelled), then returns the events of the cancellation."""
+    catch_up(backend, run, now)
+    if run.status in TERMINAL_STATUSES or run.status == "cancelling":
+        raise invalid_request(f"Cannot cancel run with status '{run.status}'.")
+    return _cancelling(backend, run, now)
+
+
+def _cancelling(backend: Backend, run: Run, now: int) -> Events:
+    yield transition(run, "cancelling", now)
+    if policy(backend, run) == "immediate":
+        yield from settle_events(backend, run, now)
 
 
 def cancel(backend: Backend, run: Run, now: int) -> None:
-    expire_if_due(backend, run, now)
-    if run.status in TERMINAL_STATUSES or run.status == "cancelling":
-        raise invalid_request(f"Cannot cancel run with status '{run.status}'.")
-    transition(run, "cancelling")
-    if backend.progression == "immediate":
-        settle(backend, run, now)
+    drain(cancel_events(backend, run, now))
 
 
-def _play_turn(backend: Backend, run: Run, now: int) -> None:
-    """Play the run's turn: the move out of ``in_progress`` into the status the turn ends in."""
-    turn = run.turn
-    if isinstance(turn, Expire):
-        transition(run, "expired")
-        return
-    thread = backend.threads[run.thread_id]
-    prompt = count_tokens(run.instructions) + sum(
-        count_tokens(_text_of(backend.messages[message_id])) for message_id in thread.message_ids
-    )
-    run.expires_at = None
-    if isinstance(turn, Fail):
-        transition(run, "failed")
-        run.failed_at = now
-        run.last_error = {"code": turn.code, "message": turn.message}
-        run.usage = Usage(prompt_tokens=prompt, completion_tokens=0)
-        return
-    if isinstance(turn, Incomplete):
-        transition(run, "incomplete")
-        run.incomplete_details = {"reason": turn.reason}
-        run.usage = Usage(prompt_tokens=prompt, completion_tokens=0)
-        return
-    assert isinstance(turn, Reply)
-    message = Message(
-        id=backend.ids.new("msg"),
-        created_at=now,
-        thread_id=run.thread_id,
-        role="assistant",
-        content=[{"type": "text", "text": {"value": turn.text, "annotations": []}}],
-        assistant_id=run.assistant_id,
-        run_id=run.id,
-        completed_at=now,
-    )
-    backend.messages[message.id] = message
-    thread.message_ids.append(message.id)
-    transition(run, "completed")
-    run.completed_at = now
-    run.usage = Usage(prompt_tokens=prompt, completion_tokens=count_tokens(turn.text))
+def submit_events(backend: Backend, run: Run, now: int, outputs: Sequence[tuple[str, str]]) -> Events:
+    """Tool outputs arrive: the waiting step completes and the run goes back to ``queued``.
+
+    Checks first (the real 400s): the run must be in ``requires_action``, and the outputs must answer exactly the
+    calls in ``required_action``. Nothing changes when a check fails.
+    """
+    catch_up(backend, run, now)
+    if run.status != "requires_action" or run.required_action is None or run.waiting_step_id is None:
+        raise invalid_request(f'Runs in status "{run.status}" do not accept tool outputs.')
+    calls = run.required_action["submit_tool_outputs"]["tool_calls"]
+    expected = [call["id"] for call in calls]
+    given = [tool_call_id for tool_call_id, _ in outputs]
+    if sorted(given) != sorted(expected):
+        raise invalid_request(
+            f"Expected tool outputs for call_ids {expected}, got {given}.", param="tool_outputs"
+        )
+    return _resuming(backend, run, now, dict(outputs))
 
 
-def _text_of(message: Message) -> str:
-    return " ".join(part["text"]["value"] for part in message.content if part["type"] == "text")
+def _resuming(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
+    yield from accept_outputs(backend, run, now, outputs)
+    if policy(backend, run) == "immediate":
+        yield from settle_events(backend, run, now)
+

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
-from ..backend.models import RunStatus
+from ..backend.models import Progression, RunStatus
 
 ACTIVE_STATUSES: frozenset[RunStatus] = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 TERMINAL_STATUSES: frozenset[RunStatus] = frozenset({"cancelled", "failed", "completed", "incomplete", "expired"})
@@ -25,13 +24,18 @@ TRANSITIONS: Mapping[RunStatus, frozenset[RunStatus]] = {
 
 RUN_LIFETIME_SECONDS = 600
 
-Progression = Literal["per_read", "immediate", "manual"]
-PROGRESSIONS: tuple[Progression, ...] = ("per_read", "immediate", "manual")
+PROGRESSIONS: tuple[Progression, ...] = ("per_read", "immediate", "by_clock", "manual")
 """
 - ``per_read`` (default): each retrieve of a run moves it one status.
-- ``immediate``: a run settles (reaches a terminal status) as soon as it is created or read.
+- ``immediate``: a run settles (reaches a status that waits on the client, or a terminal one) as soon as it is
+  created, read, or given its tool outputs.
+- ``by_clock``: a run moves one status per ``seconds_per_status`` of the emulator's clock (freezegun, time-machine
+  or a ``ManualClock`` move it); the moves are dated when they fell due.
 - ``manual``: a run moves only when the test calls ``fake.advance(run_id)``.
 """
+
+# Statuses the engine moves a run out of by itself; the others wait on the client or are final.
+MOVING_STATUSES: frozenset[RunStatus] = frozenset({"queued", "in_progress", "cancelling"})
 
 
 class IllegalTransition(RuntimeError):

@@ -13,3 +13,13 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 def count_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
+
+
+def first_tokens(text: str, limit: int) -> str:
+    """The start of ``text`` up to the end of its ``limit``-th token (what a capped reply keeps)."""
+    if limit <= 0:
+        return ""
+    for index, found in enumerate(_TOKEN.finditer(text), start=1):
+        if index == limit:
+            return text[: found.end()]
+    return text

@@ -1,6 +1,42 @@
 """The scripted response engine."""
 
-from .engine import Script
-from .turns import DEFAULT_REPLY_TEXT, Expire, Fail, Incomplete, Reply, Turn
+from .context import AssistantView, FileScope, MessageView, RunContext, ToolOutput
+from .engine import Matcher, Responder, Script, ScriptBinding, ScriptedTurn, ScriptError
+from .turns import (
+    DEFAULT_REPLY_TEXT,
+    Annotation,
+    CallFunctions,
+    Expire,
+    Fail,
+    FunctionCall,
+    Incomplete,
+    Reply,
+    RunCode,
+    SearchFiles,
+    Turn,
+)
 
-__all__ = ["DEFAULT_REPLY_TEXT", "Expire", "Fail", "Incomplete", "Reply", "Script", "Turn"]
+__all__ = [
+    "DEFAULT_REPLY_TEXT",
+    "Annotation",
+    "AssistantView",
+    "CallFunctions",
+    "Expire",
+    "Fail",
+    "FileScope",
+    "FunctionCall",
+    "Incomplete",
+    "Matcher",
+    "MessageView",
+    "Reply",
+    "Responder",
+    "RunCode",
+    "RunContext",
+    "Script",
+    "ScriptBinding",
+    "ScriptError",
+    "ScriptedTurn",
+    "SearchFiles",
+    "ToolOutput",
+    "Turn",
+]

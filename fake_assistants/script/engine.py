@@ -1,76 +1,290 @@
-"""The scripted response engine: the queue of turns a test declares, consumed in FIFO order by runs."""
+"""The scripted response engine: the turns a test declares, and how a run picks the one it plays.
+
+A run picks its turn when it starts (``queued`` → ``in_progress``):
+
+1. the first queued turn whose binding (assistant, thread or predicate) matches the run, in the order queued;
+2. else the first queued unbound turn;
+3. else the first responder (bound ones that match, then unbound ones, in registration order) that returns a turn;
+4. else, with ``strict=True``, a :class:`ScriptError`; without, the default turn (see ``runs.defaults``).
+
+Queued turns are consumed; responders stay.
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Self
 
+from .context import RunContext
 from .turns import (
-    DEFAULT_REPLY_TEXT,
-    ERROR_CODES,
-    INCOMPLETE_REASONS,
+    Annotation,
+    Arguments,
     ErrorCode,
-    Expire,
-    Fail,
-    Incomplete,
     IncompleteReason,
-    Reply,
     Turn,
+    TurnChain,
+    as_annotations,
 )
 
-TurnT = TypeVar("TurnT", Reply, Fail, Incomplete, Expire)
+Responder = Callable[[RunContext], "Turn | ScriptedTurn | str | None"]
+"""A callable that decides a run's turn from its context: a turn, a reply text, or None to pass."""
 
 
-class Script:
-    """What the emulated assistant says. ``fake.script.reply("x")`` queues the next run's reply.
+class ScriptError(Exception):
+    """The script cannot serve a run: a test-authoring mistake, reported to the test, never played silently."""
 
-    A run takes its turn when it starts (``queued`` → ``in_progress``). A run that finds the queue empty replies
-    with :data:`~fake_assistants.script.turns.DEFAULT_REPLY_TEXT`.
-    """
 
-    def __init__(self) -> None:
-        self._pending: deque[Turn] = deque()
-        self._consumed: list[Turn] = []
+@dataclass(frozen=True)
+class Matcher:
+    """What a binding requires of a run. Every given part must hold."""
 
-    def reply(self, text: str) -> Reply:
-        """Queue a text reply for the next run."""
-        if not isinstance(text, str):
-            raise TypeError(f"a scripted reply is a str, not {type(text).__name__}")
-        return self._queue(Reply(text))
+    assistant: str | None = None  # an assistant id or name
+    thread: str | None = None  # a thread id
+    predicate: Callable[[RunContext], bool] | None = None
 
-    def fail(self, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> Fail:
-        """Queue a failure: the next run ends ``failed`` with this ``last_error``."""
-        if code not in ERROR_CODES:
-            raise ValueError(f"a run's last_error code is one of {ERROR_CODES}, not {code!r}")
-        return self._queue(Fail(code, message))
+    def matches(self, context: RunContext) -> bool:
+        assistant = context.assistant
+        if self.assistant is not None and self.assistant not in (assistant.id, assistant.name):
+            return False
+        if self.thread is not None and self.thread != context.thread_id:
+            return False
+        return self.predicate is None or bool(self.predicate(context))
 
-    def incomplete(self, reason: IncompleteReason = "max_completion_tokens") -> Incomplete:
-        """Queue an ``incomplete`` ending for the next run, with ``incomplete_details.reason``."""
-        if reason not in INCOMPLETE_REASONS:
-            raise ValueError(f"an incomplete run's reason is one of {INCOMPLETE_REASONS}, not {reason!r}")
-        return self._queue(Incomplete(reason))
+    def narrowed(self, other: Matcher) -> Matcher:
+        predicates = [p for p in (self.predicate, other.predicate) if p is not None]
 
-    def expire(self) -> Expire:
-        """Queue an expiry: the next run ends ``expired`` instead of answering."""
-        return self._queue(Expire())
+        def both(context: RunContext) -> bool:
+            return all(predicate(context) for predicate in predicates)
 
-    def _queue(self, turn: TurnT) -> TurnT:
-        self._pending.append(turn)
-        return turn
+        return Matcher(
+            assistant=other.assistant if other.assistant is not None else self.assistant,
+            thread=other.thread if other.thread is not None else self.thread,
+            predicate=both if len(predicates) > 1 else (predicates[0] if predicates else None),
+        )
 
-    def next_turn(self) -> Turn:
-        if self._pending:
-            turn = self._pending.popleft()
-            self._consumed.append(turn)
-            return turn
-        return Reply(DEFAULT_REPLY_TEXT)
+    def __str__(self) -> str:
+        parts = [f"assistant={self.assistant!r}"] * (self.assistant is not None)
+        parts += [f"thread={self.thread!r}"] * (self.thread is not None)
+        parts += [f"when={getattr(self.predicate, '__name__', 'predicate')}"] * (self.predicate is not None)
+        return ", ".join(parts)
+
+
+class ScriptedTurn(TurnChain):
+    """A queued turn. Chaining (``.then_reply(...)``) extends it in place until a run takes it."""
+
+    def __init__(self, turn: Turn, matcher: Matcher | None) -> None:
+        self._turn = turn
+        self.matcher = matcher
+        self.run_id: str | None = None  # the run that took it
 
     @property
-    def pending(self) -> tuple[Turn, ...]:
-        """Scripted turns no run has taken yet."""
+    def turn(self) -> Turn:
+        return self._turn
+
+    def _extended(self, change: Callable[[Turn], Turn]) -> Self:
+        if self.run_id is not None:
+            raise ScriptError(f"this turn was already taken by run {self.run_id}; it can no longer change")
+        self._turn = change(self._turn)
+        return self
+
+    def __repr__(self) -> str:
+        bound = f" for {self.matcher}" if self.matcher else ""
+        taken = f" taken by {self.run_id}" if self.run_id else ""
+        return f"<ScriptedTurn{bound}{taken}: {self._turn!r}>"
+
+
+@dataclass(frozen=True)
+class ResponderEntry:
+    respond: Responder
+    matcher: Matcher | None
+
+    def __call__(self, context: RunContext) -> Turn | None:
+        try:
+            answer = self.respond(context)
+        except Exception as exc:
+            name = getattr(self.respond, "__name__", repr(self.respond))
+            raise ScriptError(f"responder {name} raised {type(exc).__name__}: {exc} (run {context.run_id})") from exc
+        if answer is None:
+            return None
+        if isinstance(answer, str):
+            return Turn.reply(answer)
+        if isinstance(answer, ScriptedTurn):
+            return answer.turn
+        if isinstance(answer, Turn):
+            return answer
+        raise ScriptError(
+            f"responder {getattr(self.respond, '__name__', self.respond)!r} returned {type(answer).__name__}; "
+            "expected a Turn, a str or None"
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The turn a run plays, and where it came from (a responder is asked again to continue an open turn)."""
+
+    turn: Turn
+    responder: ResponderEntry | None = None
+    queued: ScriptedTurn | None = None
+
+
+class _Vocabulary:
+    """The verbs that queue a turn, under this object's binding."""
+
+    def _script(self) -> Script:
+        raise NotImplementedError
+
+    def _matcher(self) -> Matcher | None:
+        raise NotImplementedError
+
+    def add(self, turn: Turn) -> ScriptedTurn:
+        """Queue a turn built with :class:`Turn`."""
+        return self._script()._queue(ScriptedTurn(turn, self._matcher()))
+
+    def reply(self, text: str, annotations: Sequence[Annotation] | None = None) -> ScriptedTurn:
+        """Queue a text reply."""
+        return self.add(Turn.reply(text, as_annotations(annotations)))
+
+    def call_function(self, name: str, arguments: Arguments = None) -> ScriptedTurn:
+        """Queue a function call: the run stops in ``requires_action`` until the output arrives.
+
+        Chain ``.and_call(...)`` for parallel calls, ``.then_call(...)`` for another round, ``.then_reply(...)``.
+        """
+        return self.add(Turn.call_function(name, arguments))
+
+    def run_code(self, input: str, output: str | None = None) -> ScriptedTurn:
+        """Queue a code_interpreter step (then the default reply, unless chained)."""
+        return self.add(Turn.run_code(input, output))
+
+    def search_files(self, query: str) -> ScriptedTurn:
+        """Queue a file_search step over the run's vector stores (then the default reply, unless chained)."""
+        return self.add(Turn.search_files(query))
+
+    def fail(self, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> ScriptedTurn:
+        """Queue a failure: the run ends ``failed`` with this ``last_error``."""
+        return self.add(Turn.fail(code, message))
+
+    def incomplete(self, reason: IncompleteReason = "max_completion_tokens") -> ScriptedTurn:
+        """Queue an ``incomplete`` ending, with ``incomplete_details.reason``."""
+        return self.add(Turn.incomplete(reason))
+
+    def expire(self) -> ScriptedTurn:
+        """Queue an expiry: the run ends ``expired`` instead of answering."""
+        return self.add(Turn.expire())
+
+    def respond_with(self, responder: Responder) -> Responder:
+        """Register a responder: called with the run context when no queued turn matches. Usable as a decorator."""
+        self._script()._responders.append(ResponderEntry(responder, self._matcher()))
+        return responder
+
+    # Bindings ---------------------------------------------------------------------------------------------------
+    def for_assistant(self, assistant: str) -> ScriptBinding:
+        """Turns queued through the result only serve runs of this assistant (by id or by name)."""
+        return self._bound(Matcher(assistant=assistant))
+
+    def for_thread(self, thread_id: str) -> ScriptBinding:
+        """Turns queued through the result only serve runs on this thread."""
+        return self._bound(Matcher(thread=thread_id))
+
+    def when(self, predicate: Callable[[RunContext], bool]) -> ScriptBinding:
+        """Turns queued through the result only serve runs whose context satisfies ``predicate``."""
+        return self._bound(Matcher(predicate=predicate))
+
+    def _bound(self, matcher: Matcher) -> ScriptBinding:
+        current = self._matcher()
+        return ScriptBinding(self._script(), current.narrowed(matcher) if current else matcher)
+
+
+class ScriptBinding(_Vocabulary):
+    """The script, narrowed to runs a matcher accepts."""
+
+    def __init__(self, script: Script, matcher: Matcher) -> None:
+        self.__script = script
+        self.matcher = matcher
+
+    def _script(self) -> Script:
+        return self.__script
+
+    def _matcher(self) -> Matcher | None:
+        return self.matcher
+
+
+class Script(_Vocabulary):
+    """What the emulated assistant does. ``fake.script.reply("x")`` queues the next run's reply.
+
+    ``strict=True`` makes a run that no turn or responder serves a :class:`ScriptError` naming the run, instead of
+    the default reply.
+    """
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._pending: list[ScriptedTurn] = []
+        self._consumed: list[ScriptedTurn] = []
+        self._responders: list[ResponderEntry] = []
+        self._errors: list[str] = []
+
+    def _script(self) -> Script:
+        return self
+
+    def _matcher(self) -> Matcher | None:
+        return None
+
+    def _queue(self, entry: ScriptedTurn) -> ScriptedTurn:
+        self._pending.append(entry)
+        return entry
+
+    # Selection (called by the run engine) -----------------------------------------------------------------------
+    def select(self, context: RunContext) -> Selection | None:
+        """The turn for a starting run, without consuming it (see :meth:`take`). None: play the default turn."""
+        for bound in (True, False):
+            for entry in self._pending:
+                if (entry.matcher is not None) == bound and (entry.matcher is None or entry.matcher.matches(context)):
+                    return Selection(entry.turn, queued=entry)
+        for bound in (True, False):
+            for responder in self._responders:
+                if (responder.matcher is not None) != bound:
+                    continue
+                if responder.matcher is not None and not responder.matcher.matches(context):
+                    continue
+                turn = responder(context)
+                if turn is not None:
+                    return Selection(turn, responder=responder)
+        if self.strict:
+            raise ScriptError(
+                f"strict script: run {context.run_id} (assistant {context.assistant.id}, thread {context.thread_id}) "
+                "has no scripted turn and no responder that answers it"
+            )
+        return None
+
+    def take(self, selection: Selection, run_id: str) -> None:
+        """Consume a selected queued turn, once the run has accepted it."""
+        if selection.queued is not None:
+            selection.queued.run_id = run_id
+            self._pending.remove(selection.queued)
+            self._consumed.append(selection.queued)
+
+    def record_error(self, message: str) -> None:
+        self._errors.append(message)
+
+    # What tests read --------------------------------------------------------------------------------------------
+    @property
+    def pending(self) -> tuple[ScriptedTurn, ...]:
+        """Queued turns no run has taken yet, in queue order."""
         return tuple(self._pending)
 
     @property
-    def consumed(self) -> tuple[Turn, ...]:
-        """Scripted turns runs have taken, in order (default replies are not listed)."""
+    def consumed(self) -> tuple[ScriptedTurn, ...]:
+        """Queued turns runs have taken, in order (each knows its ``run_id``)."""
         return tuple(self._consumed)
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """Script errors runs ran into (each was also answered to the client as a 500)."""
+        return tuple(self._errors)
+
+    def assert_all_consumed(self) -> None:
+        """Raise AssertionError if a queued turn was never played or a run hit a script error."""
+        problems = [f"script error: {error}" for error in self._errors]
+        problems += [f"turn never played: {entry!r}" for entry in self._pending]
+        if problems:
+            raise AssertionError("fake_assistants script check failed:\n  " + "\n  ".join(problems))

@@ -1,9 +1,17 @@
-"""Turns: what one run produces. The scripted response engine queues them; the run engine plays them."""
+"""Turns: what one run produces. A turn is zero or more tool steps, then an ending.
+
+Turns are immutable values. ``Turn.reply("hi")`` builds one; the ``then_*`` and ``and_call`` methods return a new,
+longer turn. The scripted response engine (``fake.script``) queues turns with the same vocabulary, and the run engine
+plays them out: tool steps in order, a function-call round stopping the run in ``requires_action`` until the tool
+outputs arrive, and the ending last.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Self, final
 
 DEFAULT_REPLY_TEXT = "This is a default reply from fake_assistants: no scripted turn matched this run."
 
@@ -12,27 +20,110 @@ ERROR_CODES: tuple[ErrorCode, ...] = ("server_error", "rate_limit_exceeded", "in
 IncompleteReason = Literal["max_completion_tokens", "max_prompt_tokens"]
 INCOMPLETE_REASONS: tuple[IncompleteReason, ...] = ("max_completion_tokens", "max_prompt_tokens")
 
+Arguments = Mapping[str, Any] | str | None
+
+
+# --- tool steps ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunctionCall:
+    """One call of a function tool. ``arguments`` is the JSON text the run's ``required_action`` carries."""
+
+    name: str
+    arguments: str = "{}"
+
+    @classmethod
+    def of(cls, name: str, arguments: Arguments = None) -> FunctionCall:
+        if not isinstance(name, str) or not name:
+            raise TypeError("a function call needs the function's name, a non-empty str")
+        if arguments is None:
+            return cls(name)
+        if isinstance(arguments, str):
+            try:
+                json.loads(arguments)
+            except ValueError as exc:
+                raise ValueError(f"the arguments of {name!r} are not valid JSON: {exc}") from None
+            return cls(name, arguments)
+        return cls(name, json.dumps(dict(arguments)))
+
+
+@dataclass(frozen=True)
+class CallFunctions:
+    """One round of function calls (several = parallel calls). The run waits in ``requires_action`` for outputs."""
+
+    calls: tuple[FunctionCall, ...]
+
+
+@dataclass(frozen=True)
+class RunCode:
+    """A code_interpreter step: the code the assistant ran, and the logs it printed."""
+
+    input: str
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """A file_search step over the vector stores in the run's scope."""
+
+    query: str
+
+
+ToolStep = CallFunctions | RunCode | SearchFiles
+
+
+# --- endings ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A citation in a reply: ``marker`` is the exact text in the reply that the annotation covers.
+
+    ``kind`` ``"file_citation"`` cites a file the assistant read; ``"file_path"`` points at a file it produced.
+    """
+
+    file_id: str
+    marker: str
+    kind: Literal["file_citation", "file_path"] = "file_citation"
+
 
 @dataclass(frozen=True)
 class Reply:
-    """The run completes with one assistant message holding ``text``."""
+    """The run completes with one assistant message holding ``text`` (and its annotations)."""
 
     text: str
+    annotations: tuple[Annotation, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(f"a scripted reply is a str, not {type(self.text).__name__}")
+        for annotation in self.annotations:
+            if annotation.marker not in self.text:
+                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the reply text")
 
 
 @dataclass(frozen=True)
 class Fail:
     """The run fails with ``last_error = {"code": code, "message": message}``."""
 
-    code: ErrorCode
-    message: str
+    code: ErrorCode = "server_error"
+    message: str = "Something went wrong."
+
+    def __post_init__(self) -> None:
+        if self.code not in ERROR_CODES:
+            raise ValueError(f"a run's last_error code is one of {ERROR_CODES}, not {self.code!r}")
 
 
 @dataclass(frozen=True)
 class Incomplete:
     """The run ends ``incomplete`` with ``incomplete_details = {"reason": reason}``."""
 
-    reason: IncompleteReason
+    reason: IncompleteReason = "max_completion_tokens"
+
+    def __post_init__(self) -> None:
+        if self.reason not in INCOMPLETE_REASONS:
+            raise ValueError(f"an incomplete run's reason is one of {INCOMPLETE_REASONS}, not {self.reason!r}")
 
 
 @dataclass(frozen=True)
@@ -40,4 +131,119 @@ class Expire:
     """The run expires instead of answering."""
 
 
-Turn = Reply | Fail | Incomplete | Expire
+Ending = Reply | Fail | Incomplete | Expire
+
+
+def as_annotations(annotations: Sequence[Annotation] | None) -> tuple[Annotation, ...]:
+    return tuple(annotations or ())
+
+
+# --- the chain vocabulary, shared by Turn and by the handle of a queued turn ------------------------------------
+
+
+class TurnChain:
+    """The ``and_call`` / ``then_*`` vocabulary. Subclasses decide what "extend" means (a new value, or in place)."""
+
+    def _extended(self, change: Callable[[Turn], Turn]) -> Self:
+        raise NotImplementedError
+
+    def and_call(self, name: str, arguments: Arguments = None) -> Self:
+        """Add a parallel call to the current round of function calls."""
+        return self._extended(lambda turn: turn._with_parallel_call(FunctionCall.of(name, arguments)))
+
+    def then_call(self, name: str, arguments: Arguments = None) -> Self:
+        """After the previous step, a new round of function calls (the run waits for outputs again)."""
+        return self._extended(lambda turn: turn._with_step(CallFunctions((FunctionCall.of(name, arguments),))))
+
+    def then_run_code(self, input: str, output: str | None = None) -> Self:
+        """After the previous step, a code_interpreter step."""
+        return self._extended(lambda turn: turn._with_step(RunCode(input, output)))
+
+    def then_search_files(self, query: str) -> Self:
+        """After the previous step, a file_search step."""
+        return self._extended(lambda turn: turn._with_step(SearchFiles(query)))
+
+    def then_reply(self, text: str, annotations: Sequence[Annotation] | None = None) -> Self:
+        """End the turn with a text reply."""
+        return self._extended(lambda turn: turn._with_ending(Reply(text, as_annotations(annotations))))
+
+    def then_fail(self, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> Self:
+        """End the turn with a failure."""
+        return self._extended(lambda turn: turn._with_ending(Fail(code, message)))
+
+    def then_incomplete(self, reason: IncompleteReason = "max_completion_tokens") -> Self:
+        """End the turn ``incomplete``."""
+        return self._extended(lambda turn: turn._with_ending(Incomplete(reason)))
+
+    def then_expire(self) -> Self:
+        """End the turn by expiring the run."""
+        return self._extended(lambda turn: turn._with_ending(Expire()))
+
+
+@final
+@dataclass(frozen=True)
+class Turn(TurnChain):
+    """What one run produces: ``steps`` in order, then ``ending``.
+
+    ``ending=None`` means "not said": the run then replies with the default text, or, for a turn a responder
+    returned, asks the responder again once the tool outputs are in.
+    """
+
+    steps: tuple[ToolStep, ...] = ()
+    ending: Ending | None = None
+
+    # Constructors -----------------------------------------------------------------------------------------------
+    @classmethod
+    def reply(cls, text: str, annotations: Sequence[Annotation] | None = None) -> Turn:
+        return cls(ending=Reply(text, as_annotations(annotations)))
+
+    @classmethod
+    def call_function(cls, name: str, arguments: Arguments = None) -> Turn:
+        return cls(steps=(CallFunctions((FunctionCall.of(name, arguments),)),))
+
+    @classmethod
+    def run_code(cls, input: str, output: str | None = None) -> Turn:
+        return cls(steps=(RunCode(input, output),))
+
+    @classmethod
+    def search_files(cls, query: str) -> Turn:
+        return cls(steps=(SearchFiles(query),))
+
+    @classmethod
+    def fail(cls, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> Turn:
+        return cls(ending=Fail(code, message))
+
+    @classmethod
+    def incomplete(cls, reason: IncompleteReason = "max_completion_tokens") -> Turn:
+        return cls(ending=Incomplete(reason))
+
+    @classmethod
+    def expire(cls) -> Turn:
+        return cls(ending=Expire())
+
+    # Chaining ---------------------------------------------------------------------------------------------------
+    def _extended(self, change: Callable[[Turn], Turn]) -> Self:
+        return change(self)
+
+    def _with_step(self, step: ToolStep) -> Turn:
+        self._check_open()
+        return replace(self, steps=(*self.steps, step))
+
+    def _with_parallel_call(self, call: FunctionCall) -> Turn:
+        self._check_open()
+        last = self.steps[-1] if self.steps else None
+        if not isinstance(last, CallFunctions):
+            raise ValueError("and_call() adds a parallel call to a round of function calls: start one first")
+        return replace(self, steps=(*self.steps[:-1], CallFunctions((*last.calls, call))))
+
+    def _with_ending(self, ending: Ending) -> Turn:
+        self._check_open()
+        return replace(self, ending=ending)
+
+    def _check_open(self) -> None:
+        if self.ending is not None:
+            raise ValueError(f"this turn already ends ({type(self.ending).__name__}); nothing can follow its ending")
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        return tuple(call.name for step in self.steps if isinstance(step, CallFunctions) for call in step.calls)

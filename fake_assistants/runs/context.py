@@ -1,0 +1,47 @@
+"""Building the read-only :class:`RunContext` a responder or a matcher sees."""
+
+from __future__ import annotations
+
+from ..backend.models import Message, Run
+from ..backend.state import Backend
+from ..script.context import AssistantView, MessageView, RunContext, frozen
+from .scope import run_scope
+
+
+def message_text(message: Message) -> str:
+    return "\n".join(part["text"]["value"] for part in message.content if part["type"] == "text")
+
+
+def run_context(backend: Backend, run: Run) -> RunContext:
+    assistant = backend.assistants.get(run.assistant_id)
+    thread = backend.threads[run.thread_id]
+    messages = [backend.messages[message_id] for message_id in thread.message_ids]
+    return RunContext(
+        run_id=run.id,
+        thread_id=run.thread_id,
+        assistant=AssistantView(
+            id=run.assistant_id,
+            name=assistant.name if assistant else None,
+            model=assistant.model if assistant else run.model,
+            instructions=assistant.instructions if assistant else None,
+            metadata=frozen(assistant.metadata if assistant else {}),
+        ),
+        model=run.model,
+        instructions=run.instructions,
+        tools=frozen(run.tools),
+        tool_choice=frozen(run.tool_choice),
+        parallel_tool_calls=run.parallel_tool_calls,
+        metadata=frozen(run.metadata),
+        messages=tuple(
+            MessageView(
+                id=m.id,
+                role=m.role,
+                text=message_text(m),
+                attachments=frozen(m.attachments),
+                run_id=m.run_id,
+            )
+            for m in messages
+        ),
+        tool_outputs=tuple(run.tool_outputs),
+        files=run_scope(backend, run),
+    )

@@ -1,0 +1,325 @@
+"""Playing a turn: the tool steps, the function-call rounds, and the ending, as state changes with their events.
+
+Every function here is a generator of :class:`Event`. It changes state as it goes, so a consumer must serialize
+each event's data before asking for the next one (streaming does; polling just drains).
+
+Token accounting (see ``tokens.py`` for the count): every step the "model" writes (a tool-call step or a message)
+reads a prompt (the run's instructions, the thread's messages, and the run's tool calls and outputs so far) and
+writes its completion (the function names and arguments, the code, the query, or the reply). A step's ``usage`` is
+that pair; the run's ``usage`` is the sum over its steps, set when the run ends. ``max_prompt_tokens`` and
+``max_completion_tokens`` cap the run's running totals: a step that would pass a cap ends the run ``incomplete``
+instead (a reply is cut at the cap and its message left ``incomplete``).
+"""
+
+from __future__ import annotations
+
+from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
+from ..backend.state import Backend
+from ..script.context import ToolOutput
+from ..script.turns import (
+    DEFAULT_REPLY_TEXT,
+    CallFunctions,
+    Ending,
+    Expire,
+    Fail,
+    Incomplete,
+    IncompleteReason,
+    Reply,
+    RunCode,
+    ToolStep,
+)
+from .context import message_text, run_context
+from .events import Event, Events
+from .lifecycle import TRANSITIONS, IllegalTransition
+from .search import search_results
+from .tokens import count_tokens, first_tokens
+
+
+def transition(run: Run, to: RunStatus, now: int) -> Event:
+    if to not in TRANSITIONS[run.status]:
+        raise IllegalTransition(f"run {run.id} cannot move from {run.status!r} to {to!r}")
+    run.status = to
+    run.moved_at = now
+    return Event(f"thread.run.{to}", run)
+
+
+# --- token accounting ------------------------------------------------------------------------------------------
+
+
+def prompt_tokens(backend: Backend, run: Run) -> int:
+    thread = backend.threads[run.thread_id]
+    messages = sum(count_tokens(message_text(backend.messages[message_id])) for message_id in thread.message_ids)
+    tool_io = sum(count_tokens(out.name + out.arguments) + count_tokens(out.output) for out in run.tool_outputs)
+    return count_tokens(run.instructions) + messages + tool_io
+
+
+def spent(backend: Backend, run: Run) -> Usage:
+    usages = [backend.steps[step_id].usage for step_id in run.step_ids]
+    return Usage(
+        prompt_tokens=sum(u.prompt_tokens for u in usages if u is not None),
+        completion_tokens=sum(u.completion_tokens for u in usages if u is not None),
+    )
+
+
+def _over_budget(backend: Backend, run: Run, completion: int) -> IncompleteReason | None:
+    used = spent(backend, run)
+    if run.max_prompt_tokens is not None and used.prompt_tokens + prompt_tokens(backend, run) > run.max_prompt_tokens:
+        return "max_prompt_tokens"
+    if run.max_completion_tokens is not None and used.completion_tokens + completion > run.max_completion_tokens:
+        return "max_completion_tokens"
+    return None
+
+
+def _completion_left(backend: Backend, run: Run) -> int | None:
+    if run.max_completion_tokens is None:
+        return None
+    return max(run.max_completion_tokens - spent(backend, run).completion_tokens, 0)
+
+
+# --- steps -----------------------------------------------------------------------------------------------------
+
+
+def _new_step(backend: Backend, run: Run, now: int, details: JsonDict) -> RunStep:
+    step = RunStep(
+        id=backend.ids.new("step"),
+        created_at=now,
+        run_id=run.id,
+        thread_id=run.thread_id,
+        assistant_id=run.assistant_id,
+        type=details["type"],
+        step_details=details,
+    )
+    backend.steps[step.id] = step
+    run.step_ids.append(step.id)
+    return step
+
+
+def _open_step(backend: Backend, run: Run, now: int, details: JsonDict) -> tuple[RunStep, list[Event]]:
+    step = _new_step(backend, run, now, details)
+    return step, [Event("thread.run.step.created", step), Event("thread.run.step.in_progress", step)]
+
+
+def _complete_step(step: RunStep, now: int, usage: Usage) -> Event:
+    step.status = "completed"
+    step.completed_at = now
+    step.usage = usage
+    return Event("thread.run.step.completed", step)
+
+
+def _step_completion_tokens(step: ToolStep) -> int:
+    if isinstance(step, CallFunctions):
+        return sum(count_tokens(call.name) + count_tokens(call.arguments) for call in step.calls)
+    if isinstance(step, RunCode):
+        return count_tokens(step.input)
+    return count_tokens(step.query)
+
+
+def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) -> Events:
+    """One tool step. A function-call round stops the run in ``requires_action``; the others complete at once."""
+    completion = _step_completion_tokens(tool_step)
+    reason = _over_budget(backend, run, completion)
+    if reason is not None:
+        yield from end_incomplete(backend, run, now, reason)
+        return
+    usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion)
+    if isinstance(tool_step, CallFunctions):
+        yield from _request_outputs(backend, run, now, tool_step)
+        return
+    call_id = backend.ids.new("call")
+    if isinstance(tool_step, RunCode):
+        outputs = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
+        call: JsonDict = {
+            "id": call_id,
+            "type": "code_interpreter",
+            "code_interpreter": {"input": tool_step.input, "outputs": outputs},
+        }
+    else:
+        call = {
+            "id": call_id,
+            "type": "file_search",
+            "file_search": {
+                "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0},
+                "results": search_results(backend, run_context(backend, run).files, tool_step.query),
+            },
+        }
+    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": [call]})
+    yield from opened
+    yield Event("thread.run.step.delta", _step_delta(step, call))
+    yield _complete_step(step, now, usage)
+
+
+def _request_outputs(backend: Backend, run: Run, now: int, round_: CallFunctions) -> Events:
+    calls: list[JsonDict] = [
+        {"id": backend.ids.new("call"), "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+        for c in round_.calls
+    ]
+    step_calls = [{**c, "function": {**c["function"], "output": None}} for c in calls]
+    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": step_calls})
+    yield from opened
+    for index, call in enumerate(step_calls):
+        yield Event("thread.run.step.delta", _step_delta(step, {**call, "index": index}))
+    run.waiting_step_id = step.id
+    run.required_action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
+    yield transition(run, "requires_action", now)
+
+
+def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
+    """The waiting function-call step gets its outputs and completes; the run goes back to ``queued``."""
+    assert run.required_action is not None and run.waiting_step_id is not None
+    calls = run.required_action["submit_tool_outputs"]["tool_calls"]
+    completion = sum(count_tokens(c["function"]["name"]) + count_tokens(c["function"]["arguments"]) for c in calls)
+    usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion)
+    waiting = backend.steps[run.waiting_step_id]
+    for step_call in waiting.step_details["tool_calls"]:
+        step_call["function"]["output"] = outputs[step_call["id"]]
+    for call in calls:
+        function = call["function"]
+        run.tool_outputs.append(ToolOutput(call["id"], function["name"], function["arguments"], outputs[call["id"]]))
+    yield _complete_step(waiting, now, usage)
+    run.required_action = None
+    run.waiting_step_id = None
+    yield transition(run, "queued", now)
+
+
+def _step_delta(step: RunStep, call: JsonDict) -> JsonDict:
+    call = {"index": 0, **call}
+    details = {"type": "tool_calls", "tool_calls": [call]}
+    return {"id": step.id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
+
+
+# --- endings ---------------------------------------------------------------------------------------------------
+
+
+def play_ending(backend: Backend, run: Run, now: int, ending: Ending | None) -> Events:
+    if ending is None:
+        ending = Reply(DEFAULT_REPLY_TEXT)
+    if isinstance(ending, Expire):
+        run.expires_at = now
+        yield from end_expired(backend, run, now)
+        return
+    if isinstance(ending, Fail | Incomplete):
+        reason = _over_budget(backend, run, 0)
+        if reason is not None:
+            yield from end_incomplete(backend, run, now, reason)
+            return
+        read = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=0)
+        if isinstance(ending, Fail):
+            run.last_error = {"code": ending.code, "message": ending.message}
+            run.failed_at = now
+            yield from _finish(backend, run, now, "failed", extra=read)
+        else:
+            run.incomplete_details = {"reason": ending.reason}
+            yield from _finish(backend, run, now, "incomplete", extra=read)
+        return
+    yield from _reply(backend, run, now, ending)
+
+
+def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
+    if _over_budget(backend, run, 0) == "max_prompt_tokens":
+        yield from end_incomplete(backend, run, now, "max_prompt_tokens")
+        return
+    left = _completion_left(backend, run)
+    text = reply.text
+    cut = left is not None and count_tokens(text) > left
+    if cut:
+        text = first_tokens(text, left or 0)
+    prompt = prompt_tokens(backend, run)
+    message_id = backend.ids.new("msg")
+    step, opened = _open_step(
+        backend, run, now, {"type": "message_creation", "message_creation": {"message_id": message_id}}
+    )
+    yield from opened
+    message = Message(
+        id=message_id,
+        created_at=now,
+        thread_id=run.thread_id,
+        role="assistant",
+        content=[],
+        assistant_id=run.assistant_id,
+        run_id=run.id,
+        status="in_progress",
+    )
+    backend.messages[message.id] = message
+    backend.threads[run.thread_id].message_ids.append(message.id)
+    yield Event("thread.message.created", message)
+    yield Event("thread.message.in_progress", message)
+    annotations = _annotations(reply, text)
+    message.content = [{"type": "text", "text": {"value": text, "annotations": annotations}}]
+    yield Event("thread.message.delta", _message_delta(message.id, text, annotations))
+    if cut:
+        message.status = "incomplete"
+        message.incomplete_at = now
+        message.incomplete_details = {"reason": "max_tokens"}
+        yield Event("thread.message.incomplete", message)
+    else:
+        message.status = "completed"
+        message.completed_at = now
+        yield Event("thread.message.completed", message)
+    yield _complete_step(step, now, Usage(prompt_tokens=prompt, completion_tokens=count_tokens(text)))
+    if cut:
+        run.incomplete_details = {"reason": "max_completion_tokens"}
+        yield from _finish(backend, run, now, "incomplete")
+    else:
+        run.completed_at = now
+        yield from _finish(backend, run, now, "completed")
+
+
+def _annotations(reply: Reply, text: str) -> list[JsonDict]:
+    out: list[JsonDict] = []
+    for annotation in reply.annotations:
+        start = text.find(annotation.marker)
+        if start < 0:
+            continue  # cut off by max_completion_tokens
+        out.append(
+            {
+                "type": annotation.kind,
+                "text": annotation.marker,
+                annotation.kind: {"file_id": annotation.file_id},
+                "start_index": start,
+                "end_index": start + len(annotation.marker),
+            }
+        )
+    return out
+
+
+def _message_delta(message_id: str, text: str, annotations: list[JsonDict]) -> JsonDict:
+    part = {"index": 0, "type": "text", "text": {"value": text, "annotations": annotations}}
+    return {"id": message_id, "object": "thread.message.delta", "delta": {"content": [part]}}
+
+
+def end_incomplete(backend: Backend, run: Run, now: int, reason: IncompleteReason) -> Events:
+    run.incomplete_details = {"reason": reason}
+    yield from _finish(backend, run, now, "incomplete")
+
+
+def end_expired(backend: Backend, run: Run, now: int) -> Events:
+    """The run's time ran out: it and its open steps expire."""
+    for step in _open_steps(backend, run):
+        step.status = "expired"
+        step.expired_at = run.expires_at
+    run.required_action = None
+    run.waiting_step_id = None
+    yield transition(run, "expired", now)
+
+
+def end_cancelled(backend: Backend, run: Run, now: int) -> Events:
+    for step in _open_steps(backend, run):
+        step.status = "cancelled"
+        step.cancelled_at = now
+    run.cancelled_at = now
+    run.expires_at = None
+    yield transition(run, "cancelled", now)
+
+
+def _finish(backend: Backend, run: Run, now: int, status: RunStatus, extra: Usage | None = None) -> Events:
+    used = spent(backend, run)
+    if extra is not None:
+        used = Usage(used.prompt_tokens + extra.prompt_tokens, used.completion_tokens + extra.completion_tokens)
+    run.usage = used
+    run.expires_at = None
+    yield transition(run, status, now)
+
+
+def _open_steps(backend: Backend, run: Run) -> list[RunStep]:
+    return [backend.steps[s] for s in run.step_ids if backend.steps[s].status == "in_progress"]
+

@@ -1,0 +1,91 @@
+"""The read-only run context a responder or a matcher receives: what the run knows when it plays a turn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+
+def frozen(value: Any) -> Any:
+    """A deep read-only copy of a JSON-like value: dicts become mapping proxies, lists become tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: frozen(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(frozen(item) for item in value)
+    return value
+
+
+@dataclass(frozen=True)
+class AssistantView:
+    id: str
+    name: str | None
+    model: str
+    instructions: str | None
+    metadata: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    role: str
+    text: str  # the message's text parts, joined by a newline
+    attachments: tuple[Mapping[str, Any], ...]
+    run_id: str | None
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """A function call the run made, with the output the client submitted for it."""
+
+    tool_call_id: str
+    name: str
+    arguments: str
+    output: str
+
+
+@dataclass(frozen=True)
+class FileScope:
+    """The files a run may use: per tool, the union of the assistant's, the thread's and the run's resources."""
+
+    code_interpreter_file_ids: tuple[str, ...] = ()
+    vector_store_ids: tuple[str, ...] = ()
+    file_search_file_ids: tuple[str, ...] = ()
+
+    @property
+    def file_ids(self) -> tuple[str, ...]:
+        """Every file in scope, for any tool, each once."""
+        return tuple(dict.fromkeys((*self.code_interpreter_file_ids, *self.file_search_file_ids)))
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run_id: str
+    thread_id: str
+    assistant: AssistantView
+    model: str
+    instructions: str  # the effective instructions: the assistant's (or the override) plus the additional ones
+    tools: tuple[Mapping[str, Any], ...]
+    tool_choice: Any
+    parallel_tool_calls: bool
+    metadata: Mapping[str, str]
+    messages: tuple[MessageView, ...]  # the thread's messages, oldest first
+    tool_outputs: tuple[ToolOutput, ...]  # submitted so far in this run, in order
+    files: FileScope
+
+    @property
+    def last_user_message(self) -> str | None:
+        """The text of the thread's newest user message, if any."""
+        for message in reversed(self.messages):
+            if message.role == "user":
+                return message.text
+        return None
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        """The names of the function tools this run declares."""
+        return tuple(tool["function"]["name"] for tool in self.tools if tool["type"] == "function")
+
+    def has_tool(self, tool_type: str) -> bool:
+        return any(tool["type"] == tool_type for tool in self.tools)
