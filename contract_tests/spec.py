@@ -305,3 +305,29 @@ def _walk(instance: Any, pointer: str, path: tuple[str | int, ...], out: list[Pr
 def pointers(problems: Iterable[Problem]) -> list[str]:
     """The JSON pointers of some problems, for compact assertions."""
     return [problem.pointer for problem in problems]
+
+
+def stream_event_schemas() -> dict[str, str | None]:
+    """Each SSE event name of ``AssistantStreamEvent`` and the component its ``data`` must match (None: ``done``)."""
+    schemas = load_spec()["components"]["schemas"]
+    out: dict[str, str | None] = {}
+    for group in schemas["AssistantStreamEvent"]["oneOf"]:
+        variants = _resolve(group["$ref"][1:])[1] if "$ref" in group else group
+        for variant in variants.get("oneOf", [variants]):
+            properties = variant["properties"]
+            ref = properties["data"].get("$ref")
+            out[properties["event"]["enum"][0]] = ref.rsplit("/", 1)[-1] if ref else None
+    return out
+
+
+def assert_stream_event(name: str, data: Any) -> None:
+    """Hold one SSE frame to the spec: a known event name, and ``data`` exactly of that event's schema."""
+    schemas = stream_event_schemas()
+    if name not in schemas:
+        raise AssertionError(f"event {name!r} is not an AssistantStreamEvent (known: {sorted(schemas)})")
+    schema_name = schemas[name]
+    if schema_name is None:
+        if data != "[DONE]":
+            raise AssertionError(f"event {name!r}: data must be '[DONE]', not {data!r}")
+        return
+    assert_valid(schema_name, data, label=f"event {name}")

@@ -34,6 +34,7 @@ class FakeAssistants:
             (see :data:`fake_assistants.runs.lifecycle.PROGRESSIONS`). ``fake.set_progression`` sets it per run.
         seconds_per_status: under ``"by_clock"``, how long a run stays in each status.
         strict: a run that no scripted turn or responder serves is a script error, not the default reply.
+        stream_chunk_tokens: how many tokens each streamed text delta carries (``runs.tokens.pieces``).
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
     """
 
@@ -45,6 +46,7 @@ class FakeAssistants:
         progression: Progression = "per_read",
         seconds_per_status: int = 1,
         strict: bool = False,
+        stream_chunk_tokens: int = 4,
         poll_after_ms: int = 0,
     ) -> None:
         _check_progression(progression)
@@ -55,6 +57,9 @@ class FakeAssistants:
         self._backend = Backend(seed=seed, clock=clock or SystemClock(), progression=progression)
         self._backend.seconds_per_status = seconds_per_status
         self._backend.script.strict = strict
+        if not isinstance(stream_chunk_tokens, int) or stream_chunk_tokens < 1:
+            raise ValueError("stream_chunk_tokens is a whole number of tokens, 1 or more")
+        self._backend.stream_chunk_tokens = stream_chunk_tokens
         self._router = Router(self._backend, poll_after_ms=poll_after_ms)
 
     def __repr__(self) -> str:

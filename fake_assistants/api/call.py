@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
 from ..backend.state import Backend
 from .validation import parse_body, validate
+
+if TYPE_CHECKING:
+    from .stream import EventStream
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -38,4 +41,4 @@ class RawBody:
     content_type: str = "application/octet-stream"
 
 
-Handler = Callable[[Call], "dict[str, Any] | RawBody"]
+Handler = Callable[[Call], "dict[str, Any] | RawBody | EventStream"]

@@ -11,6 +11,8 @@ from ..errors import ApiError, internal_error, invalid_request, invalid_url, not
 from ..script.engine import ScriptError
 from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
+from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
+from .stream import EventStream
 from .wire import ApiRequest, ApiResponse
 
 _BETA_MESSAGE = (
@@ -32,6 +34,9 @@ class Router:
                 if isinstance(result, RawBody):
                     headers = {"content-type": result.content_type, "x-request-id": request_id}
                     return ApiResponse(200, headers, result.content)
+                if isinstance(result, EventStream):
+                    headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
+                    return ApiResponse(200, headers, b"", stream=result.body(self.backend))
                 status, body, headers = 200, result, {}
                 if body.get("object") == "thread.run":
                     headers["openai-poll-after-ms"] = str(self.poll_after_ms)
@@ -49,7 +54,7 @@ class Router:
         headers["x-request-id"] = request_id
         return ApiResponse(status, headers, json.dumps(body).encode())
 
-    def _dispatch(self, request: ApiRequest) -> dict[str, Any] | RawBody:
+    def _dispatch(self, request: ApiRequest) -> dict[str, Any] | RawBody | EventStream:
         method, path = request.method.upper(), request.path
         found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
         if found is None:

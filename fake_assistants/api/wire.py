@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -22,3 +23,4 @@ class ApiResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    stream: Iterator[bytes] | None = None  # a streamed body (server-sent events), instead of ``body``

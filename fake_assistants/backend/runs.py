@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..api.schemas import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
-from ..errors import invalid_request, not_implemented
+from ..errors import invalid_request
 from ..runs import engine
 from ..runs.lifecycle import RUN_LIFETIME_SECONDS
 from .messages import add_message, create_thread
@@ -23,8 +23,6 @@ def effective_instructions(assistant: Assistant, override: str | None, additiona
 
 
 def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -> Run:
-    if request.stream:
-        raise not_implemented("streaming runs (stream=true)")
     thread = backend.thread(thread_id)
     assistant = backend.assistant(request.assistant_id)
     active = engine.active_run(backend, thread, now)
@@ -35,14 +33,13 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
     instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
     run = _new_run(backend, thread, assistant, now, request, instructions)
     run.reasoning_effort = request.reasoning_effort
-    engine.started(backend, run, now)
+    if not request.stream:  # a streamed run is played by its stream
+        engine.started(backend, run, now)
     return run
 
 
 def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRun) -> Run:
     """``POST /threads/runs``: a new thread (from ``thread``), and a run on it."""
-    if request.stream:
-        raise not_implemented("streaming runs (stream=true)")
     assistant = backend.assistant(request.assistant_id)
     resources = tool_resources_wire(request.tool_resources)
     thread = create_thread(backend, now, request.thread or CreateThread())
@@ -50,7 +47,8 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
         backend, thread, assistant, now, request, effective_instructions(assistant, request.instructions, None)
     )
     run.tool_resources = resources
-    engine.started(backend, run, now)
+    if not request.stream:
+        engine.started(backend, run, now)
     return run
 
 

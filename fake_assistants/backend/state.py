@@ -19,6 +19,7 @@ class Backend:
         self.clock = clock
         self.progression: Progression = progression
         self.seconds_per_status = 1  # the by-clock policy's pace
+        self.stream_chunk_tokens = 4  # tokens per text delta when streaming (see runs.tokens.pieces)
         self.script = Script()
         self.lock = threading.RLock()
         self.assistants: dict[str, Assistant] = {}

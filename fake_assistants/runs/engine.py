@@ -166,6 +166,7 @@ def cancel_events(backend: Backend, run: Run, now: int) -> Events:
 
 
 def _cancelling(backend: Backend, run: Run, now: int) -> Events:
+    run.required_action = None
     yield transition(run, "cancelling", now)
     if policy(backend, run) == "immediate":
         yield from settle_events(backend, run, now)

@@ -32,7 +32,7 @@ from .context import message_text, run_context
 from .events import Event, Events
 from .lifecycle import TRANSITIONS, IllegalTransition
 from .search import search_results
-from .tokens import count_tokens, first_tokens
+from .tokens import count_tokens, first_tokens, pieces
 
 
 def transition(run: Run, to: RunStatus, now: int) -> Event:
@@ -142,9 +142,9 @@ def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) ->
                 "results": search_results(backend, run_context(backend, run).files, tool_step.query),
             },
         }
-    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": [call]})
+    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
     yield from opened
-    yield Event("thread.run.step.delta", _step_delta(step, call))
+    yield from _fill_tool_calls(backend, step, [call])
     yield _complete_step(step, now, usage)
 
 
@@ -153,14 +153,49 @@ def _request_outputs(backend: Backend, run: Run, now: int, round_: CallFunctions
         {"id": backend.ids.new("call"), "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
         for c in round_.calls
     ]
-    step_calls = [{**c, "function": {**c["function"], "output": None}} for c in calls]
-    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": step_calls})
+    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
     yield from opened
-    for index, call in enumerate(step_calls):
-        yield Event("thread.run.step.delta", _step_delta(step, {**call, "index": index}))
+    yield from _fill_tool_calls(backend, step, calls)
     run.waiting_step_id = step.id
     run.required_action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
     yield transition(run, "requires_action", now)
+
+
+def _fill_tool_calls(backend: Backend, step: RunStep, calls: list[JsonDict]) -> Events:
+    """Write ``calls`` into the step's (empty) ``tool_calls``, a delta at a time, as the stream tells them."""
+    stored: list[JsonDict] = step.step_details["tool_calls"]
+    size = backend.stream_chunk_tokens
+    for index, call in enumerate(calls):
+        head = {"index": index, "id": call["id"], "type": call["type"]}
+        if call["type"] == "function":
+            name, arguments = call["function"]["name"], call["function"]["arguments"]
+            stored.append(
+                {"id": call["id"], "type": "function", "function": {"name": name, "arguments": "", "output": None}}
+            )
+            yield _step_delta(step, {**head, "function": {"name": name, "arguments": "", "output": None}})
+            for piece in pieces(arguments, size):
+                stored[index]["function"]["arguments"] += piece
+                yield _step_delta(step, {"index": index, "type": "function", "function": {"arguments": piece}})
+        elif call["type"] == "code_interpreter":
+            code, outputs = call["code_interpreter"]["input"], call["code_interpreter"]["outputs"]
+            stored.append(
+                {"id": call["id"], "type": "code_interpreter", "code_interpreter": {"input": "", "outputs": []}}
+            )
+            yield _step_delta(step, {**head, "code_interpreter": {"input": "", "outputs": []}})
+            for piece in pieces(code, size):
+                stored[index]["code_interpreter"]["input"] += piece
+                yield _step_delta(
+                    step, {"index": index, "type": "code_interpreter", "code_interpreter": {"input": piece}}
+                )
+            if outputs:
+                stored[index]["code_interpreter"]["outputs"] = [dict(output) for output in outputs]
+                indexed = [{"index": i, **output} for i, output in enumerate(outputs)]
+                yield _step_delta(
+                    step, {"index": index, "type": "code_interpreter", "code_interpreter": {"outputs": indexed}}
+                )
+        else:
+            stored.append(call)
+            yield _step_delta(step, {**head, "file_search": {}})
 
 
 def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
@@ -181,10 +216,11 @@ def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]
     yield transition(run, "queued", now)
 
 
-def _step_delta(step: RunStep, call: JsonDict) -> JsonDict:
-    call = {"index": 0, **call}
+def _step_delta(step: RunStep, call: JsonDict) -> Event:
     details = {"type": "tool_calls", "tool_calls": [call]}
-    return {"id": step.id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
+    return Event(
+        "thread.run.step.delta", {"id": step.id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
+    )
 
 
 # --- endings ---------------------------------------------------------------------------------------------------
@@ -243,9 +279,7 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
     backend.threads[run.thread_id].message_ids.append(message.id)
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
-    annotations = _annotations(reply, text)
-    message.content = [{"type": "text", "text": {"value": text, "annotations": annotations}}]
-    yield Event("thread.message.delta", _message_delta(message.id, text, annotations))
+    yield from _write_text(backend, message, text, _annotations(reply, text))
     if cut:
         message.status = "incomplete"
         message.incomplete_at = now
@@ -282,9 +316,25 @@ def _annotations(reply: Reply, text: str) -> list[JsonDict]:
     return out
 
 
-def _message_delta(message_id: str, text: str, annotations: list[JsonDict]) -> JsonDict:
-    part = {"index": 0, "type": "text", "text": {"value": text, "annotations": annotations}}
-    return {"id": message_id, "object": "thread.message.delta", "delta": {"content": [part]}}
+def _write_text(backend: Backend, message: Message, text: str, annotations: list[JsonDict]) -> Events:
+    """Write the message's text a piece at a time: each delta carries only its piece, and the annotations that end
+    in it; the first carries ``annotations`` even when empty."""
+    value: JsonDict = {"value": "", "annotations": []}
+    message.content = [{"type": "text", "text": value}]
+    start = 0
+    for number, piece in enumerate(pieces(text, backend.stream_chunk_tokens) or [""]):
+        end = start + len(piece)
+        landed = [(i, a) for i, a in enumerate(annotations) if start < a["end_index"] <= end]
+        value["value"] += piece
+        value["annotations"] += [a for _, a in landed]
+        delta_text: JsonDict = {"value": piece}
+        if number == 0 or landed:
+            delta_text["annotations"] = [{"index": i, **a} for i, a in landed]
+        part = {"index": 0, "type": "text", "text": delta_text}
+        yield Event(
+            "thread.message.delta", {"id": message.id, "object": "thread.message.delta", "delta": {"content": [part]}}
+        )
+        start = end
 
 
 def end_incomplete(backend: Backend, run: Run, now: int, reason: IncompleteReason) -> Events:
@@ -306,6 +356,8 @@ def end_cancelled(backend: Backend, run: Run, now: int) -> Events:
     for step in _open_steps(backend, run):
         step.status = "cancelled"
         step.cancelled_at = now
+    run.required_action = None
+    run.waiting_step_id = None
     run.cancelled_at = now
     run.expires_at = None
     yield transition(run, "cancelled", now)
@@ -322,4 +374,3 @@ def _finish(backend: Backend, run: Run, now: int, status: RunStatus, extra: Usag
 
 def _open_steps(backend: Backend, run: Run) -> list[RunStep]:
     return [backend.steps[s] for s in run.step_ids if backend.steps[s].status == "in_progress"]
-

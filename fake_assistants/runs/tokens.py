@@ -23,3 +23,23 @@ def first_tokens(text: str, limit: int) -> str:
         if index == limit:
             return text[: found.end()]
     return text
+
+
+def pieces(text: str, tokens_per_piece: int) -> list[str]:
+    """``text`` cut after every ``tokens_per_piece``-th token, for stream deltas. The pieces join to ``text``.
+
+    White space after a cut goes with the next piece (as model tokens carry their leading space): with 2 tokens
+    per piece, ``"Hello there, world"`` streams as ``"Hello there"``, ``", world"``. Empty text has no pieces.
+    """
+    if tokens_per_piece < 1:
+        raise ValueError("a piece holds at least one token")
+    ends = [found.end() for found in _TOKEN.finditer(text)]
+    cuts = [end for end in ends[tokens_per_piece - 1 :: tokens_per_piece] if end < len(text)]
+    out: list[str] = []
+    start = 0
+    for cut in cuts:
+        out.append(text[start:cut])
+        start = cut
+    if start < len(text):
+        out.append(text[start:])
+    return out

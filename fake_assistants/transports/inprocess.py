@@ -6,6 +6,8 @@ Both libraries share the same transport interface, so one adapter serves either,
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator, Iterator
+from functools import cache
 from importlib.metadata import version
 from types import ModuleType
 from typing import Any
@@ -37,6 +39,35 @@ def make_transport(router: Router, http: ModuleType | None = None) -> Any:
 
     def handle(request: Any) -> Any:
         response = router.handle(to_api_request(request))
+        if response.stream is not None:
+            stream = _streamed_body_class(module)(response.stream)
+            return module.Response(response.status, headers=response.headers, stream=stream)
         return module.Response(response.status, headers=response.headers, content=response.body)
 
     return module.MockTransport(handle)
+
+
+@cache
+def _streamed_body_class(module: ModuleType) -> type:
+    """A response body the library reads chunk by chunk, from a sync client or an async one."""
+
+    class StreamedBody(module.SyncByteStream, module.AsyncByteStream):  # type: ignore[misc,name-defined]
+        def __init__(self, chunks: Iterator[bytes]) -> None:
+            self._chunks = chunks
+
+        def __iter__(self) -> Iterator[bytes]:
+            yield from self._chunks
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            for chunk in self._chunks:
+                yield chunk
+
+        def close(self) -> None:
+            close = getattr(self._chunks, "close", None)
+            if close is not None:
+                close()
+
+        async def aclose(self) -> None:
+            self.close()
+
+    return StreamedBody

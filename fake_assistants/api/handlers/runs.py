@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ...backend import runs as ops
 from ...backend.models import JsonDict
-from ...errors import not_implemented
 from ...runs import engine
-from ...runs.events import drain
+from ...runs.events import Event, drain
 from ..call import Call
 from ..schemas import (
     CreateRun,
@@ -17,12 +18,18 @@ from ..schemas import (
     includes_file_search_content,
 )
 from ..serialize import paged_list_wire, run_wire
+from ..stream import EventStream
 
 
-def create(call: Call) -> JsonDict:
-    includes_file_search_content(call.query)
+def create(call: Call) -> JsonDict | EventStream:
+    with_content = includes_file_search_content(call.query)
     request = call.json(CreateRun)
-    return run_wire(ops.create_run(call.backend, call.params["thread_id"], call.now, request))
+    run = ops.create_run(call.backend, call.params["thread_id"], call.now, request)
+    if request.stream:
+        events = engine.settle_events(call.backend, run, call.now)
+        opened = (Event("thread.run.created", run), Event("thread.run.queued", run))
+        return EventStream(events, with_search_content=with_content).opening(*opened)
+    return run_wire(run)
 
 
 def retrieve(call: Call) -> JsonDict:
@@ -55,17 +62,24 @@ def list_(call: Call) -> JsonDict:
     return paged_list_wire(runs, q, run_wire)
 
 
-def create_thread_and_run(call: Call) -> JsonDict:
+def create_thread_and_run(call: Call) -> JsonDict | EventStream:
     request = call.json(CreateThreadAndRun)
-    return run_wire(ops.create_thread_and_run(call.backend, call.now, request))
-
-
-def submit_tool_outputs(call: Call) -> JsonDict:
-    request = call.json(SubmitToolOutputs)
+    backend = call.backend
+    run = ops.create_thread_and_run(backend, call.now, request)
     if request.stream:
-        raise not_implemented("streaming runs (stream=true)")
+        thread = backend.threads[run.thread_id]
+        opened = (Event("thread.created", thread), Event("thread.run.created", run), Event("thread.run.queued", run))
+        return EventStream(engine.settle_events(backend, run, call.now)).opening(*opened)
+    return run_wire(run)
+
+
+def submit_tool_outputs(call: Call) -> JsonDict | EventStream:
+    request = call.json(SubmitToolOutputs)
     backend = call.backend
     run = backend.run(call.params["thread_id"], call.params["run_id"])
     outputs = [(item.tool_call_id, item.output) for item in request.tool_outputs]
-    drain(engine.submit_events(backend, run, call.now, outputs))
+    resumed = engine.submit_events(backend, run, call.now, outputs)  # checks at once: a bad submit is a plain 400
+    if request.stream:
+        return EventStream(itertools.chain(resumed, engine.settle_events(backend, run, call.now)))
+    drain(resumed)
     return run_wire(run)
