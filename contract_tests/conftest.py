@@ -7,6 +7,7 @@ route table), the status, the headers and the JSON body. Tests then hold each re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,9 @@ from fake_assistants.transports.inprocess import sdk_http_module
 from . import spec
 
 BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
+
+# Every emulator in the suite also checks its own responses as it produces them (validate_responses).
+os.environ.setdefault("FAKE_ASSISTANTS_VALIDATE_RESPONSES", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,6 +19,10 @@ from .conftest import Exchange, Recorder
 
 Body = dict[str, Any]
 
+# These tests break the emulator on purpose to see the suite catch it: the runtime check must not catch it first
+# (tests/test_validate_responses.py shows that it does).
+pytestmark = pytest.mark.fake_assistants(validate_responses=False)
+
 
 def _drop(key: str) -> Callable[[Body], None]:
     return lambda body: body.pop(key)
@@ -79,7 +83,7 @@ def break_run_wire(monkeypatch: pytest.MonkeyPatch, mutate: Callable[[Body], Non
     monkeypatch.setattr(run_handlers, "run_wire", drifted)
 
 
-@pytest.mark.fake_assistants(progression="manual")
+@pytest.mark.fake_assistants(progression="manual", validate_responses=False)
 @pytest.mark.parametrize("operation_id", list(OPERATIONS))
 @pytest.mark.parametrize("mutation", list(MUTATIONS))
 def test_a_drifted_run_is_reported_by_operation_and_pointer(
@@ -129,7 +133,7 @@ def test_the_sdk_misses_an_extra_key_that_the_suite_catches(
 
 def test_schema_validation_alone_misses_an_extra_key() -> None:
     """Why the exactness check exists: the spec's RunObject leaves additionalProperties open."""
-    fake = FakeAssistants(progression="manual")
+    fake = FakeAssistants(progression="manual", validate_responses=False)
     rec = Recorder(fake)
     try:
         thread_id, run_id, _ = queued_run(rec)

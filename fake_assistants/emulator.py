@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .api.router import Router
+from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
 from .backend.models import Progression, Run
 from .backend.state import Backend
 from .clock import Clock, SystemClock
+from .contract import Contract
 from .runs import engine
 from .runs.lifecycle import PROGRESSIONS
 from .script import Script
@@ -22,6 +25,7 @@ BASE_URL = "http://fake-assistants.invalid/v1"
 """The base URL in-process clients use. The ``.invalid`` top-level domain never resolves."""
 
 DEFAULT_API_KEY = "sk-fake-assistants"
+VALIDATE_ENV = "FAKE_ASSISTANTS_VALIDATE_RESPONSES"
 
 
 class FakeAssistants:
@@ -36,6 +40,10 @@ class FakeAssistants:
         strict: a run that no scripted turn or responder serves is a script error, not the default reply.
         stream_chunk_tokens: how many tokens each streamed text delta carries (``runs.tokens.pieces``).
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
+        validate_responses: hold every response to the real API's contract as it is produced; a response that
+            breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). Needs
+            the spec (``$FAKE_ASSISTANTS_SPEC``). ``None`` (default): on if ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES``
+            is ``1``.
     """
 
     def __init__(
@@ -48,6 +56,7 @@ class FakeAssistants:
         strict: bool = False,
         stream_chunk_tokens: int = 4,
         poll_after_ms: int = 0,
+        validate_responses: bool | None = None,
     ) -> None:
         _check_progression(progression)
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
@@ -60,7 +69,13 @@ class FakeAssistants:
         if not isinstance(stream_chunk_tokens, int) or stream_chunk_tokens < 1:
             raise ValueError("stream_chunk_tokens is a whole number of tokens, 1 or more")
         self._backend.stream_chunk_tokens = stream_chunk_tokens
-        self._router = Router(self._backend, poll_after_ms=poll_after_ms)
+        self._router: Handles = Router(self._backend, poll_after_ms=poll_after_ms)
+        if validate_responses is None:
+            validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
+        self._validator: ValidatingRouter | None = None
+        if validate_responses:
+            self._validator = ValidatingRouter(self._router, Contract.load())
+            self._router = self._validator
 
     def __repr__(self) -> str:
         b = self._backend
@@ -92,6 +107,11 @@ class FakeAssistants:
             _check_progression(progression)
         with self._backend.lock:
             self._run(run_id).progression = progression
+
+    @property
+    def contract_violations(self) -> tuple[str, ...]:
+        """With ``validate_responses``, every response that broke the contract (empty when it is off)."""
+        return tuple(self._validator.violations) if self._validator else ()
 
     @property
     def script(self) -> Script:

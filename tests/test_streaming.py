@@ -249,7 +249,9 @@ def test_async_text_deltas(fake: FakeAssistants) -> None:
 
 TURNS = st.one_of(
     st.text(min_size=0, max_size=40).map(Turn.reply),
-    st.builds(lambda code, out: Turn.run_code(code, out).then_reply("done"), st.text(max_size=20), st.text(max_size=10)),
+    st.builds(
+        lambda code, out: Turn.run_code(code, out).then_reply("done"), st.text(max_size=20), st.text(max_size=10)
+    ),
     st.just(Turn.search_files("q").then_reply("found")),
     st.lists(st.sampled_from(["Paris", "Rome", "Oslo"]), min_size=1, max_size=3).map(
         lambda cities: _calls(cities).then_reply("ok")
@@ -276,7 +278,8 @@ def _final_state(turn: Turn, *, streaming: bool) -> Any:
             run = s.get_final_run()
         while run.status == "requires_action":
             assert run.required_action is not None
-            outputs: Any = [{"tool_call_id": c.id, "output": "o"} for c in run.required_action.submit_tool_outputs.tool_calls]
+            calls = run.required_action.submit_tool_outputs.tool_calls
+            outputs: Any = [{"tool_call_id": c.id, "output": "o"} for c in calls]
             with client.beta.threads.runs.submit_tool_outputs_stream(
                 thread_id=thread_id, run_id=run.id, tool_outputs=outputs
             ) as s:
@@ -286,7 +289,8 @@ def _final_state(turn: Turn, *, streaming: bool) -> Any:
         run = client.beta.threads.runs.create_and_poll(thread_id=thread_id, assistant_id=assistant_id)
         while run.status == "requires_action":
             assert run.required_action is not None
-            outputs = [{"tool_call_id": c.id, "output": "o"} for c in run.required_action.submit_tool_outputs.tool_calls]
+            calls = run.required_action.submit_tool_outputs.tool_calls
+            outputs = [{"tool_call_id": c.id, "output": "o"} for c in calls]
             run = client.beta.threads.runs.submit_tool_outputs_and_poll(
                 thread_id=thread_id, run_id=run.id, tool_outputs=outputs
             )

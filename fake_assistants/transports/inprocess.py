@@ -12,7 +12,7 @@ from importlib.metadata import version
 from types import ModuleType
 from typing import Any
 
-from ..api.router import Router
+from ..api.validating import Handles
 from ..api.wire import ApiRequest
 
 
@@ -33,7 +33,7 @@ def to_api_request(request: Any) -> ApiRequest:
     )
 
 
-def make_transport(router: Router, http: ModuleType | None = None) -> Any:
+def make_transport(router: Handles, http: ModuleType | None = None) -> Any:
     """A transport (sync and async alike) of ``http`` (default: the SDK's library) that serves ``router``."""
     module = http or sdk_http_module()
 
