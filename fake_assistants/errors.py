@@ -83,3 +83,23 @@ def not_implemented(what: str) -> ApiError:
         code="not_implemented",
         headers={"x-should-retry": "false"},
     )
+
+
+# --- files and vector stores -----------------------------------------------------------------------------------
+
+
+def vector_store_file_not_found(vector_store_id: str, file_id: str) -> ApiError:
+    return ApiError(404, f"No file found with id '{file_id}' in vector store '{vector_store_id}'.")
+
+
+def file_batch_not_found(batch_id: str) -> ApiError:
+    return ApiError(404, f"No vector store file batch found with id '{batch_id}'.")
+
+
+def file_too_large(size: int, limit: int) -> ApiError:
+    return ApiError(
+        413,
+        f"File is too large ({size} bytes). The maximum size of an uploaded file is {limit} bytes.",
+        param="file",
+        code="file_too_large",
+    )

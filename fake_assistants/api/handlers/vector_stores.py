@@ -1,0 +1,127 @@
+"""Handlers for /vector_stores: stores, their files, file batches, file content and search."""
+
+from __future__ import annotations
+
+from ...backend import vector_stores as ops
+from ...backend.models import JsonDict
+from ...search import file_chunks
+from ..call import Call
+from ..file_schemas import (
+    CreateFileBatch,
+    CreateVectorStore,
+    CreateVectorStoreFile,
+    ListVectorStoreFilesQuery,
+    ModifyVectorStore,
+    SearchVectorStore,
+    UpdateVectorStoreFileAttributes,
+)
+from ..schemas import ListQuery
+from ..serialize import deleted_wire, paged_list_wire
+from ..serialize_files import (
+    file_batch_wire,
+    file_content_wire,
+    search_results_wire,
+    vector_store_file_wire,
+    vector_store_wire,
+)
+
+# --- vector stores ---------------------------------------------------------------------------------------------
+
+
+def create(call: Call) -> JsonDict:
+    store = ops.create_vector_store(call.backend, call.now, call.json(CreateVectorStore))
+    return vector_store_wire(store, call.now)
+
+
+def retrieve(call: Call) -> JsonDict:
+    return vector_store_wire(ops.read_vector_store(call.backend, call.params["vector_store_id"]), call.now)
+
+
+def modify(call: Call) -> JsonDict:
+    request = call.json(ModifyVectorStore)
+    return vector_store_wire(ops.modify_vector_store(call.backend, call.params["vector_store_id"], request), call.now)
+
+
+def delete(call: Call) -> JsonDict:
+    ops.delete_vector_store(call.backend, call.params["vector_store_id"])
+    return deleted_wire(call.params["vector_store_id"], "vector_store")
+
+
+def list_(call: Call) -> JsonDict:
+    query = call.query_as(ListQuery)
+    stores = list(call.backend.storage.vector_stores.values())
+    return paged_list_wire(stores, query, lambda store: vector_store_wire(store, call.now))
+
+
+def search(call: Call) -> JsonDict:
+    request = call.json(SearchVectorStore)
+    hits = ops.search_vector_store(call.backend, call.params["vector_store_id"], call.now, request)
+    return search_results_wire(request.queries(), hits)
+
+
+# --- vector store files ----------------------------------------------------------------------------------------
+
+
+def create_file(call: Call) -> JsonDict:
+    request = call.json(CreateVectorStoreFile)
+    return vector_store_file_wire(
+        ops.create_vector_store_file(call.backend, call.params["vector_store_id"], call.now, request)
+    )
+
+
+def retrieve_file(call: Call) -> JsonDict:
+    item = ops.read_vector_store_file(call.backend, call.params["vector_store_id"], call.params["file_id"])
+    return vector_store_file_wire(item)
+
+
+def update_file(call: Call) -> JsonDict:
+    request = call.json(UpdateVectorStoreFileAttributes)
+    params = call.params
+    item = ops.update_attributes(call.backend, params["vector_store_id"], params["file_id"], request.attributes)
+    return vector_store_file_wire(item)
+
+
+def delete_file(call: Call) -> JsonDict:
+    ops.delete_vector_store_file(call.backend, call.params["vector_store_id"], call.params["file_id"])
+    return deleted_wire(call.params["file_id"], "vector_store.file")
+
+
+def list_files(call: Call) -> JsonDict:
+    query = call.query_as(ListVectorStoreFilesQuery)
+    store = call.backend.storage.vector_store(call.params["vector_store_id"])
+    items = [item for item in store.files.values() if query.filter in (None, item.status)]
+    return paged_list_wire(items, query, vector_store_file_wire)
+
+
+def file_content(call: Call) -> JsonDict:
+    """The file's chunks as the store indexed them (none while the file is still in progress)."""
+    item = ops.read_vector_store_file(call.backend, call.params["vector_store_id"], call.params["file_id"])
+    chunks = file_chunks(call.backend.storage, item) if item.status == "completed" else ()
+    return file_content_wire(chunks)
+
+
+# --- file batches ----------------------------------------------------------------------------------------------
+
+
+def create_batch(call: Call) -> JsonDict:
+    request = call.json(CreateFileBatch)
+    batch = ops.create_file_batch(call.backend, call.params["vector_store_id"], call.now, request)
+    return file_batch_wire(call.backend.storage, batch)
+
+
+def retrieve_batch(call: Call) -> JsonDict:
+    batch = ops.read_file_batch(call.backend, call.params["vector_store_id"], call.params["batch_id"])
+    return file_batch_wire(call.backend.storage, batch)
+
+
+def cancel_batch(call: Call) -> JsonDict:
+    batch = ops.cancel_file_batch(call.backend, call.params["vector_store_id"], call.params["batch_id"])
+    return file_batch_wire(call.backend.storage, batch)
+
+
+def list_batch_files(call: Call) -> JsonDict:
+    query = call.query_as(ListVectorStoreFilesQuery)
+    storage = call.backend.storage
+    batch = storage.batch(call.params["vector_store_id"], call.params["batch_id"])
+    items = [item for item in storage.batch_files(batch) if query.filter in (None, item.status)]
+    return paged_list_wire(items, query, vector_store_file_wire)

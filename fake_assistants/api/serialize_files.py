@@ -1,0 +1,102 @@
+"""Files, vector stores, their files and batches, and search results, as their wire JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..backend.models import JsonDict
+from ..backend.storage import FileBatch, FileCounts, Storage, StoredFile, VectorStore, VectorStoreFile
+from ..search import SearchHit
+
+
+def file_wire(stored: StoredFile) -> JsonDict:
+    out: JsonDict = {
+        "id": stored.id,
+        "object": "file",
+        "bytes": stored.size,
+        "created_at": stored.created_at,
+        "filename": stored.filename,
+        "purpose": stored.purpose,
+        "status": "processed",
+    }
+    if stored.expires_at is not None:  # the spec types it as a plain integer: absent, never null
+        out["expires_at"] = stored.expires_at
+    return out
+
+
+def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
+    out: JsonDict = {
+        "id": store.id,
+        "object": "vector_store",
+        "created_at": store.created_at,
+        "name": store.name,
+        "usage_bytes": store.usage_bytes,
+        "file_counts": store.counts().wire(),
+        "status": store.status(now),
+        "expires_at": store.expires_at,
+        "last_active_at": store.last_active_at,
+        "metadata": store.metadata,
+    }
+    if store.expires_after is not None:
+        out["expires_after"] = dict(store.expires_after)
+    return out
+
+
+def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
+    return {
+        "id": item.id,
+        "object": "vector_store.file",
+        "usage_bytes": item.usage_bytes,
+        "created_at": item.created_at,
+        "vector_store_id": item.vector_store_id,
+        "status": item.status,
+        "last_error": None,
+        "chunking_strategy": {
+            "type": "static",
+            "static": {
+                "max_chunk_size_tokens": item.max_chunk_size_tokens,
+                "chunk_overlap_tokens": item.chunk_overlap_tokens,
+            },
+        },
+        "attributes": dict(item.attributes),
+    }
+
+
+def file_batch_wire(storage: Storage, batch: FileBatch) -> JsonDict:
+    files = storage.batch_files(batch)
+    return {
+        "id": batch.id,
+        "object": "vector_store.files_batch",
+        "created_at": batch.created_at,
+        "vector_store_id": batch.vector_store_id,
+        "status": storage.batch_status(batch),
+        "file_counts": FileCounts.of(files).wire(),
+    }
+
+
+def file_content_wire(chunks: Sequence[str]) -> JsonDict:
+    return {
+        "object": "vector_store.file_content.page",
+        "data": [{"type": "text", "text": chunk} for chunk in chunks],
+        "has_more": False,
+        "next_page": None,
+    }
+
+
+def search_results_wire(queries: Sequence[str], hits: Sequence[SearchHit]) -> JsonDict:
+    return {
+        "object": "vector_store.search_results.page",
+        "search_query": list(queries),
+        "data": [
+            {
+                "file_id": hit.file_id,
+                "filename": hit.filename,
+                "score": hit.score,
+                "attributes": dict(hit.attributes),
+                "content": [{"type": "text", "text": chunk} for chunk in hit.chunks],
+            }
+            for hit in hits
+        ],
+        "has_more": False,
+        "next_page": None,
+    }

@@ -1,0 +1,262 @@
+"""Vector store operations: stores, their files and file batches, and how files move from in_progress.
+
+A vector store file starts ``in_progress`` and becomes ``completed`` by the emulator's progression policy
+(``backend.progression``):
+
+* ``"per_read"``: each read of the vector store file, of its batch or of its store moves it one step forward;
+* ``"manual"``: only :func:`advance_vector_store_item` moves it;
+* any other policy (``"immediate"``, ``"by_clock"``): it is created ``completed``.
+
+``in_progress`` has one step to go, so one read completes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..api.file_schemas import (
+    CreateFileBatch,
+    CreateVectorStore,
+    CreateVectorStoreFile,
+    ModifyVectorStore,
+    SearchVectorStore,
+    VectorStoreExpiresAfter,
+)
+from ..errors import invalid_request
+from ..search import SearchHit, search_stores
+from .state import Backend
+from .storage import (
+    AUTO_CHUNK_TOKENS,
+    AUTO_OVERLAP_TOKENS,
+    AttributeValue,
+    FileBatch,
+    VectorStore,
+    VectorStoreFile,
+    VectorStoreFileStatus,
+)
+
+_WAITING_POLICIES = ("per_read", "manual")
+DEFAULT_MAX_RESULTS = 10
+
+
+def _initial_status(backend: Backend) -> VectorStoreFileStatus:
+    return "in_progress" if backend.progression in _WAITING_POLICIES else "completed"
+
+
+def _step(items: Iterable[VectorStoreFile]) -> None:
+    for item in items:
+        if item.status == "in_progress":
+            item.status = "completed"
+
+
+def _on_read(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
+    if backend.progression == "per_read":
+        _step(items)
+
+
+def _touch(store: VectorStore, now: int) -> None:
+    """Activity (files added, a search) renews ``last_active_at``; an expired store stays expired."""
+    if store.status(now) != "expired":
+        store.last_active_at = now
+
+
+def _attach(
+    backend: Backend,
+    store: VectorStore,
+    now: int,
+    file_id: str,
+    chunking: dict[str, int] | None,
+    attributes: dict[str, AttributeValue] | None,
+    batch_id: str | None = None,
+) -> VectorStoreFile:
+    """Add a file to a store. A file the store already holds starts over, as the store's newest file."""
+    chunking = chunking or {"max_chunk_size_tokens": AUTO_CHUNK_TOKENS, "chunk_overlap_tokens": AUTO_OVERLAP_TOKENS}
+    item = VectorStoreFile(
+        id=file_id,
+        vector_store_id=store.id,
+        created_at=now,
+        size=backend.storage.files[file_id].size,
+        max_chunk_size_tokens=chunking["max_chunk_size_tokens"],
+        chunk_overlap_tokens=chunking["chunk_overlap_tokens"],
+        attributes=dict(attributes or {}),
+        status=_initial_status(backend),
+        batch_id=batch_id,
+    )
+    store.files.pop(file_id, None)
+    store.files[file_id] = item
+    _touch(store, now)
+    return item
+
+
+# --- vector stores ---------------------------------------------------------------------------------------------
+
+
+def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) -> VectorStore:
+    storage = backend.storage
+    file_ids = list(dict.fromkeys(request.file_ids or []))
+    for file_id in file_ids:  # check every file before creating anything
+        storage.file(file_id)
+    store = VectorStore(
+        id=backend.ids.new("vs"),
+        created_at=now,
+        last_active_at=now,
+        name=request.name or "",
+        description=request.description,
+        metadata=request.metadata or {},
+        expires_after=_expiry(request.expires_after),
+    )
+    storage.vector_stores[store.id] = store
+    for file_id in file_ids:
+        _attach(backend, store, now, file_id, request.chunking_strategy, None)
+    return store
+
+
+def _expiry(expires_after: VectorStoreExpiresAfter | None) -> dict[str, Any] | None:
+    return None if expires_after is None else {"anchor": expires_after.anchor, "days": expires_after.days}
+
+
+def read_vector_store(backend: Backend, vector_store_id: str) -> VectorStore:
+    store = backend.storage.vector_store(vector_store_id)
+    _on_read(backend, store.files.values())
+    return store
+
+
+def modify_vector_store(backend: Backend, vector_store_id: str, request: ModifyVectorStore) -> VectorStore:
+    store = backend.storage.vector_store(vector_store_id)
+    if request.name is not None:
+        store.name = request.name
+    if request.expires_after is not None:
+        store.expires_after = _expiry(request.expires_after)
+    if request.metadata is not None:
+        store.metadata = request.metadata
+    return store
+
+
+def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
+    """Delete a store with its vector store files and batches; the files themselves stay."""
+    storage = backend.storage
+    storage.vector_store(vector_store_id)
+    del storage.vector_stores[vector_store_id]
+    for batch_id in [batch.id for batch in storage.batches.values() if batch.vector_store_id == vector_store_id]:
+        del storage.batches[batch_id]
+
+
+def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_only: bool = False) -> tuple[str, ...]:
+    """The ids of the files a store holds, oldest first (only the completed ones if asked); () for no such store."""
+    store = backend.storage.vector_stores.get(vector_store_id)
+    if store is None:
+        return ()
+    return tuple(item.id for item in store.files.values() if not completed_only or item.status == "completed")
+
+
+def search_vector_store(
+    backend: Backend, vector_store_id: str, now: int, request: SearchVectorStore
+) -> list[SearchHit]:
+    store = backend.storage.vector_store(vector_store_id)
+    options = request.ranking_options
+    threshold = options.score_threshold if options is not None and options.score_threshold is not None else 0.0
+    hits = search_stores(
+        backend,
+        [store.id],
+        request.queries(),
+        request.max_num_results or DEFAULT_MAX_RESULTS,
+        threshold,
+        filters=request.filters,
+    )
+    _touch(store, now)
+    return hits
+
+
+# --- vector store files ----------------------------------------------------------------------------------------
+
+
+def create_vector_store_file(
+    backend: Backend, vector_store_id: str, now: int, request: CreateVectorStoreFile
+) -> VectorStoreFile:
+    store = backend.storage.vector_store(vector_store_id)
+    backend.storage.file(request.file_id)
+    return _attach(backend, store, now, request.file_id, request.chunking_strategy, request.attributes)
+
+
+def read_vector_store_file(backend: Backend, vector_store_id: str, file_id: str) -> VectorStoreFile:
+    item = backend.storage.vector_store_file(vector_store_id, file_id)
+    _on_read(backend, [item])
+    return item
+
+
+def update_attributes(
+    backend: Backend, vector_store_id: str, file_id: str, attributes: dict[str, AttributeValue] | None
+) -> VectorStoreFile:
+    item = backend.storage.vector_store_file(vector_store_id, file_id)
+    item.attributes = dict(attributes or {})
+    return item
+
+
+def delete_vector_store_file(backend: Backend, vector_store_id: str, file_id: str) -> None:
+    """Take a file out of a store; the file itself stays."""
+    backend.storage.vector_store_file(vector_store_id, file_id)
+    del backend.storage.vector_stores[vector_store_id].files[file_id]
+
+
+# --- file batches ----------------------------------------------------------------------------------------------
+
+
+def create_file_batch(backend: Backend, vector_store_id: str, now: int, request: CreateFileBatch) -> FileBatch:
+    storage = backend.storage
+    store = storage.vector_store(vector_store_id)
+    entries: dict[str, CreateVectorStoreFile] = {}
+    for entry in request.entries():
+        entries.setdefault(entry.file_id, entry)  # a file named twice is added once, as first given
+    for entry in entries.values():
+        storage.file(entry.file_id)
+    batch = FileBatch(id=backend.ids.new("vsfb"), vector_store_id=store.id, created_at=now)
+    storage.batches[batch.id] = batch
+    for entry in entries.values():
+        _attach(backend, store, now, entry.file_id, entry.chunking_strategy, entry.attributes, batch.id)
+    return batch
+
+
+def read_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
+    batch = backend.storage.batch(vector_store_id, batch_id)
+    _on_read(backend, backend.storage.batch_files(batch))
+    return batch
+
+
+def cancel_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
+    """Cancel the batch's files still in progress. A batch with none left cannot be cancelled."""
+    storage = backend.storage
+    batch = storage.batch(vector_store_id, batch_id)
+    status = storage.batch_status(batch)
+    if status != "in_progress":
+        raise invalid_request(f"Cannot cancel vector store file batch with status '{status}'.")
+    batch.cancelled = True
+    for item in storage.batch_files(batch):
+        if item.status == "in_progress":
+            item.status = "cancelled"
+    return batch
+
+
+# --- test control ----------------------------------------------------------------------------------------------
+
+
+def advance_vector_store_item(backend: Backend, object_id: str, now: int) -> str:
+    """Move the in-progress files of a vector store, a file batch or a file (in every store) one step forward.
+
+    Works under any progression policy. Returns the object's status afterwards (for a file: in the store it
+    joined last). Raises ``KeyError`` for an id the emulator does not know.
+    """
+    storage = backend.storage
+    store = storage.vector_stores.get(object_id)
+    if store is not None:
+        _step(store.files.values())
+        return store.status(now)
+    batch = storage.batches.get(object_id)
+    if batch is not None:
+        _step(storage.batch_files(batch))
+        return storage.batch_status(batch)
+    items = [holder.files[object_id] for holder in storage.stores_holding(object_id)]
+    if not items:
+        raise KeyError(f"no vector store, file batch or vector store file {object_id!r} in this emulator")
+    _step(items)
+    return max(items, key=lambda item: item.created_at).status
