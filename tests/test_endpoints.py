@@ -21,13 +21,14 @@ FUNCTION_TOOL = {
 
 def test_assistant_create_echoes_every_field(fake_openai_client: openai.OpenAI) -> None:
     client = fake_openai_client
+    data = client.files.create(file=("data.csv", b"a,b\n1,2\n"), purpose="assistants")
     created = client.beta.assistants.create(
         model="gpt-4o",
         name="Data Visualizer",
         description="Makes charts",
         instructions="You analyze .csv files.",
         tools=[{"type": "code_interpreter"}, {"type": "file_search"}, FUNCTION_TOOL],  # type: ignore[list-item]
-        tool_resources={"code_interpreter": {"file_ids": ["file-abc"]}},
+        tool_resources={"code_interpreter": {"file_ids": [data.id]}},
         metadata={"team": "data"},
         temperature=0.2,
         top_p=0.9,
@@ -45,7 +46,7 @@ def test_assistant_create_echoes_every_field(fake_openai_client: openai.OpenAI) 
     function = created.tools[2].function  # type: ignore[union-attr]
     assert function.name == "get_weather" and function.parameters == FUNCTION_TOOL["function"]["parameters"]  # type: ignore[index]
     assert created.tool_resources is not None and created.tool_resources.code_interpreter is not None
-    assert created.tool_resources.code_interpreter.file_ids == ["file-abc"]
+    assert created.tool_resources.code_interpreter.file_ids == [data.id]
     assert created.metadata == {"team": "data"}
     assert (created.temperature, created.top_p) == (0.2, 0.9)
     assert created.response_format is not None and created.response_format.type == "json_object"  # type: ignore[union-attr]
@@ -82,27 +83,29 @@ def test_assistant_delete_and_list(fake_openai_client: openai.OpenAI) -> None:
 
 def test_thread_create_with_messages_metadata_and_tool_resources(fake_openai_client: openai.OpenAI) -> None:
     client = fake_openai_client
+    file_x = client.files.create(file=("x.txt", b"x"), purpose="assistants").id
+    store = client.vector_stores.create(name="kb").id
     thread = client.beta.threads.create(
         messages=[
             {"role": "user", "content": "First", "metadata": {"n": "1"}},
             {
                 "role": "assistant",
                 "content": [{"type": "text", "text": "Second"}],
-                "attachments": [{"file_id": "file-x", "tools": [{"type": "code_interpreter"}]}],
+                "attachments": [{"file_id": file_x, "tools": [{"type": "code_interpreter"}]}],
             },
         ],
         metadata={"user": "jane"},
-        tool_resources={"code_interpreter": {"file_ids": ["file-x"]}, "file_search": {"vector_store_ids": ["vs_1"]}},
+        tool_resources={"code_interpreter": {"file_ids": [file_x]}, "file_search": {"vector_store_ids": [store]}},
     )
     assert thread.metadata == {"user": "jane"}
     assert client.beta.threads.retrieve(thread.id) == thread
     assert thread.tool_resources is not None
-    assert thread.tool_resources.code_interpreter.file_ids == ["file-x"]  # type: ignore[union-attr]
-    assert thread.tool_resources.file_search.vector_store_ids == ["vs_1"]  # type: ignore[union-attr]
+    assert thread.tool_resources.code_interpreter.file_ids == [file_x]  # type: ignore[union-attr]
+    assert thread.tool_resources.file_search.vector_store_ids == [store]  # type: ignore[union-attr]
     first, second = client.beta.threads.messages.list(thread_id=thread.id, order="asc").data
     assert first.content[0].text.value == "First" and first.metadata == {"n": "1"}  # type: ignore[union-attr]
     assert second.role == "assistant" and second.content[0].text.value == "Second"  # type: ignore[union-attr]
-    assert second.attachments is not None and second.attachments[0].file_id == "file-x"
+    assert second.attachments is not None and second.attachments[0].file_id == file_x
 
 
 def test_thread_update_and_delete_removes_messages_and_runs(fake_assistants: FakeAssistants) -> None:

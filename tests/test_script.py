@@ -8,7 +8,7 @@ import openai
 import pytest
 
 from fake_assistants import Annotation, FakeAssistants, ManualClock, RunContext, ScriptError, Turn
-from fake_assistants.script import ToolOutput
+from fake_assistants.script import OutputFile, ToolOutput
 
 T0 = 1_900_000_000
 WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
@@ -341,11 +341,47 @@ def test_prompt_budget_spans_the_rounds_of_a_run(fake: FakeAssistants, client: o
 
 
 def test_annotations_land_where_their_markers_are(fake: FakeAssistants, client: openai.OpenAI) -> None:
-    file_id = "file-" + "a" * 22
-    fake.script.reply("Here is the chart【0†chart.png】.", [Annotation(file_id, "【0†chart.png】", "file_path")])
-    helper = assistant(client, "Helper")
-    run = ask(client, helper, "chart?")
+    report = OutputFile("report.csv", b"city,temp\nOslo,-3\n")
+    fake.script.run_code("df.to_csv('report.csv')", files=[report]).then_reply(
+        "Here is the data【0†report.csv】.", [Annotation("report.csv", "【0†report.csv】", "file_path")]
+    )
+    helper = assistant(client, "Helper", tools=[{"type": "code_interpreter"}])
+    run = ask(client, helper, "data?")
     message = client.beta.threads.messages.list(run.thread_id, run_id=run.id).data[0]
     (annotation,) = message.content[0].text.annotations  # type: ignore[union-attr]
-    assert annotation.type == "file_path" and annotation.file_path.file_id == file_id  # type: ignore[union-attr]
-    assert (annotation.start_index, annotation.end_index) == (17, 30)
+    file_id = annotation.file_path.file_id  # type: ignore[union-attr]
+    assert annotation.type == "file_path" and (annotation.start_index, annotation.end_index) == (16, 30)
+    produced = client.files.retrieve(file_id)
+    assert (produced.filename, produced.purpose) == ("report.csv", "assistants_output")
+    assert client.files.content(file_id).read() == report.content
+
+
+def test_code_images_become_step_outputs_and_image_file_parts(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    png = OutputFile("chart.png", b"\x89PNG\r\n\x1a\nfake")
+    fake.script.run_code("plt.savefig('chart.png')", "saved", files=[png]).then_reply("Your chart.")
+    run = ask(client, assistant(client, "Helper", tools=[{"type": "code_interpreter"}]), "plot")
+    code_step = client.beta.threads.runs.steps.list(run.id, thread_id=run.thread_id, order="asc").data[0]
+    logs, image = code_step.step_details.tool_calls[0].code_interpreter.outputs  # type: ignore[union-attr]
+    assert logs.type == "logs" and image.type == "image"
+    message = client.beta.threads.messages.list(run.thread_id, run_id=run.id).data[0]
+    assert [part.type for part in message.content] == ["text", "image_file"]
+    assert message.content[1].image_file.file_id == image.image.file_id  # type: ignore[union-attr]
+    assert client.files.content(image.image.file_id).read() == png.content  # type: ignore[union-attr]
+
+
+def test_citing_a_file_out_of_scope_is_a_script_error(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    elsewhere = client.files.create(file=("notes.txt", b"secret"), purpose="assistants").id
+    other_thread = client.beta.threads.create(
+        messages=[
+            {
+                "role": "user",
+                "content": "x",
+                "attachments": [{"file_id": elsewhere, "tools": [{"type": "code_interpreter"}]}],
+            }
+        ]
+    )
+    assert other_thread.id
+    fake.script.reply("As noted【1†notes.txt】.", [Annotation(elsewhere, "【1†notes.txt】")])
+    with pytest.raises(openai.InternalServerError) as info:
+        ask(client, assistant(client, "Helper", tools=[{"type": "code_interpreter"}]), "notes?")
+    assert elsewhere in script_error(info) and "scope" in script_error(info)

@@ -100,8 +100,15 @@ def test_deltas_carry_only_increments_and_annotations_where_they_occur(
     fake: FakeAssistants, client: openai.OpenAI
 ) -> None:
     text = "See the attached report now【0†report.pdf】 for all of the details."
-    fake.script.reply(text, [Annotation("file-" + "r" * 22, "【0†report.pdf】", "file_citation")])
     assistant_id, thread_id = setup(client)
+    report = client.files.create(file=("report.pdf", b"%PDF"), purpose="assistants").id
+    client.beta.threads.messages.create(
+        thread_id,
+        role="user",
+        content="here",
+        attachments=[{"file_id": report, "tools": [{"type": "code_interpreter"}]}],
+    )
+    fake.script.reply(text, [Annotation(report, "【0†report.pdf】", "file_citation")])
     events = list(client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True))
     deltas = [e.data.delta.content[0].text for e in events if e.event == "thread.message.delta"]  # type: ignore[union-attr]
     assert "".join(d.value for d in deltas) == text

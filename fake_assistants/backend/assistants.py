@@ -9,6 +9,7 @@ from .state import Backend
 
 
 def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> Assistant:
+    resources = tool_resources_wire(backend, now, request.tool_resources)
     assistant = Assistant(
         id=backend.ids.new("asst"),
         created_at=now,
@@ -17,7 +18,7 @@ def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> As
         description=request.description,
         instructions=request.instructions,
         tools=request.tools or [],
-        tool_resources=tool_resources_wire(request.tool_resources),
+        tool_resources=resources,
         metadata=request.metadata or {},
         temperature=1.0 if request.temperature is None else request.temperature,
         top_p=1.0 if request.top_p is None else request.top_p,
@@ -28,11 +29,13 @@ def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> As
     return assistant
 
 
-def modify_assistant(backend: Backend, assistant_id: str, request: ModifyAssistant) -> Assistant:
+def modify_assistant(backend: Backend, assistant_id: str, now: int, request: ModifyAssistant) -> Assistant:
     assistant = backend.assistant(assistant_id)
     given = request.model_fields_set
     # Validate everything before changing anything: a bad request changes no state.
-    resources = tool_resources_wire(request.tool_resources) if request.tool_resources is not None else None
+    resources = (
+        tool_resources_wire(backend, now, request.tool_resources) if request.tool_resources is not None else None
+    )
     if request.model is not None:
         assistant.model = request.model
     for name in ("name", "description", "instructions", "reasoning_effort"):

@@ -6,16 +6,19 @@ from ..api.schemas import CreateMessage, CreateThread, ModifyThread
 from ..errors import invalid_request
 from ..runs import engine
 from .models import Message, Thread
-from .resources import tool_resources_wire
+from .resources import check_attachments, index_attachments, tool_resources_wire
 from .state import Backend
 
 
 def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
+    for message in request.messages or []:  # check every attachment before creating anything
+        check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
+    resources = tool_resources_wire(backend, now, request.tool_resources)
     thread = Thread(
         id=backend.ids.new("thread"),
         created_at=now,
         metadata=request.metadata or {},
-        tool_resources=tool_resources_wire(request.tool_resources),
+        tool_resources=resources,
     )
     backend.threads[thread.id] = thread
     for message in request.messages or []:
@@ -23,10 +26,10 @@ def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
     return thread
 
 
-def modify_thread(backend: Backend, thread_id: str, request: ModifyThread) -> Thread:
+def modify_thread(backend: Backend, thread_id: str, now: int, request: ModifyThread) -> Thread:
     thread = backend.thread(thread_id)
     if request.tool_resources is not None:
-        thread.tool_resources = tool_resources_wire(request.tool_resources)
+        thread.tool_resources = tool_resources_wire(backend, now, request.tool_resources)
     if request.metadata is not None:
         thread.metadata = request.metadata
     return thread
@@ -49,17 +52,20 @@ def add_message(
     now: int,
     request: CreateMessage,
 ) -> Message:
+    attachments = [attachment.wire() for attachment in request.attachments or []]
+    check_attachments(backend, attachments)
     message = Message(
         id=backend.ids.new("msg"),
         created_at=now,
         thread_id=thread.id,
         role=request.role,
         content=request.content,
-        attachments=[attachment.wire() for attachment in request.attachments or []],
+        attachments=attachments,
         metadata=request.metadata or {},
     )
     backend.messages[message.id] = message
     thread.message_ids.append(message.id)
+    index_attachments(backend, thread, now, attachments)
     return message
 
 

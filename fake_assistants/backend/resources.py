@@ -1,20 +1,73 @@
-"""Tool resources as stored on assistants and threads."""
+"""Tool resources on assistants, threads and runs: checked against the stored files and vector stores.
+
+``code_interpreter.file_ids`` must name existing files (at most 20) and ``file_search.vector_store_ids`` an
+existing vector store (at most 1). The ``file_search.vector_stores`` helper creates the store from its body
+(``file_ids``, ``chunking_strategy``, ``metadata``) and puts its id in ``vector_store_ids``. Everything is checked
+before anything is created: a bad request changes no state.
+"""
 
 from __future__ import annotations
 
+from ..api.file_schemas import CreateVectorStore, CreateVectorStoreFile
 from ..api.schemas import ToolResources
-from ..errors import not_implemented
-from .models import JsonDict
+from ..api.validation import validate
+from ..errors import invalid_request
+from .models import JsonDict, Thread
+from .state import Backend
+from .storage import VectorStore
+from .vector_stores import create_vector_store, create_vector_store_file
+
+THREAD_STORE_NAME = "Vector store for {thread_id}"
 
 
-def tool_resources_wire(resources: ToolResources | None) -> JsonDict:
+def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | None) -> JsonDict:
     if resources is None:
         return {}
-    if resources.file_search is not None and resources.file_search.vector_stores:
-        raise not_implemented("the 'tool_resources.file_search.vector_stores' helper")
     out: JsonDict = {}
     if resources.code_interpreter is not None:
+        for file_id in resources.code_interpreter.file_ids:
+            backend.storage.file(file_id)
         out["code_interpreter"] = {"file_ids": list(resources.code_interpreter.file_ids)}
+    helpers: list[CreateVectorStore] = []
     if resources.file_search is not None:
-        out["file_search"] = {"vector_store_ids": list(resources.file_search.vector_store_ids or [])}
+        store_ids = list(resources.file_search.vector_store_ids or [])
+        if store_ids and resources.file_search.vector_stores:
+            raise invalid_request(
+                "Only one of 'vector_store_ids' or 'vector_stores' may be provided for 'file_search'.",
+                param="tool_resources.file_search",
+            )
+        for store_id in store_ids:
+            backend.storage.vector_store(store_id)
+        helpers = [validate(CreateVectorStore, raw) for raw in resources.file_search.vector_stores or []]
+        for helper in helpers:
+            for file_id in helper.file_ids or []:
+                backend.storage.file(file_id)
+        out["file_search"] = {"vector_store_ids": store_ids}
+    for helper in helpers:  # all checked: now create
+        out["file_search"]["vector_store_ids"].append(create_vector_store(backend, now, helper).id)
     return out
+
+
+def check_attachments(backend: Backend, attachments: list[JsonDict]) -> None:
+    for attachment in attachments:
+        backend.storage.file(attachment["file_id"])
+
+
+def index_attachments(backend: Backend, thread: Thread, now: int, attachments: list[JsonDict]) -> None:
+    """Files attached for ``file_search`` go into the thread's own vector store, created on demand."""
+    searchable = [a["file_id"] for a in attachments if any(t["type"] == "file_search" for t in a.get("tools", []))]
+    if not searchable:
+        return
+    store = _thread_store(backend, thread, now)
+    for file_id in searchable:
+        if file_id not in store.files:
+            create_vector_store_file(backend, store.id, now, CreateVectorStoreFile(file_id=file_id))
+
+
+def _thread_store(backend: Backend, thread: Thread, now: int) -> VectorStore:
+    store_ids = thread.tool_resources.get("file_search", {}).get("vector_store_ids", [])
+    if store_ids and store_ids[0] in backend.storage.vector_stores:
+        return backend.storage.vector_stores[store_ids[0]]
+    store = create_vector_store(backend, now, CreateVectorStore(name=THREAD_STORE_NAME.format(thread_id=thread.id)))
+    thread.tool_resources["file_search"] = {"vector_store_ids": [store.id]}
+    return store

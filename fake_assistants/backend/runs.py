@@ -8,7 +8,7 @@ from ..runs import engine
 from ..runs.lifecycle import RUN_LIFETIME_SECONDS
 from .messages import add_message, create_thread
 from .models import Assistant, Run, Thread
-from .resources import tool_resources_wire
+from .resources import check_attachments, tool_resources_wire
 from .state import Backend
 
 INSTRUCTIONS_SEPARATOR = "\n\n"
@@ -28,6 +28,8 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
     active = engine.active_run(backend, thread, now)
     if active is not None:
         raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
+    for message in request.additional_messages or []:  # check every attachment before adding any message
+        check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
     for message in request.additional_messages or []:
         add_message(backend, thread, now, message)
     instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
@@ -41,7 +43,9 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
 def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRun) -> Run:
     """``POST /threads/runs``: a new thread (from ``thread``), and a run on it."""
     assistant = backend.assistant(request.assistant_id)
-    resources = tool_resources_wire(request.tool_resources)
+    for message in request.thread.messages or [] if request.thread else []:
+        check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
+    resources = tool_resources_wire(backend, now, request.tool_resources)
     thread = create_thread(backend, now, request.thread or CreateThread())
     run = _new_run(
         backend, thread, assistant, now, request, effective_instructions(assistant, request.instructions, None)

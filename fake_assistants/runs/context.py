@@ -44,4 +44,5 @@ def run_context(backend: Backend, run: Run) -> RunContext:
         ),
         tool_outputs=tuple(run.tool_outputs),
         files=run_scope(backend, run),
+        output_files=frozen(run.output_files),
     )

@@ -13,6 +13,7 @@ instead (a reply is cut at the cap and its message left ``incomplete``).
 
 from __future__ import annotations
 
+from ..backend.files import upload_file
 from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
 from ..backend.state import Backend
 from ..script.context import ToolOutput
@@ -27,11 +28,13 @@ from ..script.turns import (
     Reply,
     RunCode,
     ToolStep,
+    is_image_name,
 )
-from .context import message_text, run_context
+from .context import message_text
 from .events import Event, Events
 from .lifecycle import TRANSITIONS, IllegalTransition
-from .search import search_results
+from .scope import run_scope
+from .search import search_options, search_results
 from .tokens import count_tokens, first_tokens, pieces
 
 
@@ -127,19 +130,30 @@ def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) ->
         return
     call_id = backend.ids.new("call")
     if isinstance(tool_step, RunCode):
-        outputs = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
+        outputs: list[JsonDict] = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
+        for produced in tool_step.files:
+            stored = upload_file(
+                backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
+            )
+            run.output_files[produced.name] = stored.id
+            if produced.is_image:
+                outputs.append({"type": "image", "image": {"file_id": stored.id}})
         call: JsonDict = {
             "id": call_id,
             "type": "code_interpreter",
             "code_interpreter": {"input": tool_step.input, "outputs": outputs},
         }
     else:
+        limit, threshold = search_options(run.tools)
+        results = search_results(
+            backend, run_scope(backend, run), tool_step.query, max_num_results=limit, score_threshold=threshold
+        )
         call = {
             "id": call_id,
             "type": "file_search",
             "file_search": {
-                "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0},
-                "results": search_results(backend, run_context(backend, run).files, tool_step.query),
+                "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": threshold},
+                "results": results,
             },
         }
     step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
@@ -279,7 +293,8 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
     backend.threads[run.thread_id].message_ids.append(message.id)
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
-    yield from _write_text(backend, message, text, _annotations(reply, text))
+    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files))
+    yield from _attach_images(backend, run, message)
     if cut:
         message.status = "incomplete"
         message.incomplete_at = now
@@ -298,7 +313,21 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
         yield from _finish(backend, run, now, "completed")
 
 
-def _annotations(reply: Reply, text: str) -> list[JsonDict]:
+def _attach_images(backend: Backend, run: Run, message: Message) -> Events:
+    """Images the run's code produced follow the text as ``image_file`` parts."""
+    for file_id in run.output_files.values():
+        stored = backend.storage.files.get(file_id)
+        if stored is None or not is_image_name(stored.filename):
+            continue
+        part: JsonDict = {"type": "image_file", "image_file": {"file_id": file_id}}
+        message.content.append(part)
+        delta = {"index": len(message.content) - 1, **part}
+        yield Event(
+            "thread.message.delta", {"id": message.id, "object": "thread.message.delta", "delta": {"content": [delta]}}
+        )
+
+
+def _annotations(reply: Reply, text: str, output_files: dict[str, str]) -> list[JsonDict]:
     out: list[JsonDict] = []
     for annotation in reply.annotations:
         start = text.find(annotation.marker)
@@ -308,7 +337,7 @@ def _annotations(reply: Reply, text: str) -> list[JsonDict]:
             {
                 "type": annotation.kind,
                 "text": annotation.marker,
-                annotation.kind: {"file_id": annotation.file_id},
+                annotation.kind: {"file_id": output_files.get(annotation.file_id, annotation.file_id)},
                 "start_index": start,
                 "end_index": start + len(annotation.marker),
             }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..script.context import RunContext
 from ..script.engine import ScriptError
-from ..script.turns import CallFunctions, RunCode, SearchFiles, Turn
+from ..script.turns import CallFunctions, Reply, RunCode, SearchFiles, Turn
 
 
 def default_turn(context: RunContext) -> Turn:
@@ -54,3 +54,21 @@ def check_turn(turn: Turn, context: RunContext) -> None:
             raise ScriptError(f"{where} runs code, but its tools do not include code_interpreter")
         elif isinstance(step, SearchFiles) and not context.has_tool("file_search"):
             raise ScriptError(f"{where} searches files, but its tools do not include file_search")
+    if isinstance(turn.ending, Reply):
+        _check_citations(turn, turn.ending, context)
+
+
+def _check_citations(turn: Turn, reply: Reply, context: RunContext) -> None:
+    """A reply may cite only files in the run's scope, or (``file_path``) files the run's code produced."""
+    in_scope = set(context.files.file_ids)
+    produced = (
+        {file.name for file in turn.output_files} | set(context.output_files) | set(context.output_files.values())
+    )
+    for annotation in reply.annotations:
+        allowed = in_scope | produced if annotation.kind == "file_path" else in_scope
+        if annotation.file_id not in allowed:
+            raise ScriptError(
+                f"run {context.run_id} cites {annotation.file_id!r} ({annotation.kind}), which is not in its file "
+                f"scope (in scope: {', '.join(sorted(in_scope)) or 'nothing'}); a run on one thread never sees "
+                "files attached on another"
+            )

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from ..backend.models import JsonDict, Run
 from ..backend.state import Backend
+from ..backend.vector_stores import vector_store_file_ids
 from ..script.context import FileScope
 
 
@@ -53,4 +54,4 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def _store_file_ids(backend: Backend, vector_store_id: str) -> tuple[str, ...]:
-    return ()
+    return vector_store_file_ids(backend, vector_store_id) if vector_store_id in backend.storage.vector_stores else ()

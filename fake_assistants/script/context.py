@@ -73,6 +73,7 @@ class RunContext:
     messages: tuple[MessageView, ...]  # the thread's messages, oldest first
     tool_outputs: tuple[ToolOutput, ...]  # submitted so far in this run, in order
     files: FileScope
+    output_files: Mapping[str, str]  # name -> id of the files this run's code produced so far
 
     @property
     def last_user_message(self) -> str | None:

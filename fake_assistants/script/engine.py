@@ -22,6 +22,7 @@ from .turns import (
     Arguments,
     ErrorCode,
     IncompleteReason,
+    OutputFile,
     Turn,
     TurnChain,
     as_annotations,
@@ -152,9 +153,10 @@ class _Vocabulary:
         """
         return self.add(Turn.call_function(name, arguments))
 
-    def run_code(self, input: str, output: str | None = None) -> ScriptedTurn:
-        """Queue a code_interpreter step (then the default reply, unless chained)."""
-        return self.add(Turn.run_code(input, output))
+    def run_code(self, input: str, output: str | None = None, files: Sequence[OutputFile] = ()) -> ScriptedTurn:
+        """Queue a code_interpreter step, with the logs it prints and the files it writes (then the default reply,
+        unless chained)."""
+        return self.add(Turn.run_code(input, output, files))
 
     def search_files(self, query: str) -> ScriptedTurn:
         """Queue a file_search step over the run's vector stores (then the default reply, unless chained)."""

@@ -56,11 +56,34 @@ class CallFunctions:
 
 
 @dataclass(frozen=True)
+class OutputFile:
+    """A file code_interpreter produces: stored with ``purpose="assistants_output"``, downloadable with
+    ``files.content``. An image (``.png``, ``.jpg``, ``.jpeg``, ``.gif``, ``.webp``) is an ``image`` output of the
+    step and an ``image_file`` part of the reply; any file can be cited by a ``file_path`` annotation that names it
+    by ``name``."""
+
+    name: str
+    content: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return is_image_name(self.name)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def is_image_name(name: str) -> bool:
+    return name.lower().endswith(IMAGE_SUFFIXES)
+
+
+@dataclass(frozen=True)
 class RunCode:
-    """A code_interpreter step: the code the assistant ran, and the logs it printed."""
+    """A code_interpreter step: the code the assistant ran, the logs it printed and the files it wrote."""
 
     input: str
     output: str | None = None
+    files: tuple[OutputFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +106,7 @@ class Annotation:
     ``kind`` ``"file_citation"`` cites a file the assistant read; ``"file_path"`` points at a file it produced.
     """
 
-    file_id: str
+    file_id: str  # for "file_path", the name of a file the turn's code produced will do
     marker: str
     kind: Literal["file_citation", "file_path"] = "file_citation"
 
@@ -155,9 +178,9 @@ class TurnChain:
         """After the previous step, a new round of function calls (the run waits for outputs again)."""
         return self._extended(lambda turn: turn._with_step(CallFunctions((FunctionCall.of(name, arguments),))))
 
-    def then_run_code(self, input: str, output: str | None = None) -> Self:
+    def then_run_code(self, input: str, output: str | None = None, files: Sequence[OutputFile] = ()) -> Self:
         """After the previous step, a code_interpreter step."""
-        return self._extended(lambda turn: turn._with_step(RunCode(input, output)))
+        return self._extended(lambda turn: turn._with_step(RunCode(input, output, tuple(files))))
 
     def then_search_files(self, query: str) -> Self:
         """After the previous step, a file_search step."""
@@ -202,8 +225,8 @@ class Turn(TurnChain):
         return cls(steps=(CallFunctions((FunctionCall.of(name, arguments),)),))
 
     @classmethod
-    def run_code(cls, input: str, output: str | None = None) -> Turn:
-        return cls(steps=(RunCode(input, output),))
+    def run_code(cls, input: str, output: str | None = None, files: Sequence[OutputFile] = ()) -> Turn:
+        return cls(steps=(RunCode(input, output, tuple(files)),))
 
     @classmethod
     def search_files(cls, query: str) -> Turn:
@@ -243,6 +266,10 @@ class Turn(TurnChain):
     def _check_open(self) -> None:
         if self.ending is not None:
             raise ValueError(f"this turn already ends ({type(self.ending).__name__}); nothing can follow its ending")
+
+    @property
+    def output_files(self) -> tuple[OutputFile, ...]:
+        return tuple(file for step in self.steps if isinstance(step, RunCode) for file in step.files)
 
     @property
     def function_names(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ def retrieve(call: Call) -> JsonDict:
 
 def modify(call: Call) -> JsonDict:
     request = call.json(ModifyAssistant)
-    return assistant_wire(ops.modify_assistant(call.backend, call.params["assistant_id"], request))
+    return assistant_wire(ops.modify_assistant(call.backend, call.params["assistant_id"], call.now, request))
 
 
 def delete(call: Call) -> JsonDict:

@@ -19,7 +19,7 @@ def retrieve_thread(call: Call) -> JsonDict:
 
 def modify_thread(call: Call) -> JsonDict:
     request = call.json(ModifyThread)
-    return thread_wire(ops.modify_thread(call.backend, call.params["thread_id"], request))
+    return thread_wire(ops.modify_thread(call.backend, call.params["thread_id"], call.now, request))
 
 
 def delete_thread(call: Call) -> JsonDict:
