@@ -134,13 +134,14 @@ def test_every_implemented_operation_is_held_to_the_spec() -> None:
 
 def test_assistant_shapes(recorder: Recorder) -> None:
     client = recorder.client
+    data = client.files.create(file=("data.csv", b"a,b\n"), purpose="assistants").id
     full = make_assistant(
         client,
         name="Contract",
         description="Every field set.",
         instructions="Answer in one sentence.",
         tools=ASSISTANT_TOOLS,
-        tool_resources={"code_interpreter": {"file_ids": ["file-abc123"]}, "file_search": {"vector_store_ids": []}},
+        tool_resources={"code_interpreter": {"file_ids": [data]}, "file_search": {"vector_store_ids": []}},
         metadata={"suite": "contract"},
         temperature=0.2,
         top_p=0.9,
@@ -170,6 +171,8 @@ def test_assistant_shapes(recorder: Recorder) -> None:
 
 def test_thread_and_message_shapes(recorder: Recorder) -> None:
     client = recorder.client
+    first = client.files.create(file=("a.txt", b"a"), purpose="assistants").id
+    second = client.files.create(file=("b.txt", b"b"), purpose="assistants").id
     thread = client.beta.threads.create(
         messages=[
             {"role": "user", "content": "A plain string."},
@@ -179,13 +182,13 @@ def test_thread_and_message_shapes(recorder: Recorder) -> None:
                     {"type": "text", "text": "What is in this picture?"},
                     {"type": "image_url", "image_url": {"url": IMAGE_URL, "detail": "low"}},
                 ],
-                "attachments": [{"file_id": "file-abc123", "tools": [{"type": "code_interpreter"}]}],
+                "attachments": [{"file_id": first, "tools": [{"type": "code_interpreter"}]}],
                 "metadata": {"part": "2"},
             },
             {"role": "assistant", "content": "An earlier answer."},
         ],
         metadata={"suite": "contract"},
-        tool_resources={"code_interpreter": {"file_ids": ["file-abc123", "file-def456"]}},
+        tool_resources={"code_interpreter": {"file_ids": [first, second]}},
     )
     client.beta.threads.retrieve(thread.id)
     client.beta.threads.update(thread.id, metadata={"suite": "contract", "step": "2"})

@@ -63,9 +63,11 @@ def streams() -> Iterator[Streams]:
 def play_everything(streams: Streams) -> None:
     script = streams.fake.script
     assistant = streams.post("/assistants", {"model": "gpt-4o", "tools": TOOLS})
-    thread = streams.post("/threads", {"messages": [{"role": "user", "content": "Hi"}]})
+    cited = streams.http.post("/files", files={"file": ("a.txt", b"text")}, data={"purpose": "assistants"}).json()
+    attachment = {"file_id": cited["id"], "tools": [{"type": "code_interpreter"}]}
+    thread = streams.post("/threads", {"messages": [{"role": "user", "content": "Hi", "attachments": [attachment]}]})
     runs = f"/threads/{thread['id']}/runs"
-    script.reply("Cited here【0†a.txt】 and done.", [Annotation("file-" + "c" * 22, "【0†a.txt】")])
+    script.reply("Cited here【0†a.txt】 and done.", [Annotation(cited["id"], "【0†a.txt】")])
     streams.post(runs, {"assistant_id": assistant["id"], "stream": True})
     script.run_code("print(1)", "1").then_search_files("docs").then_call("get_weather", {"city": "Oslo"}).then_reply(
         "Done."
