@@ -123,3 +123,13 @@ def recorder(fake_assistants: FakeAssistants) -> Iterator[Recorder]:
     rec = Recorder(fake_assistants)
     yield rec
     rec.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """``make contract`` reports how many of the spec's operations are served and covered."""
+    try:
+        from .coverage import summary
+
+        terminalreporter.write_line(summary())
+    except spec.SpecUnavailable as exc:
+        terminalreporter.write_line(f"fake_assistants contract: not run ({exc})")
