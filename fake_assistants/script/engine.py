@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Self
 
 from .context import RunContext
@@ -267,6 +268,12 @@ class Script(_Vocabulary):
 
     def record_error(self, message: str) -> None:
         self._errors.append(message)
+
+    def load(self, path: str | Path) -> int:
+        """Queue the turns of a YAML or JSON script file (see ``fake_assistants.script.files``); returns how many."""
+        from .files import load_script
+
+        return load_script(self, path)
 
     # What tests read --------------------------------------------------------------------------------------------
     @property

@@ -1,0 +1,248 @@
+"""Script files: turns declared in YAML or JSON, in the vocabulary of the scripted response engine.
+
+A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a bool)::
+
+    strict: false
+    turns:
+      - reply: "Hello!"                       # a text reply
+      - assistant: "Math Tutor"               # bindings: assistant (id or name), thread, message_contains
+        reply: "x = 1"
+      - message_contains: weather
+        steps:                                # tool steps, in order
+          - call:                             # one round of function calls (several = parallel)
+              - {name: get_weather, arguments: {city: Paris}}
+          - run_code: {input: "print(1)", output: "1"}
+          - search_files: opening hours
+        reply: {text: "Sunny【0†faq.txt】", annotations: [{file_id: file-abc, marker: "【0†faq.txt】"}]}
+      - fail: {code: rate_limit_exceeded, message: Slow down.}
+      - incomplete: max_completion_tokens
+      - expire: true
+
+A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
+reply. A mistake is a :class:`ScriptFileError` naming the line (YAML) or the JSON pointer (JSON) and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .context import RunContext
+from .engine import Matcher, Script
+from .turns import (
+    Annotation,
+    CallFunctions,
+    Ending,
+    Expire,
+    Fail,
+    FunctionCall,
+    Incomplete,
+    Reply,
+    RunCode,
+    SearchFiles,
+    ToolStep,
+    Turn,
+)
+
+
+class ScriptFileError(ValueError):
+    """A script file that cannot be loaded; the message names where and what."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CallSpec(_Model):
+    name: str
+    arguments: dict[str, Any] | str | None = None
+
+
+class RunCodeSpec(_Model):
+    input: str
+    output: str | None = None
+
+
+class StepSpec(_Model):
+    call: CallSpec | list[CallSpec] | None = None
+    run_code: RunCodeSpec | None = None
+    search_files: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> StepSpec:
+        given = [name for name in ("call", "run_code", "search_files") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("a step is exactly one of 'call', 'run_code' or 'search_files'")
+        return self
+
+
+class AnnotationSpec(_Model):
+    file_id: str
+    marker: str
+    kind: Literal["file_citation", "file_path"] = "file_citation"
+
+
+class ReplySpec(_Model):
+    text: str
+    annotations: list[AnnotationSpec] = Field(default_factory=list)
+
+
+class FailSpec(_Model):
+    code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"] = "server_error"
+    message: str = "Something went wrong."
+
+
+class TurnSpec(_Model):
+    assistant: str | None = None
+    thread: str | None = None
+    message_contains: str | None = None
+    steps: list[StepSpec] = Field(default_factory=list)
+    reply: ReplySpec | str | None = None
+    fail: FailSpec | None = None
+    incomplete: Literal["max_completion_tokens", "max_prompt_tokens"] | None = None
+    expire: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> TurnSpec:
+        endings = [name for name in ("reply", "fail", "incomplete", "expire") if getattr(self, name) is not None]
+        if len(endings) > 1:
+            raise ValueError(f"a turn has at most one ending, not {' and '.join(endings)}")
+        return self
+
+    def turn(self) -> Turn:
+        return Turn(steps=tuple(_step(step) for step in self.steps), ending=self._ending())
+
+    def _ending(self) -> Ending | None:
+        if isinstance(self.reply, str):
+            return Reply(self.reply)
+        if self.reply is not None:
+            annotations = tuple(Annotation(a.file_id, a.marker, a.kind) for a in self.reply.annotations)
+            return Reply(self.reply.text, annotations)
+        if self.fail is not None:
+            return Fail(self.fail.code, self.fail.message)
+        if self.incomplete is not None:
+            return Incomplete(self.incomplete)
+        if self.expire:
+            return Expire()
+        return None
+
+    def matcher(self) -> Matcher | None:
+        if self.assistant is None and self.thread is None and self.message_contains is None:
+            return None
+        return Matcher(assistant=self.assistant, thread=self.thread, predicate=_contains(self.message_contains))
+
+
+class ScriptFile(_Model):
+    strict: bool | None = None
+    turns: Annotated[list[TurnSpec], Field(default_factory=list)]
+
+
+def _step(spec: StepSpec) -> ToolStep:
+    if spec.call is not None:
+        calls = spec.call if isinstance(spec.call, list) else [spec.call]
+        return CallFunctions(tuple(FunctionCall.of(call.name, call.arguments) for call in calls))
+    if spec.run_code is not None:
+        return RunCode(spec.run_code.input, spec.run_code.output)
+    return SearchFiles(spec.search_files or "")
+
+
+def _contains(text: str | None) -> Callable[[RunContext], bool] | None:
+    if text is None:
+        return None
+    needle = text.lower()
+
+    def message_contains(context: RunContext) -> bool:
+        return needle in (context.last_user_message or "").lower()
+
+    return message_contains
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+
+def parse_script(text: str, *, source: str = "<script>", yaml: bool | None = None) -> ScriptFile:
+    """Parse and check a script file's text. YAML unless it is JSON (or ``yaml`` says)."""
+    lines: dict[str, int] = {}
+    if yaml is None:
+        yaml = not text.lstrip().startswith(("{", "["))
+    if yaml:
+        data = _load_yaml(text, source, lines)
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ScriptFileError(f"{source}: not valid JSON: {exc}") from None
+    try:
+        spec = ScriptFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        pointer = "".join(f"/{part}" for part in error["loc"])
+        raise ScriptFileError(f"{source}: {_where(pointer, lines)}: {_clean(error['msg'])}") from None
+    for index, turn in enumerate(spec.turns):
+        try:
+            turn.turn()  # the turn vocabulary's own checks (markers in the text, valid JSON arguments)
+        except ValueError as exc:
+            raise ScriptFileError(f"{source}: {_where(f'/turns/{index}', lines)}: {exc}") from None
+    return spec
+
+
+def load_script(script: Script, path: str | Path) -> int:
+    """Queue the turns of the script file at ``path`` on ``script``. Returns how many were queued."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScriptFileError(f"{file}: cannot read the script file: {exc}") from None
+    spec = parse_script(text, source=str(file), yaml=file.suffix.lower() not in (".json",))
+    return apply_script(script, spec)
+
+
+def apply_script(script: Script, spec: ScriptFile) -> int:
+    if spec.strict is not None:
+        script.strict = spec.strict
+    for turn in spec.turns:
+        matcher = turn.matcher()
+        (script._bound(matcher) if matcher else script).add(turn.turn())
+    return len(spec.turns)
+
+
+def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
+    try:
+        import yaml  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - PyYAML is a dependency
+        raise ScriptFileError("YAML script files need PyYAML (pip install pyyaml)") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise ScriptFileError(f"{source}: not valid YAML: {exc}") from None
+    if node is None:
+        return {}
+    _record_lines(node, "", lines)
+    return yaml.safe_load(text)
+
+
+def _record_lines(node: Any, pointer: str, lines: dict[str, int]) -> None:
+    lines[pointer] = node.start_mark.line + 1
+    if node.tag.endswith(":map"):
+        for key, value in node.value:
+            _record_lines(value, f"{pointer}/{key.value}", lines)
+    elif node.tag.endswith(":seq"):
+        for index, item in enumerate(node.value):
+            _record_lines(item, f"{pointer}/{index}", lines)
+
+
+def _where(pointer: str, lines: dict[str, int]) -> str:
+    probe = pointer
+    while probe and probe not in lines:
+        probe = probe.rsplit("/", 1)[0]
+    line = lines.get(probe)
+    at = pointer or "/"
+    return f"line {line} (at {at})" if line is not None else f"at {at}"
+
+
+def _clean(message: str) -> str:
+    return message.removeprefix("Value error, ")
