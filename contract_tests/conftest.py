@@ -22,7 +22,7 @@ from fake_assistants.transports.inprocess import sdk_http_module
 
 from . import spec
 
-BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
+BETA_HEADERS = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-contract"}
 
 # Every emulator in the suite also checks its own responses as it produces them (validate_responses).
 os.environ.setdefault("FAKE_ASSISTANTS_VALIDATE_RESPONSES", "1")

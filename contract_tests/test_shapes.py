@@ -357,11 +357,13 @@ def test_error_bodies_match_error_response(recorder: Recorder) -> None:
             call()
     recorder.raw("POST", f"/threads/{thread.id}/runs", json={})  # missing assistant_id
     recorder.raw("GET", "/no_such_endpoint")
-    recorder.http.request("GET", f"{client.base_url}assistants")  # without the OpenAI-Beta header
+    key = {"Authorization": "Bearer sk-contract"}
+    recorder.http.request("GET", f"{client.base_url}assistants", headers=key)  # without the OpenAI-Beta header
+    recorder.http.request("GET", f"{client.base_url}assistants")  # without an API key
     assert run.status == "queued"
 
     errors = [e for e in recorder.exchanges if e.status != 200]
-    assert [e.status for e in errors] == [404] * 5 + [400] * 5 + [404, 400], [str(e) for e in errors]
+    assert [e.status for e in errors] == [404] * 5 + [400] * 5 + [404, 400, 401], [str(e) for e in errors]
     recorder.check_all()
 
 
@@ -370,7 +372,12 @@ def test_unimplemented_operations_answer_an_error_envelope(fake_assistants: Fake
     for route in pending:
         path = re.sub(r"\{(\w+)\}", lambda m: f"{ID_PREFIXES.get(m[1], m[1])}_contract", route.template)
         response = fake_assistants.handle(
-            ApiRequest(route.method, f"/v1{path}", headers={"openai-beta": "assistants=v2"}, body=b"{}")
+            ApiRequest(
+                route.method,
+                f"/v1{path}",
+                headers={"openai-beta": "assistants=v2", "authorization": "Bearer sk-x"},
+                body=b"{}",
+            )
         )
         assert response.status == 501, f"{route.operation_id}: HTTP {response.status}"
         spec.assert_error_envelope(json.loads(response.body), label=f"{route.operation_id} (HTTP 501)")

@@ -48,3 +48,21 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock(start={self._now})"
+
+
+class OffsetClock:
+    """Another clock, moved on by a fixed number of seconds (how ``fake.advance_clock`` moves a clock it does not
+    own, such as the system clock)."""
+
+    def __init__(self, base: Clock, offset: int) -> None:
+        if isinstance(base, OffsetClock):
+            offset += base.offset
+            base = base.base
+        self.base: Clock = base
+        self.offset: int = offset
+
+    def now(self) -> int:
+        return self.base.now() + self.offset
+
+    def __repr__(self) -> str:
+        return f"OffsetClock({self.base!r}, {self.offset})"

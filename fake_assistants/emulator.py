@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from . import snapshot as snapshots
 from .api.router import Router
 from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
 from .backend.models import Progression, Run
 from .backend.state import Backend
-from .clock import Clock, SystemClock
+from .clock import Clock, ManualClock, OffsetClock, SystemClock
 from .contract import Contract
+from .frontdoor import FrontDoor, LoggedRequest
 from .runs import engine
 from .runs.lifecycle import PROGRESSIONS
 from .script import Script
@@ -69,13 +74,14 @@ class FakeAssistants:
         if not isinstance(stream_chunk_tokens, int) or stream_chunk_tokens < 1:
             raise ValueError("stream_chunk_tokens is a whole number of tokens, 1 or more")
         self._backend.stream_chunk_tokens = stream_chunk_tokens
-        self._router: Handles = Router(self._backend, poll_after_ms=poll_after_ms)
+        self._api = Router(self._backend, poll_after_ms=poll_after_ms)
         if validate_responses is None:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
         self._validator: ValidatingRouter | None = None
+        checked: Handles = self._api
         if validate_responses:
-            self._validator = ValidatingRouter(self._router, Contract.load())
-            self._router = self._validator
+            checked = self._validator = ValidatingRouter(self._api, Contract.load())
+        self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
 
     def __repr__(self) -> str:
         b = self._backend
@@ -177,6 +183,119 @@ class FakeAssistants:
         if run is None:
             raise KeyError(f"no run {run_id!r} in this emulator")
         return run
+
+    def advance_clock(self, seconds: int) -> int:
+        """Move the emulator's clock forward (a ``ManualClock`` directly; any other clock gets an offset).
+        Returns the new "now"."""
+        if not isinstance(seconds, int) or seconds < 0:
+            raise ValueError("the clock moves forward by a whole number of seconds")
+        with self._backend.lock:
+            clock = self._backend.clock
+            if isinstance(clock, ManualClock):
+                return clock.advance(seconds)
+            self._backend.clock = OffsetClock(clock, seconds)
+            return self._backend.clock.now()
+
+    def reset(self, *, seed: int | None = None) -> None:
+        """Forget every object and scripted turn, and start the id streams over (with ``seed``, a new seed).
+        The clock, the policies, accepted API keys and key isolation stay."""
+        with self._backend.lock:
+            old = self._backend
+            fresh = Backend(seed=old.seed if seed is None else seed, clock=old.clock, progression=old.progression)
+            fresh.seconds_per_status = old.seconds_per_status
+            fresh.stream_chunk_tokens = old.stream_chunk_tokens
+            fresh.script.strict = old.script.strict
+            fresh.storage.max_upload_bytes = old.storage.max_upload_bytes
+            fresh.lock = old.lock  # requests in flight keep the same lock
+            self._backend = self._api.backend = fresh
+            self._api.auth.owners.clear()
+            self._router.log.clear()
+
+    @property
+    def request_log(self) -> tuple[LoggedRequest, ...]:
+        """Every API request served so far (method, path, status, request id), oldest first."""
+        return tuple(self._router.log)
+
+    # --- snapshots ----------------------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as one JSON-ready document (see ``fake_assistants.snapshot``)."""
+        with self._backend.lock:
+            return snapshots.snapshot(self._backend)
+
+    @classmethod
+    def restore(cls, document: dict[str, Any], **kwargs: Any) -> FakeAssistants:
+        """A new emulator holding a snapshot's state (keywords as for the constructor; the seed is the snapshot's)."""
+        if not isinstance(document, dict) or "seed" not in document:
+            raise snapshots.SnapshotError("not a fake_assistants snapshot (no 'format': 'fake_assistants.snapshot')")
+        fake = cls(seed=document["seed"], **kwargs)
+        with fake._backend.lock:
+            snapshots.restore(fake._backend, document)
+        return fake
+
+    def save_state(self, path: str | Path) -> None:
+        """Write a snapshot to ``path`` atomically: to a temporary file beside it, then renamed over it."""
+        target = Path(path)
+        document = json.dumps(self.snapshot())
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(document)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load_state(cls, path: str | Path, **kwargs: Any) -> FakeAssistants:
+        """A new emulator from a state file written by :meth:`save_state`."""
+        return cls.restore(json.loads(Path(path).read_text(encoding="utf-8")), **kwargs)
+
+    # --- server mode, API keys and patch mode -------------------------------------------------------------
+
+    if TYPE_CHECKING:  # for the annotations below; the methods import these when called
+        from .api.auth import Auth
+        from .patching import Patch
+        from .server import ThreadedServer
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadedServer:
+        """This emulator over real HTTP, from a background thread: ``with fake.serve() as url:`` gives
+        ``http://127.0.0.1:PORT/v1`` for any client (``port=0``: a free port). The server shares this emulator's
+        state and script, and stops when the block ends. See ``docs/server.md``.
+        """
+        from .server import ThreadedServer
+
+        return ThreadedServer(self, host, port)
+
+    def patch(self) -> Patch:
+        """``with fake.patch():`` wires every ``openai.OpenAI()`` and ``openai.AsyncOpenAI()`` built inside the
+        block (with no arguments, deep in the code under test, without ``$OPENAI_API_KEY``) to this emulator
+        in-process; a request to any other host raises ``fake_assistants.patching.OutsideRequestError``.
+        Everything is restored when the block ends. See ``docs/server.md``.
+        """
+        from .patching import Patch
+
+        return Patch(self, BASE_URL, DEFAULT_API_KEY)
+
+    def require_api_key(self, *keys: str) -> None:
+        """Accept only these API keys; any other key gets the real 401 ``invalid_api_key``. With no keys, accept
+        any key again. A request without a key is always a 401.
+        """
+        if not all(isinstance(key, str) and key for key in keys):
+            raise ValueError("API keys are non-empty strings")
+        with self._backend.lock:
+            self._auth().api_keys = frozenset(keys) if keys else None
+
+    def isolate_keys(self, enabled: bool = True) -> None:
+        """Per-key tenancy: objects created with one API key answer 404 to every other key, and lists hold only
+        the caller's objects. Ownership is recorded whether or not this is on.
+        """
+        with self._backend.lock:
+            self._auth().isolate = bool(enabled)
+
+    def _auth(self) -> Auth:
+        """The API router's :class:`~fake_assistants.api.auth.Auth`."""
+        return self._api.auth
 
 
 def _check_progression(progression: str) -> None:

@@ -34,6 +34,7 @@ class IdFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._streams: dict[str, random.Random] = {}
+        self.issued: dict[str, int] = {}  # how many ids each stream has issued (what a snapshot records)
 
     def _stream(self, prefix: str) -> random.Random:
         stream = self._streams.get(prefix)
@@ -46,4 +47,11 @@ class IdFactory:
     def new(self, prefix: str) -> str:
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
+        self.issued[prefix] = self.issued.get(prefix, 0) + 1
         return prefix + separator + "".join(stream.choice(alphabet) for _ in range(length))
+
+    def replay(self, issued: dict[str, int]) -> None:
+        """Move each stream on by ``issued[prefix]`` ids, so a restored emulator issues the same ids next."""
+        for prefix, count in issued.items():
+            for _ in range(count - self.issued.get(prefix, 0)):
+                self.new(prefix)

@@ -60,7 +60,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, check_script=False): configure the emulator of the fake_assistants fixture",
+        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False): configure the emulator of the "
+        "fake_assistants fixture; patch=True routes every openai client built during the test to it",
     )
 
 
@@ -85,8 +86,13 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     check_script = kwargs.pop("check_script", None)
     if check_script is None:
         check_script = request.config.getini("fake_assistants_check_script")
+    patch = kwargs.pop("patch", False)  # patch=True: every openai.OpenAI() built in the test reaches the emulator
     fake = FakeAssistants(**kwargs)
-    yield fake
+    if patch:
+        with fake.patch():
+            yield fake
+    else:
+        yield fake
     if check_script:
         fake.script.assert_all_consumed()
 

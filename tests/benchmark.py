@@ -13,7 +13,7 @@ from collections.abc import Callable
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest
 
-HEADERS = {"openai-beta": "assistants=v2"}
+HEADERS = {"openai-beta": "assistants=v2", "authorization": "Bearer sk-bench"}
 
 
 def per_call_us(fn: Callable[[], object], repeat: int) -> float:

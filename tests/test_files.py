@@ -29,7 +29,7 @@ def client(fake: FakeAssistants) -> openai.OpenAI:
 @pytest.fixture
 def http(fake: FakeAssistants) -> Iterator[Any]:
     """Raw HTTP on the emulator, for bodies the SDK cannot send."""
-    raw = HTTP.Client(transport=fake.transport(HTTP), base_url=BASE_URL)
+    raw = HTTP.Client(transport=fake.transport(HTTP), base_url=BASE_URL, headers={"Authorization": "Bearer sk-test"})
     yield raw
     raw.close()
 

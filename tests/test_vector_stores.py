@@ -17,7 +17,7 @@ from fake_assistants.backend.vector_stores import advance_vector_store_item, vec
 
 HTTP = sdk_http_module()
 INVALID = "invalid_request_error"
-BETA = {"OpenAI-Beta": "assistants=v2"}
+BETA = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-test"}
 
 
 def make(progression: Any = "per_read") -> tuple[FakeAssistants, openai.OpenAI]:

@@ -9,6 +9,7 @@ from typing import Any
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented
 from ..script.engine import ScriptError
+from .auth import Auth
 from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
@@ -25,6 +26,7 @@ class Router:
     def __init__(self, backend: Backend, *, poll_after_ms: int = 0) -> None:
         self.backend = backend
         self.poll_after_ms = poll_after_ms
+        self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         with self.backend.lock:
@@ -60,13 +62,14 @@ class Router:
         if found is None:
             raise invalid_url(method, path)
         route, params = found
+        key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise invalid_request(_BETA_MESSAGE, code="invalid_beta")
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
-        return route.handler(call)
+        return self.auth.serve(key, route, route.handler, call)
 
 
 def script_problem(message: str) -> ApiError:

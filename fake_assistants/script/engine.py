@@ -12,10 +12,11 @@ Queued turns are consumed; responders stay.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from .context import RunContext
 from .turns import (
@@ -274,6 +275,12 @@ class Script(_Vocabulary):
         from .files import load_script
 
         return load_script(self, path)
+
+    def add_from(self, document: Mapping[str, Any]) -> int:
+        """Queue the turns of a script document (the script file schema, as a dict); returns how many."""
+        from .files import apply_script, parse_script
+
+        return apply_script(self, parse_script(json.dumps(document), source="script document", yaml=False))
 
     # What tests read --------------------------------------------------------------------------------------------
     @property

@@ -1,0 +1,257 @@
+"""Authentication and tenancy: the bearer key every request must carry, an optional list of accepted keys, and
+optional per-key isolation.
+
+The router calls :meth:`Auth.admit` once it knows the route (a request without a key gets the real 401), and serves
+the handler through :meth:`Auth.serve`, which records which key created each object and, when isolation is on,
+hides the objects of other keys: a path or body id owned by another key answers the usual 404 as if the object
+did not exist, and top-level lists (assistants, files, vector stores) hold only the caller's objects.
+
+Ownership is taken from what the API answers, not from the backend: the ``id`` of a successful ``POST``'s body
+(and the ``thread_id`` of a run, for create-thread-and-run; for a stream, the ids of its opening frames), and every
+vector store a body refers to (a store made by the ``tool_resources`` helper, or for a thread's attachments), in a
+``POST``'s answer or, under isolation, in any answer. Objects no key created (before any request, or from Python)
+stay visible to every key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from ..backend.pagination import paginate
+from ..errors import ApiError, file_batch_not_found, not_found, vector_store_file_not_found
+from .call import Call, Handler, RawBody
+from .route import Route
+from .stream import EventStream
+from .wire import ApiRequest
+
+NO_KEY_MESSAGE = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+    "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the "
+    "API from your browser and are prompted for a username and password. You can obtain an API key from "
+    "https://platform.openai.com/account/api-keys."
+)
+KEYS_PAGE = "https://platform.openai.com/account/api-keys"
+
+# Path parameters naming an object a key may own, and the kind of object (as ``errors.not_found`` names it).
+PATH_KINDS = {
+    "assistant_id": "assistant",
+    "thread_id": "thread",
+    "run_id": "run",
+    "message_id": "message",
+    "step_id": "step",
+    "file_id": "file",
+    "vector_store_id": "vector_store",
+    "batch_id": "batch",
+}
+# Body fields that refer to an existing object: another key's object is as absent as in a path.
+BODY_KINDS = {
+    "assistant_id": "assistant",
+    "thread_id": "thread",
+    "file_id": "file",
+    "file_ids": "file",
+    "vector_store_id": "vector_store",
+    "vector_store_ids": "vector_store",
+}
+# Default page sizes of the top-level lists whose default is not the usual 20.
+DEFAULT_LIMITS = {"listFiles": 10_000}
+FULL_PAGE = 100
+
+Result = dict[str, Any] | RawBody | EventStream
+
+
+def unauthorized_no_key() -> ApiError:
+    return ApiError(401, NO_KEY_MESSAGE)
+
+
+def unauthorized_wrong_key(key: str) -> ApiError:
+    return ApiError(
+        401,
+        f"Incorrect API key provided: {masked(key)}. You can find your API key at {KEYS_PAGE}.",
+        code="invalid_api_key",
+    )
+
+
+def masked(key: str) -> str:
+    """A key as the real 401 shows it: the first 8 and last 4 characters, a ``*`` for each one between.
+
+    Observed: ``sk-zhj0s***************************************CMuq`` (51 characters), ``YOUR_OPE***_KEY`` (15),
+    and short keys (``kk``, ``sk-xxxxxx``) shown whole. Keys of 12 characters or fewer are shown whole here.
+    """
+    if len(key) <= 12:
+        return key
+    return key[:8] + "*" * (len(key) - 12) + key[-4:]
+
+
+def request_key(request: ApiRequest) -> str | None:
+    """The API key of a request: ``Authorization: Bearer KEY``, or Basic auth with a blank user and KEY as password."""
+    header = (request.header("authorization") or "").strip()
+    scheme, _, credentials = header.partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer":
+        return credentials or None
+    if scheme.lower() == "basic":
+        try:
+            user, _, password = base64.b64decode(credentials, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return password if not user and password else None
+    return None
+
+
+class Auth:
+    """The keys the emulator accepts, and which key owns which object.
+
+    Attributes:
+        api_keys: the accepted keys; ``None`` (default) accepts any non-empty key.
+        isolate: hide each key's objects from every other key.
+        owners: object id -> the key that created it (recorded whether or not ``isolate`` is on).
+    """
+
+    def __init__(self) -> None:
+        self.api_keys: frozenset[str] | None = None
+        self.isolate = False
+        self.owners: dict[str, str] = {}
+
+    def admit(self, request: ApiRequest) -> str:
+        """The request's key, or the real 401 when it has none or one that is not accepted."""
+        key = request_key(request)
+        if key is None:
+            raise unauthorized_no_key()
+        if self.api_keys is not None and key not in self.api_keys:
+            raise unauthorized_wrong_key(key)
+        return key
+
+    def serve(self, key: str, route: Route, handler: Handler, call: Call) -> Result:
+        """Run ``handler`` for ``key``: foreign ids are absent, new ids become the key's, lists are the key's."""
+        if self.isolate:
+            self._check_path(key, call.params)
+            self._check_body(key, call.body)
+        result = handler(call)
+        if isinstance(result, EventStream):
+            for chunk in result.prologue:
+                self._claim_frame(key, chunk)
+            return result
+        if not isinstance(result, dict):
+            return result
+        if self.isolate and not call.params and result.get("object") == "list":
+            result = self._visible_page(key, route, handler, call, result)
+        if route.method == "POST":
+            self._claim_created(key, result)
+        if route.method == "POST" or self.isolate:  # only the owner (or anyone, for unowned) can see these
+            self._claim_stores(key, result)
+        return result
+
+    # --- isolation checks -----------------------------------------------------------------------------------
+
+    def _foreign(self, key: str, object_id: object) -> bool:
+        if not isinstance(object_id, str):
+            return False
+        owner = self.owners.get(object_id)
+        return owner is not None and owner != key
+
+    def _check_path(self, key: str, params: dict[str, str]) -> None:
+        for name, value in params.items():
+            kind = PATH_KINDS.get(name)
+            if kind is not None and self._foreign(key, value):
+                raise _absent(kind, value, params)
+
+    def _check_body(self, key: str, body: bytes) -> None:
+        if not body.lstrip().startswith(b"{"):
+            return
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return  # the handler answers the bad JSON
+        for kind, value in _references(parsed):
+            if self._foreign(key, value):
+                raise not_found(kind, value)
+
+    # --- ownership --------------------------------------------------------------------------------------------
+
+    def _claim(self, key: str, object_id: object) -> None:
+        if isinstance(object_id, str) and object_id:
+            self.owners.setdefault(object_id, key)
+
+    def _claim_created(self, key: str, body: dict[str, Any]) -> None:
+        if body.get("object") == "list" or body.get("deleted") is True:
+            return
+        self._claim(key, body.get("id"))
+        if body.get("object") == "thread.run":
+            self._claim(key, body.get("thread_id"))
+
+    def _claim_stores(self, key: str, body: Any) -> None:
+        for kind, value in _references(body):
+            if kind == "vector_store":
+                self._claim(key, value)
+
+    def _claim_frame(self, key: str, chunk: bytes) -> None:
+        for line in chunk.decode().splitlines():
+            if not line.startswith("data: {"):
+                continue
+            data = json.loads(line[len("data: ") :])
+            if data.get("object") in ("thread", "thread.run"):
+                self._claim_created(key, data)
+
+    # --- lists ------------------------------------------------------------------------------------------------
+
+    def _visible_page(
+        self, key: str, route: Route, handler: Handler, call: Call, first: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The page the caller would get if only its own (and unowned) objects existed."""
+        if not first.get("has_more") and not any(self._foreign(key, item.get("id")) for item in first["data"]):
+            return first  # the whole window is on this page, and all of it is the caller's
+        query = dict(call.query)
+        kept = tuple((name, value) for name, value in call.query if name not in ("limit", "after", "before"))
+        items: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:  # every object in the requested order, a full page at a time
+            cursor = (("after", after),) if after is not None else ()
+            page = handler(replace(call, query=(*kept, ("limit", str(FULL_PAGE)), *cursor)))
+            assert isinstance(page, dict)
+            items += page["data"]
+            if not page.get("has_more") or not page["data"]:
+                break
+            after = page["data"][-1]["id"]
+        visible = [item for item in items if not self._foreign(key, item.get("id"))]
+        limit = int(query.get("limit") or DEFAULT_LIMITS.get(route.operation_id, 20))
+        after, before = query.get("after"), query.get("before")
+        found = paginate(visible, lambda item: str(item["id"]), order="asc", limit=limit, after=after, before=before)
+        data = found.data
+        return {
+            **first,
+            "data": data,
+            "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None,
+            "has_more": found.has_more,
+        }
+
+
+def _absent(kind: str, object_id: str, params: dict[str, str]) -> ApiError:
+    if kind == "batch":
+        return file_batch_not_found(object_id)
+    if kind == "file" and "vector_store_id" in params:
+        return vector_store_file_not_found(params["vector_store_id"], object_id)
+    return not_found(kind, object_id)
+
+
+def _references(value: Any) -> Iterator[tuple[str, str]]:
+    """Every ``(kind, id)`` a JSON value refers to through the fields of :data:`BODY_KINDS`, depth first."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name == "metadata":
+                continue  # the caller's own strings, whatever their keys
+            kind = BODY_KINDS.get(name)
+            if kind is not None and isinstance(item, str):
+                yield kind, item
+            elif kind is not None and isinstance(item, list):
+                yield from ((kind, entry) for entry in item if isinstance(entry, str))
+            else:
+                yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)

@@ -1,0 +1,110 @@
+"""The ASGI app of server mode: starlette requests in, the emulator's router, starlette responses out.
+
+Every path goes to the router, which answers paths outside ``/v1`` with its ``Invalid URL`` 404. The router is
+synchronous and takes the emulator's lock, so each request is served in a worker thread, never on the event loop.
+A streamed response goes out as a :class:`~starlette.responses.StreamingResponse`, one frame per chunk, each frame
+pulled in a worker thread; when the client hangs up, the frame iterator is closed (the emulator then plays the run
+to its end, as if the stream had been read through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Iterator
+
+import anyio
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from ..api.validating import Handles
+from ..api.wire import ApiRequest, ApiResponse
+
+
+class EmulatorApp:
+    """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router)."""
+
+    def __init__(self, handler: Handles) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":  # websockets: refuse the handshake
+            await send({"type": "websocket.close", "code": 1003})
+            return
+        request = await to_api_request(Request(scope, receive))
+        response = await run_in_threadpool(self.handler.handle, request)
+        await to_starlette_response(response)(scope, receive, send)
+
+
+async def to_api_request(request: Request) -> ApiRequest:
+    """A starlette request as the router's: query pairs in order with repeats, lower-case headers, the body."""
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():  # a repeated header is joined, as httpx joins it
+        name = name.lower()
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return ApiRequest(
+        method=request.method,
+        path=request.url.path,
+        query=tuple(request.query_params.multi_items()),
+        headers=headers,
+        body=await request.body(),
+    )
+
+
+def to_starlette_response(response: ApiResponse) -> Response:
+    if response.stream is None:
+        return Response(response.body, status_code=response.status, headers=response.headers)
+    return FrameStreamResponse(response.stream, status_code=response.status, headers=response.headers)
+
+
+class FrameStreamResponse(StreamingResponse):
+    """Server-sent events from a synchronous frame iterator, which is closed however the response ends."""
+
+    def __init__(self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str]) -> None:
+        self._frames = frames
+        self._chunks = _in_threads(frames)
+        super().__init__(self._chunks, status_code=status_code, headers=headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:  # the client hung up (or the stream ended): close the frames now, not when collected
+            with anyio.CancelScope(shield=True):
+                await self._chunks.aclose()
+                await anyio.to_thread.run_sync(_close, self._frames)  # if it never started, aclose skipped it
+
+
+async def _in_threads(frames: Iterator[bytes]) -> AsyncGenerator[bytes, None]:
+    """Each frame pulled in a worker thread (the emulator's lock may block), so the event loop never waits."""
+    try:
+        while True:
+            chunk = await anyio.to_thread.run_sync(_next, frames)
+            if chunk is None:
+                break
+            yield chunk
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_close, frames)
+
+
+def _next(frames: Iterator[bytes]) -> bytes | None:
+    return next(frames, None)
+
+
+def _close(frames: Iterator[bytes]) -> None:
+    close = getattr(frames, "close", None)
+    if close is not None:
+        close()
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,223 @@
+"""Snapshots: an emulator's whole state as one JSON document, and back.
+
+A snapshot holds every object (assistants, threads, messages, runs and their steps, files with their bytes,
+vector stores, their files and batches), the position of every id stream, the progression policy, and the
+script's queued turns. Restoring it gives an emulator that answers exactly as the saved one would, and issues the
+same ids next.
+
+What cannot be saved is said plainly: responders and ``when(...)`` predicates are code, so queued turns bound by a
+predicate and runs waiting on a responder's next answer are restored without them (such a run finishes with the
+default reply).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import fields
+from typing import Any
+
+from .backend.models import Assistant, Message, Run, RunStep, Thread, Usage
+from .backend.state import Backend
+from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
+from .script.context import ToolOutput
+from .script.engine import Matcher, Script, ScriptedTurn
+from .script.turns import (
+    Annotation,
+    CallFunctions,
+    Ending,
+    Expire,
+    Fail,
+    FunctionCall,
+    Incomplete,
+    OutputFile,
+    Reply,
+    RunCode,
+    SearchFiles,
+    ToolStep,
+    Turn,
+)
+
+FORMAT = "fake_assistants.snapshot"
+VERSION = 1
+JsonDict = dict[str, Any]
+
+
+class SnapshotError(ValueError):
+    """A document that is not a snapshot this version can restore."""
+
+
+# --- saving ----------------------------------------------------------------------------------------------------
+
+
+def snapshot(backend: Backend) -> JsonDict:
+    storage = backend.storage
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "seed": backend.seed,
+        "ids": dict(backend.ids.issued),
+        "progression": backend.progression,
+        "seconds_per_status": backend.seconds_per_status,
+        "stream_chunk_tokens": backend.stream_chunk_tokens,
+        "assistants": [_plain(a) for a in backend.assistants.values()],
+        "threads": [_plain(t) for t in backend.threads.values()],
+        "messages": [_plain(m) for m in backend.messages.values()],
+        "runs": [_run(r) for r in backend.runs.values()],
+        "steps": [_plain(s) for s in backend.steps.values()],
+        "files": [
+            {**_plain(f, skip=("content",)), "content": base64.b64encode(f.content).decode()}
+            for f in storage.files.values()
+        ],
+        "vector_stores": [
+            {**_plain(v, skip=("files",)), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
+            for v in storage.vector_stores.values()
+        ],
+        "batches": [_plain(b) for b in storage.batches.values()],
+        "script": {
+            "strict": backend.script.strict,
+            "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
+        },
+    }
+
+
+def _plain(obj: Any, skip: tuple[str, ...] = ()) -> JsonDict:
+    out: JsonDict = {}
+    for item in fields(obj):
+        if item.name in skip:
+            continue
+        value = getattr(obj, item.name)
+        out[item.name] = _usage(value) if isinstance(value, Usage) else value
+    return out
+
+
+def _usage(usage: Usage | None) -> JsonDict | None:
+    return (
+        None if usage is None else {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens}
+    )
+
+
+def _run(run: Run) -> JsonDict:
+    out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage"))
+    out["usage"] = _usage(run.usage)
+    out["turn"] = None if run.turn is None else turn_wire(run.turn)
+    out["tool_outputs"] = [_plain(o) for o in run.tool_outputs]
+    return out
+
+
+def _savable(matcher: Matcher | None) -> bool:
+    return matcher is None or matcher.predicate is None
+
+
+def _entry(entry: ScriptedTurn) -> JsonDict:
+    matcher = entry.matcher
+    return {
+        "turn": turn_wire(entry.turn),
+        "assistant": matcher.assistant if matcher else None,
+        "thread": matcher.thread if matcher else None,
+    }
+
+
+def turn_wire(turn: Turn) -> JsonDict:
+    return {"steps": [_step_wire(step) for step in turn.steps], "ending": _ending_wire(turn.ending)}
+
+
+def _step_wire(step: ToolStep) -> JsonDict:
+    if isinstance(step, CallFunctions):
+        return {"call": [{"name": c.name, "arguments": c.arguments} for c in step.calls]}
+    if isinstance(step, RunCode):
+        files = [{"name": f.name, "content": base64.b64encode(f.content).decode()} for f in step.files]
+        return {"run_code": {"input": step.input, "output": step.output, "files": files}}
+    return {"search_files": step.query}
+
+
+def _ending_wire(ending: Ending | None) -> JsonDict | None:
+    if isinstance(ending, Reply):
+        notes = [{"file_id": a.file_id, "marker": a.marker, "kind": a.kind} for a in ending.annotations]
+        return {"reply": ending.text, "annotations": notes}
+    if isinstance(ending, Fail):
+        return {"fail": {"code": ending.code, "message": ending.message}}
+    if isinstance(ending, Incomplete):
+        return {"incomplete": ending.reason}
+    if isinstance(ending, Expire):
+        return {"expire": True}
+    return None
+
+
+# --- restoring -------------------------------------------------------------------------------------------------
+
+
+def restore(backend: Backend, document: JsonDict) -> None:
+    """Load ``document`` into an empty ``backend`` (built with the snapshot's seed)."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise SnapshotError("not a fake_assistants snapshot (no 'format': 'fake_assistants.snapshot')")
+    if document.get("version") != VERSION:
+        raise SnapshotError(f"snapshot version {document.get('version')!r} is not {VERSION}")
+    try:
+        _restore(backend, document)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"the snapshot is damaged: {type(exc).__name__}: {exc}") from exc
+
+
+def _restore(backend: Backend, doc: JsonDict) -> None:
+    backend.ids.replay(doc["ids"])
+    backend.progression = doc["progression"]
+    backend.seconds_per_status = doc["seconds_per_status"]
+    backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
+    backend.assistants = {a["id"]: Assistant(**a) for a in doc["assistants"]}
+    backend.threads = {t["id"]: Thread(**t) for t in doc["threads"]}
+    backend.messages = {m["id"]: Message(**m) for m in doc["messages"]}
+    backend.steps = {s["id"]: RunStep(**{**s, "usage": _usage_from(s["usage"])}) for s in doc["steps"]}
+    backend.runs = {r["id"]: _run_from(r) for r in doc["runs"]}
+    storage = backend.storage
+    storage.files = {f["id"]: StoredFile(**{**f, "content": base64.b64decode(f["content"])}) for f in doc["files"]}
+    storage.vector_stores = {}
+    for raw in doc["vector_stores"]:
+        store = VectorStore(**{**raw, "files": {}})
+        store.files = {item["id"]: VectorStoreFile(**item) for item in raw["files"]}
+        storage.vector_stores[store.id] = store
+    storage.batches = {b["id"]: FileBatch(**b) for b in doc["batches"]}
+    script: Script = backend.script
+    script.strict = doc["script"]["strict"]
+    for entry in doc["script"]["pending"]:
+        binding = Matcher(assistant=entry["assistant"], thread=entry["thread"])
+        bound = binding.assistant is not None or binding.thread is not None
+        (script._bound(binding) if bound else script).add(turn_from(entry["turn"]))
+
+
+def _usage_from(raw: JsonDict | None) -> Usage | None:
+    return None if raw is None else Usage(raw["prompt_tokens"], raw["completion_tokens"])
+
+
+def _run_from(raw: JsonDict) -> Run:
+    values = {**raw}
+    values["usage"] = _usage_from(raw["usage"])
+    values["turn"] = None if raw["turn"] is None else turn_from(raw["turn"])
+    values["tool_outputs"] = [ToolOutput(**o) for o in raw["tool_outputs"]]
+    return Run(**values)
+
+
+def turn_from(raw: JsonDict) -> Turn:
+    return Turn(steps=tuple(_step_from(step) for step in raw["steps"]), ending=_ending_from(raw["ending"]))
+
+
+def _step_from(raw: JsonDict) -> ToolStep:
+    if "call" in raw:
+        return CallFunctions(tuple(FunctionCall(c["name"], c["arguments"]) for c in raw["call"]))
+    if "run_code" in raw:
+        code = raw["run_code"]
+        files = tuple(OutputFile(f["name"], base64.b64decode(f["content"])) for f in code["files"])
+        return RunCode(code["input"], code["output"], files)
+    return SearchFiles(raw["search_files"])
+
+
+def _ending_from(raw: JsonDict | None) -> Ending | None:
+    if raw is None:
+        return None
+    if "reply" in raw:
+        notes = tuple(Annotation(a["file_id"], a["marker"], a["kind"]) for a in raw["annotations"])
+        return Reply(raw["reply"], notes)
+    if "fail" in raw:
+        return Fail(raw["fail"]["code"], raw["fail"]["message"])
+    if "incomplete" in raw:
+        return Incomplete(raw["incomplete"])
+    return Expire()
