@@ -15,6 +15,7 @@ from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
 from .backend.models import Progression, Run
 from .backend.state import Backend
+from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock
 from .contract import Contract
 from .frontdoor import FrontDoor, LoggedRequest
@@ -49,6 +50,8 @@ class FakeAssistants:
             breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). Needs
             the spec (``$FAKE_ASSISTANTS_SPEC``). ``None`` (default): on if ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES``
             is ``1``.
+        max_upload_bytes: the largest file ``files.create`` accepts (default 512 MB, as the real API); a larger
+            one is a 413.
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class FakeAssistants:
         stream_chunk_tokens: int = 4,
         poll_after_ms: int = 0,
         validate_responses: bool | None = None,
+        max_upload_bytes: int | None = None,
     ) -> None:
         _check_progression(progression)
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
@@ -74,6 +78,10 @@ class FakeAssistants:
         if not isinstance(stream_chunk_tokens, int) or stream_chunk_tokens < 1:
             raise ValueError("stream_chunk_tokens is a whole number of tokens, 1 or more")
         self._backend.stream_chunk_tokens = stream_chunk_tokens
+        if max_upload_bytes is not None:
+            if not isinstance(max_upload_bytes, int) or max_upload_bytes < 1:
+                raise ValueError("max_upload_bytes is a whole number of bytes, 1 or more")
+            self._backend.storage.max_upload_bytes = max_upload_bytes
         self._api = Router(self._backend, poll_after_ms=poll_after_ms)
         if validate_responses is None:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
@@ -170,11 +178,14 @@ class FakeAssistants:
 
     # --- test controls ------------------------------------------------------------------------------------
 
-    def advance(self, run_id: str) -> str:
-        """Move a run one status forward (whatever the progression policy). Returns its new status."""
+    def advance(self, object_id: str) -> str:
+        """Move a run one status forward, whatever the progression policy; or the in-progress files of a vector
+        store, a file batch or a vector store file (by the file's id). Returns the object's new status."""
         backend = self._backend
         with backend.lock:
-            run = self._run(run_id)
+            if not object_id.startswith("run_"):
+                return advance_vector_store_item(backend, object_id, backend.clock.now())
+            run = self._run(object_id)
             engine.step(backend, run, backend.clock.now())
             return run.status
 

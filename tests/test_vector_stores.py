@@ -531,3 +531,21 @@ def test_counts_usage_and_references_stay_true(operations: list[tuple[str, int]]
     for name, n in [("upload", 3), ("new_store", 0), *operations]:
         world.apply(name, n)
         world.check()
+
+
+def test_fake_advance_moves_vector_store_files_under_manual_progression() -> None:
+    fake = FakeAssistants(progression="manual")
+    client = fake.client()
+    file = client.files.create(file=("a.txt", b"alpha"), purpose="assistants")
+    store = client.vector_stores.create(name="s", file_ids=[file.id])
+    assert client.vector_stores.retrieve(store.id).file_counts.in_progress == 1
+    assert fake.advance(store.id) == "completed"
+    assert client.vector_stores.retrieve(store.id).file_counts.completed == 1
+
+
+def test_the_upload_limit_is_a_constructor_option() -> None:
+    client = FakeAssistants(max_upload_bytes=4).client()
+    with pytest.raises(openai.APIStatusError) as info:
+        client.files.create(file=("big.txt", b"12345"), purpose="assistants")
+    assert info.value.status_code == 413
+    assert client.files.list().data == []
