@@ -193,6 +193,7 @@ def _run_from(raw: JsonDict) -> Run:
     values["usage"] = _usage_from(raw["usage"])
     values["turn"] = None if raw["turn"] is None else turn_from(raw["turn"])
     values["tool_outputs"] = [ToolOutput(**o) for o in raw["tool_outputs"]]
+    values["streaming"] = False  # no stream survives a restart
     return Run(**values)
 
 

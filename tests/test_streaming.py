@@ -330,3 +330,43 @@ def test_masking_sees_a_difference() -> None:
     different = Turn.reply("something else")
     assert _final_state(Turn.reply("x"), streaming=True) != _final_state(different, streaming=False)
     assert json.dumps(_masked({"message_id": "msg_abc", "x": 1})) == '{"message_id": "msg", "x": 1}'
+
+
+def test_reads_leave_a_streamed_run_to_its_stream(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    fake.script.reply("one two three four five six seven eight")
+    assistant_id, thread_id = setup(client)
+    stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
+    events = iter(stream)
+    run_id = next(events).data.id  # type: ignore[union-attr]
+    for _ in range(5):  # per_read would move it; the stream owns it
+        assert client.beta.threads.runs.retrieve(run_id, thread_id=thread_id).status == "queued"
+    names = [event.event for event in events]
+    assert names.count("thread.message.created") == 1 and names[-1] == "thread.run.completed"
+    assert len(client.beta.threads.messages.list(thread_id, run_id=run_id).data) == 1
+
+
+def test_a_cancel_mid_stream_ends_the_stream_cancelled(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    fake.script.reply("a long reply that is still being written when the cancel arrives")
+    assistant_id, thread_id = setup(client)
+    stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
+    names: list[str] = []
+    run_id = ""
+    for event in stream:
+        names.append(event.event)
+        if event.event == "thread.run.created":
+            run_id = event.data.id
+        if event.event == "thread.message.delta" and names.count("thread.message.delta") == 2:
+            assert client.beta.threads.runs.cancel(run_id, thread_id=thread_id).status == "cancelling"
+    assert names[-4:] == [
+        "thread.run.cancelling",
+        "thread.message.incomplete",
+        "thread.run.step.cancelled",
+        "thread.run.cancelled",
+    ]
+    (message,) = client.beta.threads.messages.list(thread_id, order="desc", limit=1).data
+    assert message.status == "incomplete" and message.incomplete_details is not None
+    assert message.incomplete_details.reason == "run_cancelled"
+    run = client.beta.threads.runs.list(thread_id).data[0]
+    assert run.status == "cancelled"
+    (step,) = client.beta.threads.runs.steps.list(run.id, thread_id=thread_id).data
+    assert step.status == "cancelled"

@@ -121,6 +121,7 @@ class Run:
     output_files: dict[str, str] = field(default_factory=dict)  # name -> id of the files its code produced
     progression: Progression | None = None  # this run's policy, over the emulator's
     moved_at: int = 0  # when the status last changed (the by-clock policy counts from here)
+    streaming: bool = False  # a stream is playing this run: reads and the clock leave it alone
 
 
 @dataclass

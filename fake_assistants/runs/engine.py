@@ -7,14 +7,14 @@ generator of events (see ``events.py``); the functions without ``_events`` apply
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 
 from ..backend.models import Progression, Run, Thread
 from ..backend.state import Backend
 from ..errors import invalid_request
 from ..script.turns import CallFunctions
 from .context import run_context
-from .events import Events, drain
+from .events import Event, Events, drain
 from .lifecycle import ACTIVE_STATUSES, MOVING_STATUSES, TERMINAL_STATUSES
 from .play import accept_outputs, end_cancelled, end_expired, play_ending, play_tool_step, transition
 from .rules import check_turn, default_turn
@@ -57,7 +57,7 @@ def active_run(backend: Backend, thread: Thread, now: int) -> Run | None:
 # --- moves -----------------------------------------------------------------------------------------------------
 
 
-def move_events(backend: Backend, run: Run, now: int) -> Events:
+def move_events(backend: Backend, run: Run, now: int) -> Generator[Event, None, None]:
     """One move: out of ``queued``, ``in_progress`` or ``cancelling``. Nothing for a run that waits or is over."""
     expired = list(expire_events(backend, run, now))
     if expired:
@@ -72,7 +72,9 @@ def move_events(backend: Backend, run: Run, now: int) -> Events:
 
 
 def step(backend: Backend, run: Run, now: int) -> bool:
-    """Move ``run`` once. Returns False when it could not move (over, or waiting on the client)."""
+    """Move ``run`` once. Returns False when it could not move (over, waiting on the client, or being streamed)."""
+    if run.streaming:
+        return False
     if run.status not in MOVING_STATUSES:
         expire_if_due(backend, run, now)
         return False
@@ -81,14 +83,41 @@ def step(backend: Backend, run: Run, now: int) -> bool:
 
 
 def settle_events(backend: Backend, run: Run, now: int) -> Events:
-    """Move ``run`` until it stops: a terminal status, or one that waits on the client."""
+    """Move ``run`` until it stops: a terminal status, or one that waits on the client.
+
+    A consumer that reads the events slowly (a stream) lets other requests in between. If one of them cancels the
+    run meanwhile, the move in hand is dropped where it stands and the run is cancelled instead.
+    """
     while run.status in MOVING_STATUSES:
-        yield from move_events(backend, run, now)
+        moving = move_events(backend, run, now)
+        for event in moving:
+            ours = run.status
+            yield event
+            if run.status != ours:  # another request moved the run while the consumer read this event
+                moving.close()
+                yield Event(f"thread.run.{run.status}", run)
+                break
     yield from expire_events(backend, run, now)
+
+
+def stream_events(run: Run, events: Events) -> Events:
+    """``events`` for a stream that owns ``run`` from now on: reads and the clock leave it to the stream until the
+    stream is done (a cancel still lands, and the stream tells it)."""
+    run.streaming = True
+    return _owned(run, events)
+
+
+def _owned(run: Run, events: Events) -> Events:
+    try:
+        yield from events
+    finally:
+        run.streaming = False
 
 
 def catch_up(backend: Backend, run: Run, now: int) -> None:
     """Apply what the clock alone decides: expiry, and the moves of a by-clock run that have fallen due."""
+    if run.streaming:
+        return
     if policy(backend, run) == "by_clock":
         interval = backend.seconds_per_status
         while run.status in MOVING_STATUSES and run.moved_at + interval <= now:

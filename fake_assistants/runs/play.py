@@ -382,9 +382,18 @@ def end_expired(backend: Backend, run: Run, now: int) -> Events:
 
 
 def end_cancelled(backend: Backend, run: Run, now: int) -> Events:
+    """The run, its open steps and any message it was still writing stop here."""
+    for message_id in backend.threads[run.thread_id].message_ids:
+        message = backend.messages[message_id]
+        if message.run_id == run.id and message.status == "in_progress":
+            message.status = "incomplete"
+            message.incomplete_at = now
+            message.incomplete_details = {"reason": "run_cancelled"}
+            yield Event("thread.message.incomplete", message)
     for step in _open_steps(backend, run):
         step.status = "cancelled"
         step.cancelled_at = now
+        yield Event("thread.run.step.cancelled", step)
     run.required_action = None
     run.waiting_step_id = None
     run.cancelled_at = now

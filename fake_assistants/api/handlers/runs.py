@@ -26,7 +26,7 @@ def create(call: Call) -> JsonDict | EventStream:
     request = call.json(CreateRun)
     run = ops.create_run(call.backend, call.params["thread_id"], call.now, request)
     if request.stream:
-        events = engine.settle_events(call.backend, run, call.now)
+        events = engine.stream_events(run, engine.settle_events(call.backend, run, call.now))
         opened = (Event("thread.run.created", run), Event("thread.run.queued", run))
         return EventStream(events, with_search_content=with_content).opening(*opened)
     return run_wire(run)
@@ -69,7 +69,8 @@ def create_thread_and_run(call: Call) -> JsonDict | EventStream:
     if request.stream:
         thread = backend.threads[run.thread_id]
         opened = (Event("thread.created", thread), Event("thread.run.created", run), Event("thread.run.queued", run))
-        return EventStream(engine.settle_events(backend, run, call.now)).opening(*opened)
+        events = engine.stream_events(run, engine.settle_events(backend, run, call.now))
+        return EventStream(events).opening(*opened)
     return run_wire(run)
 
 
@@ -80,6 +81,7 @@ def submit_tool_outputs(call: Call) -> JsonDict | EventStream:
     outputs = [(item.tool_call_id, item.output) for item in request.tool_outputs]
     resumed = engine.submit_events(backend, run, call.now, outputs)  # checks at once: a bad submit is a plain 400
     if request.stream:
-        return EventStream(itertools.chain(resumed, engine.settle_events(backend, run, call.now)))
+        settled = engine.settle_events(backend, run, call.now)
+        return EventStream(engine.stream_events(run, itertools.chain(resumed, settled)))
     drain(resumed)
     return run_wire(run)
