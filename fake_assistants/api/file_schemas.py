@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..backend.storage import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
-from .schemas import JsonDict, ListQuery, Metadata, Strict
+from .schemas import JsonDict, ListQuery, Metadata, Strict, check_map_limits
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 # --- files -----------------------------------------------------------------------------------------------------
@@ -96,19 +96,8 @@ def _attributes(value: Any) -> Any:
             f"Invalid type for '{{param}}': expected an object, but got {describe_json_type(value)} instead.",
             code="invalid_type",
         )
-    if len(value) > 16:
-        raise openai_error(
-            "Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
-            f"but got an object with {len(value)} properties instead.",
-            code="object_above_max_properties",
-        )
+    check_map_limits(value)
     for key, item in value.items():
-        if len(key) > 64:
-            raise openai_error(
-                "Invalid '{param}': string too long. Expected a string with maximum length 64, "
-                f"but got a string with length {len(key)} instead.",
-                code="string_above_max_length",
-            )
         if not isinstance(item, str | bool | int | float):
             raise openai_error(
                 "Invalid type for '{param}': expected one of a string, a number or a boolean, "

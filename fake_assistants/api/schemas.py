@@ -27,20 +27,26 @@ class Strict(BaseModel):
 # --- metadata --------------------------------------------------------------------------------------------------
 
 
-def _check_metadata(value: dict[str, str]) -> dict[str, str]:
+def check_map_limits(value: dict[str, Any]) -> None:
+    """The limits metadata and attributes share: at most 16 keys, each at most 64 characters."""
     if len(value) > 16:
         raise openai_error(
             "Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
             f"but got an object with {len(value)} properties instead.",
             code="object_above_max_properties",
         )
-    for key, item in value.items():
+    for key in value:
         if len(key) > 64:
             raise openai_error(
                 "Invalid '{param}': string too long. Expected a string with maximum length 64, "
                 f"but got a string with length {len(key)} instead.",
                 code="string_above_max_length",
             )
+
+
+def _check_metadata(value: dict[str, str]) -> dict[str, str]:
+    check_map_limits(value)
+    for key, item in value.items():
         if len(item) > 512:
             raise openai_error(
                 "Invalid '{param}': string too long. Expected a string with maximum length 512, "
