@@ -549,3 +549,15 @@ def test_the_upload_limit_is_a_constructor_option() -> None:
         client.files.create(file=("big.txt", b"12345"), purpose="assistants")
     assert info.value.status_code == 413
     assert client.files.list().data == []
+
+
+def test_by_clock_progression_completes_files_when_their_time_comes() -> None:
+    clock = ManualClock(1_900_000_000)
+    fake = FakeAssistants(progression="by_clock", seconds_per_status=5, clock=clock)
+    client = fake.client()
+    file = client.files.create(file=("a.txt", b"alpha"), purpose="assistants")
+    store = client.vector_stores.create(name="s", file_ids=[file.id])
+    clock.advance(4)
+    assert client.vector_stores.retrieve(store.id).file_counts.in_progress == 1
+    clock.advance(1)
+    assert client.vector_stores.retrieve(store.id).status == "completed"

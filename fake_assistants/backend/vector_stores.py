@@ -36,7 +36,7 @@ from .storage import (
     VectorStoreFileStatus,
 )
 
-_WAITING_POLICIES = ("per_read", "manual")
+_WAITING_POLICIES = ("per_read", "manual", "by_clock")
 DEFAULT_MAX_RESULTS = 10
 
 
@@ -51,8 +51,13 @@ def _step(items: Iterable[VectorStoreFile]) -> None:
 
 
 def _on_read(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
+    """A read of a store, a batch or a file: ``per_read`` completes its in-progress files; ``by_clock`` completes
+    those created ``seconds_per_status`` or more ago."""
     if backend.progression == "per_read":
         _step(items)
+    elif backend.progression == "by_clock":
+        due = backend.clock.now() - backend.seconds_per_status
+        _step(item for item in items if item.created_at <= due)
 
 
 def _touch(store: VectorStore, now: int) -> None:
