@@ -85,6 +85,23 @@ def not_implemented(what: str) -> ApiError:
     )
 
 
+# --- the emulator's own problems, as 500s the SDK raises at once ---------------------------------------------
+
+
+def script_problem(message: str) -> ApiError:
+    """The test's script cannot serve a run (see ``script.engine.ScriptError``)."""
+    return _own_problem(f"fake_assistants script error: {message}", "fake_assistants_script_error", "script_error")
+
+
+def contract_problem(message: str) -> ApiError:
+    """A response the emulator produced breaks the contract (``validate_responses``)."""
+    return _own_problem(message, "fake_assistants_contract_error", None)
+
+
+def _own_problem(message: str, type: str, code: str | None) -> ApiError:
+    return ApiError(500, message, type=type, code=code, headers={"x-should-retry": "false"})
+
+
 # --- files and vector stores -----------------------------------------------------------------------------------
 
 

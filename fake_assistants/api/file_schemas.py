@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..backend.storage import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
-from .schemas import JsonDict, ListQuery, Metadata, Strict, check_map_limits
+from .schemas import JsonDict, ListQuery, Metadata, Strict, check_map_limits, check_string_value
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 # --- files -----------------------------------------------------------------------------------------------------
@@ -105,13 +105,8 @@ def _attributes(value: Any) -> Any:
                 code="invalid_type",
                 param=key,
             )
-        if isinstance(item, str) and len(item) > 512:
-            raise openai_error(
-                "Invalid '{param}': string too long. Expected a string with maximum length 512, "
-                f"but got a string with length {len(item)} instead.",
-                code="string_above_max_length",
-                param=key,
-            )
+        if isinstance(item, str):
+            check_string_value(key, item)
     return value
 
 

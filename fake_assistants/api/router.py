@@ -7,7 +7,7 @@ import traceback
 from typing import Any
 
 from ..backend.state import Backend
-from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented
+from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
 from ..script.engine import ScriptError
 from .auth import Auth
 from .call import Call, RawBody
@@ -70,17 +70,6 @@ class Router:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
         return self.auth.serve(key, route, route.handler, call)
-
-
-def script_problem(message: str) -> ApiError:
-    """A script error, as the 500 the SDK raises at once (no retries), with ``fake_assistants`` in the type."""
-    return ApiError(
-        500,
-        f"fake_assistants script error: {message}",
-        type="fake_assistants_script_error",
-        code="script_error",
-        headers={"x-should-retry": "false"},
-    )
 
 
 def _has_assistants_beta(header: str | None) -> bool:

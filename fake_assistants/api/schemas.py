@@ -44,16 +44,21 @@ def check_map_limits(value: dict[str, Any]) -> None:
             )
 
 
+def check_string_value(key: str, item: str) -> None:
+    """A metadata or attribute value: at most 512 characters."""
+    if len(item) > 512:
+        raise openai_error(
+            "Invalid '{param}': string too long. Expected a string with maximum length 512, "
+            f"but got a string with length {len(item)} instead.",
+            code="string_above_max_length",
+            param=key,
+        )
+
+
 def _check_metadata(value: dict[str, str]) -> dict[str, str]:
     check_map_limits(value)
     for key, item in value.items():
-        if len(item) > 512:
-            raise openai_error(
-                "Invalid '{param}': string too long. Expected a string with maximum length 512, "
-                f"but got a string with length {len(item)} instead.",
-                code="string_above_max_length",
-                param=key,
-            )
+        check_string_value(key, item)
     return value
 
 

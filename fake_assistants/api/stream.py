@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..backend.models import JsonDict, Message, Run, RunStep, Thread
 from ..backend.state import Backend
+from ..errors import ApiError, script_problem
 from ..runs.events import Event, Events, drain
 from ..script.engine import ScriptError
 from .serialize import message_wire, run_wire, step_wire, thread_wire
@@ -66,11 +67,11 @@ class EventStream:
                         break
                     except ScriptError as error:
                         backend.script.record_error(str(error))
-                        chunk = _error_frame(f"fake_assistants script error: {error}", "fake_assistants_script_error")
+                        chunk = error_frame(script_problem(str(error)))
                         finished = True
                     except Exception as exc:  # a bug: tell the client in-band, never raise into the SDK
                         traceback.print_exc()
-                        chunk = _error_frame(f"{type(exc).__name__}: {exc}", "server_error")
+                        chunk = error_frame(ApiError(500, f"{type(exc).__name__}: {exc}", type="server_error"))
                         finished = True
                     else:
                         chunk = frame(event.name, event_data(event, with_search_content=self.with_search_content))
@@ -88,5 +89,6 @@ class EventStream:
                         traceback.print_exc()
 
 
-def _error_frame(message: str, type_: str) -> bytes:
-    return frame("error", {"code": None, "message": message, "param": None, "type": type_})
+def error_frame(problem: ApiError) -> bytes:
+    """``event: error`` carries the bare error object of the envelope."""
+    return frame("error", problem.envelope()["error"])

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from ..contract import Contract, Problem
+from ..errors import contract_problem
 from .routes import match
-from .stream import DONE, frame
+from .stream import DONE, error_frame
 from .wire import ApiRequest, ApiResponse
 
 
@@ -48,11 +49,9 @@ class ValidatingRouter:
         problems = [p for p in self.contract.problems(schema, body) if not _known_gap(p, body)]
         if not problems:
             return response
-        message = self._record(f"{operation} (HTTP {response.status})", schema, problems)
-        error = {"message": message, "type": "fake_assistants_contract_error", "param": None, "code": None}
-        envelope = {"error": error}
-        headers = {**response.headers, "x-should-retry": "false"}
-        return ApiResponse(500, headers, json.dumps(envelope).encode())
+        problem = contract_problem(self._record(f"{operation} (HTTP {response.status})", schema, problems))
+        headers = {**response.headers, **problem.headers}
+        return ApiResponse(problem.status, headers, json.dumps(problem.envelope()).encode())
 
     def _schema_for(self, operation: str, status: int) -> str | None:
         if status != 200:
@@ -72,8 +71,7 @@ class ValidatingRouter:
             problems = self.contract.problems(schema, data) if schema else [Problem((), f"unknown event {name!r}")]
             if problems:
                 message = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
-                problem = {"code": None, "message": message, "param": None, "type": "fake_assistants_contract_error"}
-                yield frame("error", problem)
+                yield error_frame(contract_problem(message))
             else:
                 yield chunk
 
