@@ -27,7 +27,7 @@ from typing import Any
 
 SPEC_ENV = "FAKE_ASSISTANTS_SPEC"
 SPEC_NAME = "openapi-assistants.normalized.json"
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "contract" / SPEC_NAME
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "contract" / SPEC_NAME
 SPEC_URI = "urn:fake-assistants:openapi-assistants"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 VERDICT_CACHE_SIZE = 4096
