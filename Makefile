@@ -6,7 +6,7 @@ VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
 PYTEST_FLAGS ?= -q
 
-.PHONY: demo test test-sdk3 test-sdk2 lint contract bench clean
+.PHONY: demo test test-sdk3 test-sdk2 lint contract bench clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ clean:
 ## make bench: the emulator's own cost per request against the whole SDK call.
 bench: $(BIN)/.installed
 	$(BIN)/python -m tests.benchmark
+
+## make screenshots: pictures of the inspector for the docs (docs/images/), with the system's Chromium.
+screenshots: $(BIN)/.installed
+	$(BIN)/python -W ignore::DeprecationWarning -m tests.screenshots

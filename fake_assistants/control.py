@@ -11,6 +11,7 @@ both modes:
 ``POST /__fake__/script``                ``fake.script.add_from(document)`` (the script file schema, as JSON)
 ``GET /__fake__/requests``               ``fake.request_log``
 ``GET /__fake__/state``                  ``fake.snapshot()``
+``GET /__fake__/ui/``                    the inspector page (see ``docs/inspector.md``)
 =======================================  ==========================================
 
 Answers are JSON; a mistake is a 400 (or 404) in the usual error envelope.
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api.wire import ApiRequest, ApiResponse
 from .errors import ApiError, invalid_request
+from .inspector.pages import handle_inspector, is_inspector
 from .script.files import ScriptFileError
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ def is_control(path: str) -> bool:
 
 def handle_control(fake: FakeAssistants, request: ApiRequest) -> ApiResponse:
     try:
+        if is_inspector(request.path[len(PREFIX) :].rstrip("/")):  # the inspector: the same door, the same rules
+            return handle_inspector(fake, request, PREFIX)
         body = _dispatch(fake, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
         status = 200
     except ApiError as error:

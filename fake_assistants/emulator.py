@@ -221,6 +221,7 @@ class FakeAssistants:
             self._backend = self._api.backend = fresh
             self._api.auth.owners.clear()
             self._router.log.clear()
+            self._router.journal.clear()
 
     @property
     def request_log(self) -> tuple[LoggedRequest, ...]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .api.validating import Handles
 from .api.wire import ApiRequest, ApiResponse
 from .control import handle_control, is_control
+from .inspector.journal import Journal
 
 if TYPE_CHECKING:
     from .emulator import FakeAssistants
@@ -28,6 +29,7 @@ class FrontDoor:
         self.fake = fake
         self.api = api
         self.log: list[LoggedRequest] = []
+        self.journal = Journal()  # times, operations and bodies, for the inspector
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         if is_control(request.path):
@@ -36,4 +38,5 @@ class FrontDoor:
         self.log.append(
             LoggedRequest(request.method.upper(), request.path, response.status, response.headers.get("x-request-id"))
         )
+        self.journal.record(request, response, self.fake.clock.now())
         return response

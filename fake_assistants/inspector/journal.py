@@ -1,0 +1,92 @@
+"""The journal: what the request log does not keep, for the inspector: when, which operation, and the bodies.
+
+Bodies are kept as text, cut at :data:`BODY_LIMIT` characters; the journal keeps the last :data:`KEEP` exchanges.
+Headers are not kept (they carry API keys).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import deque
+from dataclasses import dataclass
+
+from ..api.routes import match
+from ..api.wire import ApiRequest, ApiResponse
+
+BODY_LIMIT = 20_000
+KEEP = 500
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One API request and its response, as the inspector shows them."""
+
+    number: int  # 1 for the first request since the last reset
+    at: int  # the emulator's clock, in seconds
+    method: str
+    path: str
+    query: str
+    status: int
+    operation: str | None  # the spec's operationId, when the path is one of the API's
+    request_id: str | None
+    request_body: str
+    response_body: str
+
+
+class Journal:
+    def __init__(self) -> None:
+        self._entries: deque[Exchange] = deque(maxlen=KEEP)
+        self._count = 0
+
+    def record(self, request: ApiRequest, response: ApiResponse, at: int) -> None:
+        self._count += 1
+        method = request.method.upper()
+        path = request.path
+        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+        query = "&".join(f"{name}={value}" for name, value in request.query)
+        self._entries.append(
+            Exchange(
+                number=self._count,
+                at=at,
+                method=method,
+                path=path,
+                query=query,
+                status=response.status,
+                operation=found[0].operation_id if found else None,
+                request_id=response.headers.get("x-request-id"),
+                request_body=_text(request.body, request.header("content-type") or ""),
+                response_body=(
+                    "(server-sent events, streamed)"
+                    if response.stream is not None
+                    else _text(response.body, response.headers.get("content-type", ""))
+                ),
+            )
+        )
+
+    def entries(self) -> tuple[Exchange, ...]:
+        """The kept exchanges, oldest first."""
+        return tuple(self._entries)
+
+    def get(self, number: int) -> Exchange | None:
+        return next((entry for entry in self._entries if entry.number == number), None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._count = 0
+
+
+def _text(body: bytes, content_type: str) -> str:
+    if not body:
+        return ""
+    if content_type.startswith("multipart/"):
+        return f"(multipart form, {len(body)} bytes)"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"({content_type or 'binary'}, {len(body)} bytes)"
+    with contextlib.suppress(ValueError):
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    if len(text) > BODY_LIMIT:
+        return text[:BODY_LIMIT] + f"\n… (cut at {BODY_LIMIT} of {len(text)} characters)"
+    return text

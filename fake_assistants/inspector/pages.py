@@ -1,0 +1,117 @@
+"""The inspector's routes under the control prefix: the page, its two static files, and request bodies on demand.
+
+:func:`handle_inspector` is called by the control API's front door (:func:`fake_assistants.control.handle_control`)
+after its access checks, never directly by a transport.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..api.wire import ApiRequest, ApiResponse
+from ..errors import ApiError
+from .view import inspect
+
+if TYPE_CHECKING:
+    from ..emulator import FakeAssistants
+
+HERE = Path(__file__).parent
+UI = "/ui"
+STATIC = {
+    "inspector.css": "text/css; charset=utf-8",
+    "inspector.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+# Defence in depth: the page runs our own script file only (no inline script, no other origin).
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+def is_inspector(path: str) -> bool:
+    """``path`` relative to the control prefix, without its trailing slash."""
+    return path == UI or path.startswith(UI + "/")
+
+
+def handle_inspector(fake: FakeAssistants, request: ApiRequest, control_prefix: str) -> ApiResponse:
+    """Serve a GET under ``{control_prefix}/ui``; anything else is a 404 or 405 (the page is read-only)."""
+    path = request.path[len(control_prefix) + len(UI) :].rstrip("/")
+    if request.method.upper() not in ("GET", "HEAD"):
+        raise ApiError(405, f"The inspector is read-only: {request.method.upper()} is not allowed here.")
+    if path == "":
+        return _html(_render(fake, control_prefix))
+    if path.startswith("/static/") and path[len("/static/") :] in STATIC:
+        name = path[len("/static/") :]
+        content = (HERE / "static" / name).read_bytes()
+        return ApiResponse(200, {"content-type": STATIC[name], **SECURITY_HEADERS}, content)
+    if path.startswith("/requests/") and path[len("/requests/") :].isdigit():
+        return _bodies(fake, int(path[len("/requests/") :]))
+    raise ApiError(404, f"Unknown inspector page: {request.path}", code="unknown_url")
+
+
+def _render(fake: FakeAssistants, control_prefix: str) -> bytes:
+    backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock
+    with backend.lock:
+        view = inspect(backend, fake._router.journal.entries())
+    page = (
+        _environment()
+        .get_template("index.html")
+        .render(view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix)
+    )
+    return page.encode()
+
+
+def _bodies(fake: FakeAssistants, number: int) -> ApiResponse:
+    with fake._backend.lock:
+        found = fake._router.journal.get(number)
+    if found is None:
+        raise ApiError(404, f"No request number {number} in the inspector's journal.")
+    body = {"number": number, "request_body": found.request_body, "response_body": found.response_body}
+    return ApiResponse(200, {"content-type": "application/json", **SECURITY_HEADERS}, json.dumps(body).encode())
+
+
+def _html(page: bytes) -> ApiResponse:
+    return ApiResponse(200, {"content-type": "text/html; charset=utf-8", **SECURITY_HEADERS}, page)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=False,
+    )
+    env.filters["iso"] = _iso
+    env.filters["pretty"] = _pretty
+    env.filters["parsed"] = _parsed
+    return env
+
+
+def _iso(at: int) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _pretty(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _parsed(text: Any) -> Any:
+    """A JSON string (function arguments and outputs) as its value, to show it indented; other text unchanged."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,0 +1,117 @@
+// The inspector's only script: live updates by short polling, request bodies on demand, and the control API's
+// buttons. It never turns text into markup: new content comes from the server's (escaped) page, parsed with
+// DOMParser and moved in as nodes; bodies go in with textContent.
+"use strict";
+(function () {
+  const POLL_MS = 1000;
+  const control = document.body.dataset.prefix;
+  let busy = false;
+
+  function notice(text) {
+    document.getElementById("notice").textContent = text;
+  }
+
+  function openStates(root) {
+    const states = new Map();
+    root.querySelectorAll("details[id], details[data-request]").forEach((d) => {
+      states.set(d.id || "request:" + d.dataset.request, d.open);
+    });
+    return states;
+  }
+
+  async function refresh() {
+    if (busy) return;
+    busy = true;
+    try {
+      const response = await fetch(window.location.pathname, { cache: "no-store", credentials: "same-origin" });
+      if (!response.ok) {
+        notice("live update failed: HTTP " + response.status);
+        return;
+      }
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const next = fresh.getElementById("main");
+      const current = document.getElementById("main");
+      if (!next || !current || next.isEqualNode(current)) return;
+      const states = openStates(current);
+      const moved = document.importNode(next, true);
+      moved.querySelectorAll("details[id], details[data-request]").forEach((d) => {
+        const key = d.id || "request:" + d.dataset.request;
+        if (states.has(key)) d.open = states.get(key);
+        if (d.open && d.dataset.request) loadBodies(d);
+      });
+      current.replaceWith(moved);
+      fresh.querySelectorAll("[data-count]").forEach((span) => {
+        const mine = document.querySelector('[data-count="' + span.dataset.count + '"]');
+        if (mine) mine.textContent = span.textContent;
+      });
+    } catch (error) {
+      notice("live update failed: " + error);
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function loadBodies(details) {
+    if (details.dataset.loaded) return;
+    details.dataset.loaded = "1";
+    const prefix = control + "/ui/requests/";
+    const response = await fetch(prefix + details.dataset.request, { cache: "no-store", credentials: "same-origin" });
+    const request = details.querySelector(".request-body");
+    const reply = details.querySelector(".response-body");
+    if (!response.ok) {
+      request.textContent = "(not available: HTTP " + response.status + ")";
+      return;
+    }
+    const bodies = await response.json();
+    request.textContent = bodies.request_body || "(empty)";
+    reply.textContent = bodies.response_body || "(empty)";
+  }
+
+  async function act(button) {
+    const action = button.dataset.action;
+    let path;
+    if (action === "advance") {
+      path = control + "/runs/" + encodeURIComponent(button.dataset.run) + "/advance";
+    } else if (action === "reset") {
+      if (!window.confirm("Forget every object, scripted turn and logged request?")) return;
+      path = control + "/reset";
+    } else {
+      return;
+    }
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      credentials: "same-origin",
+    });
+    let text = action + ": HTTP " + response.status;
+    try {
+      const answer = await response.json();
+      if (answer.status) text += " → " + answer.status;
+      if (answer.error && answer.error.message) text += " " + answer.error.message;
+    } catch (error) {
+      // not JSON: the status line says enough
+    }
+    notice(text);
+    await refresh();
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    event.preventDefault();
+    act(button);
+  });
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const details = event.target;
+      if (details.open && details.dataset && details.dataset.request) loadBodies(details);
+    },
+    true,
+  );
+  window.setInterval(() => {
+    const live = document.getElementById("live");
+    if (live && live.checked && !document.hidden) refresh();
+  }, POLL_MS);
+})();

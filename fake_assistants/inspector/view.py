@@ -1,0 +1,199 @@
+"""What the inspector shows, read from one backend under its lock, as wire JSON plus a few derived facts.
+
+Objects are read the way the API's own list handlers read them and written out by the API's serializers
+(``api/serialize*.py``), so the page shows exactly what a client would get. Nothing here changes state: runs are
+not caught up (that would move them, under the ``per_read`` policy), so a run shows the status it holds now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..api.serialize import assistant_wire, message_wire, run_wire, step_wire, thread_wire
+from ..api.serialize_files import file_batch_wire, file_wire, vector_store_file_wire, vector_store_wire
+from ..backend.models import JsonDict, Run
+from ..backend.state import Backend
+from ..runs.scope import run_scope
+from ..script.engine import ScriptedTurn
+from ..snapshot import turn_wire
+from .journal import Exchange
+
+TERMINAL = frozenset({"completed", "failed", "cancelled", "expired", "incomplete"})
+_LAYERS = (("assistant", "the assistant's"), ("thread", "the thread's"), ("run", "the run's own"))
+
+
+@dataclass(frozen=True)
+class Inspection:
+    now: int
+    seed: int
+    progression: str
+    assistants: list[JsonDict]
+    threads: list[JsonDict]
+    files: list[JsonDict]
+    vector_stores: list[JsonDict]
+    script: JsonDict
+    requests: list[JsonDict]
+    names: dict[str, str]  # object id -> a short label (file names, assistant names), for links
+    known: frozenset[str]  # every object id the page shows, to link ids in request paths
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "assistants": len(self.assistants),
+            "threads": len(self.threads),
+            "runs": sum(len(thread["runs"]) for thread in self.threads),
+            "files": len(self.files),
+            "vector_stores": len(self.vector_stores),
+            "script": len(self.script["pending"]),
+            "requests": len(self.requests),
+        }
+
+
+def inspect(backend: Backend, exchanges: tuple[Exchange, ...]) -> Inspection:
+    """Everything the page shows. Call it holding ``backend.lock``."""
+    now = backend.clock.now()
+    storage = backend.storage
+    files = [file_wire(stored) for stored in storage.files.values()]
+    stores = [_vector_store(backend, store_id, now) for store_id in storage.vector_stores]
+    names = {file["id"]: file["filename"] for file in files}
+    names.update({store["id"]: store["name"] or store["id"] for store in stores})
+    assistants = [assistant_wire(assistant) for assistant in backend.assistants.values()]
+    names.update({assistant["id"]: assistant["name"] or assistant["id"] for assistant in assistants})
+    threads = [_thread(backend, thread_id) for thread_id in backend.threads]
+    known = {*names, *(store["id"] for store in stores), *(batch["id"] for s in stores for batch in s["batches"])}
+    for thread in threads:
+        known.add(thread["id"])
+        known.update(message["id"] for message in thread["messages"])
+        known.update(run["id"] for run in thread["runs"])
+        known.update(step["id"] for run in thread["runs"] for step in run["steps"])
+    return Inspection(
+        now=now,
+        seed=backend.seed,
+        progression=backend.progression,
+        assistants=assistants,
+        threads=threads,
+        files=files,
+        vector_stores=stores,
+        script=_script(backend),
+        requests=[asdict(exchange) for exchange in reversed(exchanges)],  # newest first
+        names=names,
+        known=frozenset(known),
+    )
+
+
+def _vector_store(backend: Backend, store_id: str, now: int) -> JsonDict:
+    storage = backend.storage
+    store = storage.vector_store(store_id)
+    batches = [batch for batch in storage.batches.values() if batch.vector_store_id == store_id]
+    return {
+        **vector_store_wire(store, now),
+        "files": [vector_store_file_wire(item) for item in store.files.values()],
+        "batches": [file_batch_wire(storage, batch) for batch in batches],
+    }
+
+
+def _thread(backend: Backend, thread_id: str) -> JsonDict:
+    thread = backend.thread(thread_id)
+    return {
+        **thread_wire(thread),
+        "messages": [message_wire(backend.messages[message_id]) for message_id in thread.message_ids],
+        "runs": [_run(backend, backend.runs[run_id]) for run_id in thread.run_ids],
+    }
+
+
+def _run(backend: Backend, run: Run) -> JsonDict:
+    steps = [step_wire(backend.steps[step_id], with_search_content=True) for step_id in run.step_ids]
+    wire = run_wire(run)
+    return {
+        **wire,
+        "steps": steps,
+        "timeline": timeline(wire, steps),
+        "scope": explain_scope(backend, run),
+        "terminal": run.status in TERMINAL,
+    }
+
+
+def timeline(run: JsonDict, steps: list[JsonDict]) -> list[JsonDict]:
+    """The run's statuses and its steps' events in time order: ``{"at", "label", "kind", "ref"}`` each (``ref``: the
+    step's id, for a step's event). Events with no timestamp of their own (``requires_action``) come last."""
+    events: list[JsonDict] = [_event(run["created_at"], "queued")]
+    if run["started_at"] is not None:
+        events.append(_event(run["started_at"], "in_progress"))
+    for step in steps:
+        what = "message creation" if step["type"] == "message_creation" else "tool calls"
+        events.append(_event(step["created_at"], f"{what} step started", ref=step["id"]))
+        for name in ("completed", "failed", "cancelled", "expired"):
+            if step[f"{name}_at"] is not None:
+                events.append(_event(step[f"{name}_at"], f"{what} step {name}", ref=step["id"]))
+    for name in ("completed", "failed", "cancelled"):
+        if run[f"{name}_at"] is not None:
+            events.append(_event(run[f"{name}_at"], name))
+    if run["status"] == "requires_action":
+        events.append(_event(None, "requires_action: waiting for tool outputs"))
+    elif run["status"] in ("expired", "incomplete", "cancelling"):
+        events.append(_event(None, run["status"]))
+    timed = sorted((event for event in events if event["at"] is not None), key=lambda event: event["at"])
+    return timed + [event for event in events if event["at"] is None]
+
+
+def _event(at: int | None, label: str, *, ref: str | None = None) -> JsonDict:
+    return {"at": at, "label": label, "kind": "status" if ref is None else "step", "ref": ref}
+
+
+def explain_scope(backend: Backend, run: Run) -> list[JsonDict]:
+    """The files the run can see (the run engine's own :func:`~fake_assistants.runs.scope.run_scope`), each with
+    the reasons it is visible: which tool_resources or attachment named it, and through which vector store."""
+    scope = run_scope(backend, run)
+    assistant = backend.assistants.get(run.assistant_id)
+    thread = backend.thread(run.thread_id)
+    layers: dict[str, JsonDict] = {
+        "assistant": assistant.tool_resources if assistant else {},
+        "thread": thread.tool_resources,
+        "run": run.tool_resources,
+    }
+    reasons: dict[str, list[str]] = {file_id: [] for file_id in scope.file_ids}
+    for layer, label in _LAYERS:
+        resources = layers[layer]
+        for file_id in resources.get("code_interpreter", {}).get("file_ids", []):
+            if file_id in scope.code_interpreter_file_ids:
+                reasons[file_id].append(f"code_interpreter: in {label} tool_resources")
+        for store_id in resources.get("file_search", {}).get("vector_store_ids", []):
+            if store_id not in scope.vector_store_ids or store_id not in backend.storage.vector_stores:
+                continue
+            for file_id in backend.storage.vector_store(store_id).files:
+                if file_id in scope.file_search_file_ids:
+                    reasons[file_id].append(f"file_search: in vector store {store_id}, from {label} tool_resources")
+    for message_id in thread.message_ids:
+        for attachment in backend.messages[message_id].attachments:
+            file_id = attachment["file_id"]
+            tools = [tool.get("type") for tool in attachment.get("tools", [])]
+            if "code_interpreter" in tools and file_id in scope.code_interpreter_file_ids:
+                reasons[file_id].append(f"code_interpreter: attached to message {message_id}")
+    return [
+        {
+            "file_id": file_id,
+            "tools": [
+                tool
+                for tool, ids in (
+                    ("code_interpreter", scope.code_interpreter_file_ids),
+                    ("file_search", scope.file_search_file_ids),
+                )
+                if file_id in ids
+            ],
+            "reasons": list(dict.fromkeys(found)),
+        }
+        for file_id, found in reasons.items()
+    ]
+
+
+def _script(backend: Backend) -> JsonDict:
+    script = backend.script
+    return {
+        "pending": [_turn(entry) for entry in script.pending],
+        "consumed": [_turn(entry) for entry in script.consumed],
+        "errors": list(script.errors),
+        "strict": script.strict,
+    }
+
+
+def _turn(entry: ScriptedTurn) -> JsonDict:
+    return {"for": str(entry.matcher) if entry.matcher else "any run", "run_id": entry.run_id, **turn_wire(entry.turn)}
