@@ -150,24 +150,26 @@ def explain_scope(backend: Backend, run: Run) -> list[JsonDict]:
         "thread": thread.tool_resources,
         "run": run.tool_resources,
     }
-    reasons: dict[str, list[str]] = {file_id: [] for file_id in scope.file_ids}
+    reasons: dict[str, list[JsonDict]] = {file_id: [] for file_id in scope.file_ids}
     for layer, label in _LAYERS:
         resources = layers[layer]
         for file_id in resources.get("code_interpreter", {}).get("file_ids", []):
             if file_id in scope.code_interpreter_file_ids:
-                reasons[file_id].append(f"code_interpreter: in {label} tool_resources")
+                reasons[file_id].append(_why(f"code_interpreter: in {label} tool_resources"))
         for store_id in resources.get("file_search", {}).get("vector_store_ids", []):
             if store_id not in scope.vector_store_ids or store_id not in backend.storage.vector_stores:
                 continue
             for file_id in backend.storage.vector_store(store_id).files:
                 if file_id in scope.file_search_file_ids:
-                    reasons[file_id].append(f"file_search: in vector store {store_id}, from {label} tool_resources")
+                    reasons[file_id].append(
+                        _why("file_search: in vector store", store_id, f"from {label} tool_resources")
+                    )
     for message_id in thread.message_ids:
         for attachment in backend.messages[message_id].attachments:
             file_id = attachment["file_id"]
             tools = [tool.get("type") for tool in attachment.get("tools", [])]
             if "code_interpreter" in tools and file_id in scope.code_interpreter_file_ids:
-                reasons[file_id].append(f"code_interpreter: attached to message {message_id}")
+                reasons[file_id].append(_why("code_interpreter: attached to message", message_id))
     return [
         {
             "file_id": file_id,
@@ -179,10 +181,15 @@ def explain_scope(backend: Backend, run: Run) -> list[JsonDict]:
                 )
                 if file_id in ids
             ],
-            "reasons": list(dict.fromkeys(found)),
+            "reasons": [dict(unique) for unique in dict.fromkeys(tuple(why.items()) for why in found)],
         }
         for file_id, found in reasons.items()
     ]
+
+
+def _why(text: str, ref: str | None = None, then: str = "") -> JsonDict:
+    """One reason a file is visible: text, the id of the object that makes it so (linked on the page), more text."""
+    return {"text": text, "ref": ref, "then": then}
 
 
 def _script(backend: Backend) -> JsonDict:

@@ -1,0 +1,157 @@
+"""The inspector page, served in-process (no browser): what it shows, that it only reads, and that it escapes.
+
+The browser tests (``test_inspector_browser.py``) drive the same page in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+
+import openai
+import pytest
+from markupsafe import escape
+
+from fake_assistants import FakeAssistants
+from fake_assistants.api.wire import ApiRequest, ApiResponse
+
+UI = "/__fake__/ui/"
+PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+def get(fake: FakeAssistants, path: str = UI) -> ApiResponse:
+    return fake.handle(ApiRequest("GET", path))
+
+
+def page(fake: FakeAssistants) -> str:
+    response = get(fake)
+    assert response.status == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return response.body.decode()
+
+
+def test_the_page_is_read_only_and_does_not_move_runs(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    assistant = client.beta.assistants.create(model="gpt-4o", name="Tutor")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hello"}])
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)  # per_read: queued
+    before = fake_assistants.snapshot()
+    for _ in range(3):
+        text = page(fake_assistants)
+    assert f'id="{run.id}"' in text
+    refused = fake_assistants.handle(ApiRequest("POST", UI, headers={"content-type": "application/json"}, body=b"{}"))
+    assert refused.status == 405
+    assert json.loads(refused.body)["error"]["message"].startswith("The inspector is read-only")
+    assert fake_assistants.snapshot() == before  # reading the page moved nothing, the refused POST changed nothing
+    assert [run.status for run in client.beta.threads.runs.list(thread_id=thread.id)] == ["queued"]
+
+
+def test_user_text_is_escaped_in_the_html(fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI) -> None:
+    client = fake_openai_client
+    client.beta.assistants.create(model="gpt-4o", name=PAYLOAD, instructions=PAYLOAD, metadata={"note": PAYLOAD})
+    client.beta.threads.create(messages=[{"role": "user", "content": PAYLOAD}])
+    file = client.files.create(file=(PAYLOAD, b"hello"), purpose="assistants")
+    assert "<img src=x onerror=" in file.filename  # multipart encodes the quotes, the markup stays
+    client.vector_stores.create(name=PAYLOAD)
+    fake_assistants.script.reply(PAYLOAD)
+    text = page(fake_assistants)
+    assert PAYLOAD not in text
+    assert "<img" not in text
+    assert text.count("<script") == 1  # ours: <script src=".../inspector.js">
+    shown = str(escape(PAYLOAD))
+    for section in ("assistants", "threads", "files", "vector_stores", "script"):
+        start = text.index(f'<section id="{section}">')
+        expected = str(escape(file.filename)) if section == "files" else shown
+        assert expected in text[start : text.index("</section>", start)], section
+    assert str(escape(json.dumps({"note": PAYLOAD}, indent=2))) in text  # metadata, as JSON
+
+
+def test_headers_forbid_inline_script_and_sniffing(fake_assistants: FakeAssistants) -> None:
+    response = get(fake_assistants)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    for name, kind in (("inspector.css", "text/css"), ("inspector.js", "text/javascript"), ("favicon.svg", "image/")):
+        asset = get(fake_assistants, f"{UI}static/{name}")
+        assert asset.status == 200 and asset.headers["content-type"].startswith(kind) and asset.body
+    assert get(fake_assistants, f"{UI}static/../pages.py").status == 404
+    assert get(fake_assistants, f"{UI}nothing").status == 404
+
+
+def test_request_bodies_on_demand_and_reset_forgets_them(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    client.beta.assistants.create(model="gpt-4o", name="Body check")
+    with pytest.raises(openai.NotFoundError):
+        client.beta.assistants.retrieve("asst_missing")
+    text = page(fake_assistants)
+    assert "createAssistant" in text and "getAssistant" in text and ">404<" in text
+    first = json.loads(get(fake_assistants, f"{UI}requests/1").body)
+    assert json.loads(first["request_body"]) == {"model": "gpt-4o", "name": "Body check"}
+    assert json.loads(first["response_body"])["name"] == "Body check"
+    second = json.loads(get(fake_assistants, f"{UI}requests/2").body)
+    assert json.loads(second["response_body"])["error"]["code"] is None or "No assistant" in second["response_body"]
+    assert "authorization" not in json.dumps(first).lower()  # headers (API keys) are never kept
+    fake_assistants.reset()
+    assert get(fake_assistants, f"{UI}requests/1").status == 404
+    assert "No API requests yet." in page(fake_assistants)
+
+
+def test_a_streamed_response_is_named_not_kept(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+        stream.until_done()
+    last = json.loads(get(fake_assistants, f"{UI}requests/3").body)
+    assert last["response_body"] == "(server-sent events, streamed)"
+
+
+def test_file_scope_says_why_each_file_is_visible(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    knowledge = client.files.create(file=("kb.txt", b"knowledge"), purpose="assistants").id
+    attached = client.files.create(file=("att.txt", b"attached"), purpose="assistants").id
+    searched = client.files.create(file=("doc.md", b"searchable text"), purpose="assistants").id
+    elsewhere = client.files.create(file=("other.txt", b"another thread"), purpose="assistants").id
+    store = client.vector_stores.create(name="Docs", file_ids=[searched]).id
+    assistant = client.beta.assistants.create(
+        model="gpt-4o",
+        tools=[{"type": "code_interpreter"}, {"type": "file_search"}],
+        tool_resources={"code_interpreter": {"file_ids": [knowledge]}, "file_search": {"vector_store_ids": [store]}},
+    )
+    attachment = {"file_id": attached, "tools": [{"type": "code_interpreter"}]}
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi", "attachments": [attachment]}])
+    other = {"file_id": elsewhere, "tools": [{"type": "code_interpreter"}]}
+    client.beta.threads.create(messages=[{"role": "user", "content": "other", "attachments": [other]}])
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    text = page(fake_assistants)
+    scope = text[text.index(f'id="{run.id}"') :]
+    scope = scope[scope.index("File scope") : scope.index("</table>", scope.index("File scope"))]
+    message_id = client.beta.threads.messages.list(thread_id=thread.id, order="asc").data[0].id
+    assert "code_interpreter: in the assistant&#39;s tool_resources" in scope
+    assert f'code_interpreter: attached to message <a class="id" href="#{message_id}">' in scope
+    assert f'file_search: in vector store <a class="id" href="#{store}">' in scope
+    assert "</span>, from the assistant&#39;s tool_resources" in scope
+    assert {knowledge, attached, searched} <= {f for f in (knowledge, attached, searched, elsewhere) if f in scope}
+    assert elsewhere not in scope  # another thread's attachment is never in this run's scope
+
+
+def test_script_queue_shows_waiting_and_consumed_turns(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    fake_assistants.script.reply("first reply")
+    fake_assistants.script.call_function("lookup", {"q": "x"})
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    text = page(fake_assistants)
+    queue = text[text.index('<section id="script">') : text.index('<section id="requests">')]
+    waiting, consumed = queue.split("Consumed (")
+    assert "Waiting (1)" in waiting and "lookup" in waiting and "first reply" not in waiting
+    assert consumed.startswith("1)") and "first reply" in consumed and f'href="#{run.id}"' in consumed
