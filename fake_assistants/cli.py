@@ -94,6 +94,7 @@ def serve(args: argparse.Namespace) -> int:
             return 1
         print(url, flush=True)
         print(f"fake-assistants: serving {fake!r} at {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        print(f"fake-assistants: inspector at {server.inspector_url}", file=sys.stderr, flush=True)
         while not stop.wait(0.2):
             if not server.running:
                 print("fake-assistants: the server stopped", file=sys.stderr)

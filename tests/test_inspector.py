@@ -6,6 +6,8 @@ The browser tests (``test_inspector_browser.py``) drive the same page in Chromiu
 from __future__ import annotations
 
 import json
+import signal
+import urllib.request
 
 import openai
 import pytest
@@ -13,6 +15,8 @@ from markupsafe import escape
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest, ApiResponse
+
+from .test_server import read_url, start_cli
 
 UI = "/__fake__/ui/"
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
@@ -155,3 +159,23 @@ def test_script_queue_shows_waiting_and_consumed_turns(
     waiting, consumed = queue.split("Consumed (")
     assert "Waiting (1)" in waiting and "lookup" in waiting and "first reply" not in waiting
     assert consumed.startswith("1)") and "first reply" in consumed and f'href="#{run.id}"' in consumed
+
+
+def test_served_by_fake_serve_and_by_the_command_line(fake_assistants: FakeAssistants) -> None:
+    server = fake_assistants.serve()
+    with server as url, urllib.request.urlopen(server.inspector_url, timeout=10) as response:
+        assert server.inspector_url == url.removesuffix("/v1") + "/__fake__/ui/"
+        assert response.status == 200 and "fake_assistants inspector" in response.read().decode()
+
+    process = start_cli()
+    try:
+        inspector = read_url(process).removesuffix("/v1") + "/__fake__/ui/"
+        with urllib.request.urlopen(inspector, timeout=10) as response:
+            assert "<title>fake_assistants inspector</title>" in response.read().decode()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert f"inspector at {inspector}" in err

@@ -61,6 +61,11 @@ class ThreadedServer:
         return self._url
 
     @property
+    def inspector_url(self) -> str:
+        """The inspector page of this server: ``http://HOST:PORT/__fake__/ui/`` (see ``docs/inspector.md``)."""
+        return self.url.removesuffix("/v1") + "/__fake__/ui/"
+
+    @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
