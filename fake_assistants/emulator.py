@@ -283,7 +283,7 @@ class FakeAssistants:
         """``with fake.patch():`` wires every ``openai.OpenAI()`` and ``openai.AsyncOpenAI()`` built inside the
         block (with no arguments, deep in the code under test, without ``$OPENAI_API_KEY``) to this emulator
         in-process; a request to any other host raises ``fake_assistants.patching.OutsideRequestError``.
-        Everything is restored when the block ends. See ``docs/server.md``.
+        Everything is restored when the block ends. See ``docs/patch.md``.
         """
         from .patching import Patch
 
