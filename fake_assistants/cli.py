@@ -1,6 +1,7 @@
-"""``fake-assistants serve``: the emulator as an HTTP server, for code and tools outside this Python process.
+"""The ``fake-assistants`` command (also ``python -m fake_assistants``).
 
-Prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
+``fake-assistants serve`` runs the emulator as an HTTP server, for code and tools outside this Python process. It
+prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
 or SIGTERM, and exits 0.
 """
 
@@ -16,6 +17,7 @@ from types import FrameType
 
 from uvicorn.config import LOGGING_CONFIG
 
+from . import __version__
 from .emulator import FakeAssistants
 from .runs.lifecycle import PROGRESSIONS
 from .script.files import ScriptFileError
@@ -27,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-assistants", description="An offline, deterministic emulator of the OpenAI Assistants API v2."
     )
+    parser.add_argument("--version", action="version", version=f"fake-assistants {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("demo", help="run the quickstart against an in-process emulator and print what it did")
     serve = commands.add_parser("serve", help="serve the API over HTTP until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
@@ -60,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        from .demo import main as demo
+
+        demo()
+        return 0
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
