@@ -18,10 +18,12 @@ from types import FrameType
 from uvicorn.config import LOGGING_CONFIG
 
 from . import __version__
+from .control_access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
 from .runs.lifecycle import PROGRESSIONS
 from .script.files import ScriptFileError
 from .server import ThreadedServer
+from .server.limits import MAX_CONNECTIONS
 from .snapshot import SnapshotError
 
 
@@ -55,6 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--isolate-keys", action="store_true", help="objects made with one key are invisible to every other key"
     )
     serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="the credential the control API (/__fake__/) requires, as 'Authorization: Bearer TOKEN'",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        dest="allow_hosts",
+        default=[],
+        metavar="NAME",
+        help="a host name the control API answers to besides loopback ones (repeat for several)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="serve on a non-loopback address even without --api-key or --control-token (prints a warning)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        help=f"connections served at once; past it, a 503 (default: {MAX_CONNECTIONS})",
+    )
+    serve.add_argument(
         "--script", metavar="FILE", help="queue the turns of this YAML or JSON script file (see docs/server.md)"
     )
     serve.add_argument(
@@ -79,10 +105,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
+    if args.max_connections < 1:
+        print(f"fake-assistants: --max-connections must be 1 or more, not {args.max_connections}", file=sys.stderr)
+        return 2
     return serve(args)
 
 
 def serve(args: argparse.Namespace) -> int:
+    credential = bool(args.api_keys or args.control_token)
+    refused, warning = bind_check(args.host, credential=credential, allow_remote=args.allow_remote)
+    if refused:
+        print(f"fake-assistants: {refused}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"fake-assistants: {warning}", file=sys.stderr, flush=True)
     try:
         fake = _emulator(args)
     except (ScriptFileError, SnapshotError, OSError, ValueError) as error:
@@ -91,6 +127,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.api_keys:
         fake.require_api_key(*args.api_keys)
     fake.isolate_keys(args.isolate_keys)
+    hosts = [*args.allow_hosts, *([] if args.host in WILDCARD_HOSTS else [args.host])]
+    fake.protect_control(token=args.control_token, hosts=hosts)
 
     stop = threading.Event()
 
@@ -100,7 +138,13 @@ def serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     logging = _stderr_logging()
     server = ThreadedServer(
-        fake, args.host, args.port, log_level=args.log_level, access_log=args.access_log, log_config=logging
+        fake,
+        args.host,
+        args.port,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        log_config=logging,
+        max_connections=args.max_connections,
     )
     try:
         try:
