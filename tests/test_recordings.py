@@ -313,6 +313,8 @@ def test_the_cassettes_are_derived_from_the_shared_recordings() -> None:
         pytest.skip(f"the shared recordings are not at {make_cassettes.SHARED} (only beside this project's checkout)")
     for name, text in make_cassettes.outputs(make_cassettes.SHARED).items():
         assert (CASSETTES / name).read_text(encoding="utf-8") == text, f"{name} is stale: run make_cassettes"
+    shipped = make_cassettes.EXAMPLES / make_cassettes.EXAMPLE
+    assert shipped.read_text(encoding="utf-8") == (CASSETTES / "function_tools.yaml").read_text(encoding="utf-8")
 
 
 # --- conform: replay against a fresh emulator ------------------------------------------------------------------------
