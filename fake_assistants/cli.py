@@ -1,6 +1,7 @@
-"""``fake-assistants serve``: the emulator as an HTTP server, for code and tools outside this Python process.
+"""The ``fake-assistants`` command (also ``python -m fake_assistants``).
 
-Prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
+``fake-assistants serve`` runs the emulator as an HTTP server, for code and tools outside this Python process. It
+prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
 or SIGTERM, and exits 0.
 """
 
@@ -16,10 +17,13 @@ from types import FrameType
 
 from uvicorn.config import LOGGING_CONFIG
 
+from . import __version__
+from .control_access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
 from .runs.lifecycle import PROGRESSIONS
 from .script.files import ScriptFileError
 from .server import ThreadedServer
+from .server.limits import MAX_CONNECTIONS
 from .snapshot import SnapshotError
 
 
@@ -27,7 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-assistants", description="An offline, deterministic emulator of the OpenAI Assistants API v2."
     )
+    parser.add_argument("--version", action="version", version=f"fake-assistants {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("demo", help="run the quickstart against an in-process emulator and print what it did")
+    conform = commands.add_parser(
+        "conform", help="replay recordings of the real API and print every place the emulator answers differently"
+    )
+    conform.add_argument("recordings", nargs="+", metavar="CASSETTE", help="vcrpy/VCR YAML, HAR or shared JSON")
+    conform.add_argument("--json", action="store_true", help="print one JSON report (for CI) instead of text")
+    imports = commands.add_parser(
+        "import", help="turn a recording (vcrpy/VCR cassette, HAR, shared JSON) into a script file"
+    )
+    imports.add_argument("recording", metavar="CASSETTE", help="the recording to read")
+    imports.add_argument("-o", "--output", metavar="FILE", help="write the script here (default: standard output)")
     serve = commands.add_parser("serve", help="serve the API over HTTP until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
@@ -46,6 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--isolate-keys", action="store_true", help="objects made with one key are invisible to every other key"
     )
     serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="the credential the control API (/__fake__/) requires, as 'Authorization: Bearer TOKEN'",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        dest="allow_hosts",
+        default=[],
+        metavar="NAME",
+        help="a host name the control API answers to besides loopback ones (repeat for several)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="serve on a non-loopback address even without --api-key or --control-token (prints a warning)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        help=f"connections served at once; past it, a 503 (default: {MAX_CONNECTIONS})",
+    )
+    serve.add_argument(
         "--script", metavar="FILE", help="queue the turns of this YAML or JSON script file (see docs/server.md)"
     )
     serve.add_argument(
@@ -60,13 +100,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        from .demo import main as demo
+
+        demo()
+        return 0
+    if args.command == "import":
+        return import_recording(args.recording, args.output)
+    if args.command == "conform":
+        return conform(args.recordings, as_json=args.json)
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
+        return 2
+    if args.max_connections < 1:
+        print(f"fake-assistants: --max-connections must be 1 or more, not {args.max_connections}", file=sys.stderr)
         return 2
     return serve(args)
 
 
 def serve(args: argparse.Namespace) -> int:
+    credential = bool(args.api_keys or args.control_token)
+    refused, warning = bind_check(args.host, credential=credential, allow_remote=args.allow_remote)
+    if refused:
+        print(f"fake-assistants: {refused}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"fake-assistants: {warning}", file=sys.stderr, flush=True)
     try:
         fake = _emulator(args)
     except (ScriptFileError, SnapshotError, OSError, ValueError) as error:
@@ -75,6 +134,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.api_keys:
         fake.require_api_key(*args.api_keys)
     fake.isolate_keys(args.isolate_keys)
+    hosts = [*args.allow_hosts, *([] if args.host in WILDCARD_HOSTS else [args.host])]
+    fake.protect_control(token=args.control_token, hosts=hosts)
 
     stop = threading.Event()
 
@@ -84,7 +145,13 @@ def serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     logging = _stderr_logging()
     server = ThreadedServer(
-        fake, args.host, args.port, log_level=args.log_level, access_log=args.access_log, log_config=logging
+        fake,
+        args.host,
+        args.port,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        log_config=logging,
+        max_connections=args.max_connections,
     )
     try:
         try:
@@ -107,6 +174,58 @@ def serve(args: argparse.Namespace) -> int:
         if args.state:
             fake.save_state(args.state)
             print(f"fake-assistants: state saved to {args.state}", file=sys.stderr, flush=True)
+
+
+def conform(sources: Sequence[str], *, as_json: bool) -> int:
+    """Exit 0 when every recording replays with no difference, 1 when one differs, 2 when one cannot be read."""
+    import json
+
+    from .recordings import RecordingError, read_recording
+    from .recordings.replay import replay
+
+    try:
+        recordings = [read_recording(source) for source in sources]
+    except RecordingError as error:
+        print(f"fake-assistants conform: {error}", file=sys.stderr)
+        return 2
+    reports = [replay(recording) for recording in recordings]
+    differences = sum(len(report.differences) for report in reports)
+    if as_json:
+        print(json.dumps({"differences": differences, "reports": [r.to_json() for r in reports]}, indent=1))
+    else:
+        for report in reports:
+            for difference in report.differences:
+                print(difference)
+            for skipped in report.skipped:
+                print(f"{report.recording}: skipped {skipped}")
+            verdict = "conforms" if not report.differences else f"{len(report.differences)} difference(s)"
+            print(f"{report.recording}: {report.exchanges} exchange(s) replayed, {verdict}")
+    return 1 if differences else 0
+
+
+def import_recording(source: str, output: str | None) -> int:
+    from .recordings import RecordingError, read_recording
+    from .recordings.importer import import_recording as to_script
+
+    try:
+        imported = to_script(read_recording(source))
+    except RecordingError as error:
+        print(f"fake-assistants import: {error}", file=sys.stderr)
+        return 2
+    text = imported.to_yaml(source=Path(source).name)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"fake-assistants import: cannot write {output}: {error}", file=sys.stderr)
+            return 2
+        turns = len(imported.document["turns"])
+        print(f"fake-assistants import: {turns} turn(s) from {source} written to {output}", file=sys.stderr)
+    for note in imported.notes:
+        print(f"fake-assistants import: not imported: {note}", file=sys.stderr)
+    return 0
 
 
 def _emulator(args: argparse.Namespace) -> FakeAssistants:

@@ -9,6 +9,17 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
+LATEST = 253_402_300_799
+"""The latest "now" a clock may be moved to: 9999-12-31T23:59:59Z. Every timestamp the emulator derives from it
+(expiries included, a few years on at most) stays far below 2**53 - 1, the largest integer JavaScript holds
+exactly, and so within int64 too."""
+
+
+def check_advance(now: int, seconds: int) -> None:
+    """Refuse to move a clock past :data:`LATEST`."""
+    if now + seconds > LATEST:
+        raise ValueError(f"the clock cannot move past {LATEST} (9999-12-31): {now} + {seconds} is later")
+
 
 class Clock(Protocol):
     """Anything that tells the current Unix time in whole seconds."""
@@ -38,12 +49,14 @@ class ManualClock:
     def advance(self, seconds: int) -> int:
         if seconds < 0:
             raise ValueError("a ManualClock never goes backwards")
+        check_advance(self._now, seconds)
         self._now += int(seconds)
         return self._now
 
     def set(self, timestamp: int) -> None:
         if timestamp < self._now:
             raise ValueError("a ManualClock never goes backwards")
+        check_advance(timestamp, 0)
         self._now = int(timestamp)
 
     def __repr__(self) -> str:

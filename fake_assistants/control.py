@@ -14,7 +14,8 @@ both modes:
 ``GET /__fake__/ui/``                    the inspector page (see ``docs/inspector.md``)
 =======================================  ==========================================
 
-Answers are JSON; a mistake is a 400 (or 404) in the usual error envelope.
+Answers are JSON; a mistake is a 4xx in the usual error envelope. Who may call what is decided first, in one
+place (:mod:`fake_assistants.control_access`): every request under the prefix goes through its gate.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from .api.wire import ApiRequest, ApiResponse
-from .errors import ApiError, invalid_request
-from .inspector.pages import handle_inspector, is_inspector
+from .control_access import Caller, admit, forbidden, needs_admin
+from .errors import ApiError, internal_error, invalid_request
+from .inspector.pages import CHALLENGE, handle_inspector, is_inspector
 from .script.files import ScriptFileError
+from .snapshot_scope import tenant_view
 
 if TYPE_CHECKING:
     from .emulator import FakeAssistants
@@ -41,36 +44,74 @@ def is_control(path: str) -> bool:
 
 
 def handle_control(fake: FakeAssistants, request: ApiRequest) -> ApiResponse:
+    headers = {"content-type": "application/json"}
+    inspector = is_inspector(request.path[len(PREFIX) :].rstrip("/"))
     try:
-        if is_inspector(request.path[len(PREFIX) :].rstrip("/")):  # the inspector: the same door, the same rules
+        caller = admit(fake._control_access, fake._auth(), request)
+        if inspector:  # the inspector's pages: through the same gate, and it shows every tenant's objects
+            if not caller.admin:
+                raise forbidden(
+                    "The inspector shows every tenant's objects: under key isolation it needs the control token "
+                    "(--control-token).",
+                    "control_token_required",
+                )
             return handle_inspector(fake, request, PREFIX)
-        body = _dispatch(fake, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
+        body = _dispatch(fake, caller, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
         status = 200
     except ApiError as error:
         status, body = error.status, error.envelope()
-    return ApiResponse(status, {"content-type": "application/json"}, json.dumps(body).encode())
+        if status == 401 and inspector:  # a browser asks for the credential (blank user, the key as password)
+            headers["www-authenticate"] = CHALLENGE
+    except Exception as exc:  # a bug answers in the envelope too, never as a bare text 500
+        bug = internal_error(f"{type(exc).__name__}: {exc}")
+        status, body = bug.status, bug.envelope()
+    return ApiResponse(status, headers, json.dumps(body).encode())
 
 
-def _dispatch(fake: FakeAssistants, method: str, path: str, raw: bytes) -> Any:
+def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw: bytes) -> Any:
     body = _json(raw)
+
+    def admin(what: str, action: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            needs_admin(caller, what)
+            return action()
+
+        return run
+
     routes: dict[tuple[str, str], Callable[[], Any]] = {
-        ("POST", "/reset"): lambda: _reset(fake, None),
-        ("POST", "/seed"): lambda: _reset(fake, _int(body, "seed")),
-        ("POST", "/clock/advance"): lambda: {"now": fake.advance_clock(_int(body, "seconds"))},
-        ("POST", "/script"): lambda: {"queued": _add_turns(fake, body)},
-        ("GET", "/requests"): lambda: {"object": "list", "data": [asdict(entry) for entry in fake.request_log]},
-        ("GET", "/state"): fake.snapshot,
+        ("POST", "/reset"): admin("Reset", lambda: _reset(fake, None)),
+        ("POST", "/seed"): admin("Seed", lambda: _reset(fake, _int(body, "seed"))),
+        ("POST", "/clock/advance"): admin("The clock", lambda: {"now": _advance_clock(fake, _int(body, "seconds"))}),
+        ("POST", "/script"): admin("The script", lambda: {"queued": _add_turns(fake, body)}),
+        ("GET", "/requests"): lambda: {"object": "list", "data": _log(fake, caller)},
+        ("GET", "/state"): lambda: _state(fake, caller),
     }
     found = routes.get((method, path))
     if found is not None:
         return found()
     advance = re.fullmatch(r"/runs/([^/]+)/advance", path)
     if method == "POST" and advance:
+        run_id = advance[1]
         try:
-            return {"id": advance[1], "status": fake.advance(advance[1])}
+            if not caller.admin and not fake._auth().visible(caller.key, run_id):
+                raise KeyError(run_id)
+            return {"id": run_id, "status": fake.advance(run_id)}
         except KeyError:
-            raise ApiError(404, f"No run found with id '{advance[1]}'.") from None
+            raise ApiError(404, f"No run found with id '{run_id}'.") from None
     raise ApiError(404, f"Unknown control endpoint: {method} {PREFIX}{path}", code="unknown_url")
+
+
+def _log(fake: FakeAssistants, caller: Caller) -> list[dict[str, Any]]:
+    entries = fake._router.log if caller.admin else [e for e in fake._router.log if e.key == caller.key]
+    return [{name: value for name, value in asdict(entry).items() if name != "key"} for entry in entries]
+
+
+def _state(fake: FakeAssistants, caller: Caller) -> dict[str, Any]:
+    document = fake.snapshot()
+    if caller.admin:
+        return document
+    auth, key = fake._auth(), caller.key
+    return tenant_view(document, lambda object_id: auth.visible(key, object_id))
 
 
 def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:
@@ -95,6 +136,13 @@ def _int(body: dict[str, Any], name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise invalid_request(f"'{name}' must be a whole number, 0 or more.", param=name)
     return value
+
+
+def _advance_clock(fake: FakeAssistants, seconds: int) -> int:
+    try:
+        return fake.advance_clock(seconds)
+    except ValueError as error:
+        raise invalid_request(str(error), param="seconds") from None
 
 
 def _add_turns(fake: FakeAssistants, body: dict[str, Any]) -> int:

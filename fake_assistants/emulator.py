@@ -16,8 +16,9 @@ from .api.wire import ApiRequest, ApiResponse
 from .backend.models import Progression, Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
-from .clock import Clock, ManualClock, OffsetClock, SystemClock
+from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
+from .control_access import ControlAccess
 from .frontdoor import FrontDoor, LoggedRequest
 from .runs import engine
 from .runs.lifecycle import PROGRESSIONS
@@ -47,9 +48,9 @@ class FakeAssistants:
         stream_chunk_tokens: how many tokens each streamed text delta carries (``runs.tokens.pieces``).
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
         validate_responses: hold every response to the real API's contract as it is produced; a response that
-            breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). Needs
-            the spec (``$FAKE_ASSISTANTS_SPEC``). ``None`` (default): on if ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES``
-            is ``1``.
+            breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). The
+            contract ships with the package (``$FAKE_ASSISTANTS_SPEC`` overrides it). ``None`` (default): on if
+            ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES`` is ``1``.
         max_upload_bytes: the largest file ``files.create`` accepts (default 512 MB, as the real API); a larger
             one is a 413.
     """
@@ -90,6 +91,7 @@ class FakeAssistants:
         if validate_responses:
             checked = self._validator = ValidatingRouter(self._api, Contract.load())
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
+        self._control_access = ControlAccess()
 
     def __repr__(self) -> str:
         b = self._backend
@@ -202,6 +204,7 @@ class FakeAssistants:
             raise ValueError("the clock moves forward by a whole number of seconds")
         with self._backend.lock:
             clock = self._backend.clock
+            check_advance(clock.now(), seconds)
             if isinstance(clock, ManualClock):
                 return clock.advance(seconds)
             self._backend.clock = OffsetClock(clock, seconds)
@@ -304,6 +307,18 @@ class FakeAssistants:
         """
         with self._backend.lock:
             self._auth().isolate = bool(enabled)
+
+    def protect_control(self, *, token: str | None = None, hosts: tuple[str, ...] | list[str] = ()) -> None:
+        """Close the control API (``/__fake__/``) further: ``token`` is the credential it then requires
+        (``Authorization: Bearer TOKEN``; under key isolation, the only one that may reset, seed, move the clock or
+        queue turns, or see every tenant), and ``hosts`` are host names it answers to besides loopback ones.
+        See ``docs/security.md``.
+        """
+        if token is not None and (not isinstance(token, str) or not token):
+            raise ValueError("the control token is a non-empty string")
+        with self._backend.lock:
+            self._control_access.token = token
+            self._control_access.hosts = frozenset(host.strip("[]").lower().rstrip(".") for host in hosts)
 
     def _auth(self) -> Auth:
         """The API router's :class:`~fake_assistants.api.auth.Auth`."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .api.auth import request_key
 from .api.validating import Handles
 from .api.wire import ApiRequest, ApiResponse
 from .control import handle_control, is_control
@@ -22,6 +23,7 @@ class LoggedRequest:
     path: str
     status: int
     request_id: str | None
+    key: str | None = field(default=None, repr=False, compare=False)  # who sent it: scopes a tenant's log
 
 
 class FrontDoor:
@@ -36,7 +38,13 @@ class FrontDoor:
             return handle_control(self.fake, request)
         response = self.api.handle(request)
         self.log.append(
-            LoggedRequest(request.method.upper(), request.path, response.status, response.headers.get("x-request-id"))
+            LoggedRequest(
+                request.method.upper(),
+                request.path,
+                response.status,
+                response.headers.get("x-request-id"),
+                request_key(request),
+            )
         )
         self.journal.record(request, response, self.fake.clock.now())
         return response

@@ -432,7 +432,8 @@ def test_the_control_api_mirrors_the_python_methods(fake: FakeAssistants, url: s
     client = openai.OpenAI(base_url=url, api_key="sk-control", _strict_response_validation=True)
 
     def control(path: str, body: Any = None, method: str = "POST") -> Any:
-        with urllib.request.urlopen(request(f"{root}/__fake__{path}", method, body, headers={}), timeout=5) as r:
+        headers = {"Content-Type": "application/json"} if method == "POST" else {}
+        with urllib.request.urlopen(request(f"{root}/__fake__{path}", method, body, headers), timeout=5) as r:
             return json.loads(r.read())
 
     assert control("/script", {"turns": [{"reply": "scripted over HTTP"}]}) == {"queued": 1}

@@ -146,6 +146,11 @@ class Auth:
             self._claim_stores(key, result)
         return result
 
+    def visible(self, key: str | None, object_id: str) -> bool:
+        """Whether ``key`` may see the object: it owns it, or no key does."""
+        owner = self.owners.get(object_id)
+        return owner is None or owner == key
+
     # --- isolation checks -----------------------------------------------------------------------------------
 
     def _foreign(self, key: str, object_id: object) -> bool:

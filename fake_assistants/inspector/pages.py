@@ -1,7 +1,7 @@
 """The inspector's routes under the control prefix: the page, its two static files, and request bodies on demand.
 
 :func:`handle_inspector` is called by the control API's front door (:func:`fake_assistants.control.handle_control`)
-after its access checks, never directly by a transport.
+after its gate (:mod:`fake_assistants.control_access`), never directly by a transport.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..emulator import FakeAssistants
 
 HERE = Path(__file__).parent
+# The credential prompt a browser shows on a 401: a blank user name and the key (or control token) as password.
+CHALLENGE = 'Basic realm="fake-assistants control API", charset="UTF-8"'
 UI = "/ui"
 STATIC = {
     "inspector.css": "text/css; charset=utf-8",

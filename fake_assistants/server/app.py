@@ -9,6 +9,7 @@ to its end, as if the stream had been read through).
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator, Iterator
 
 import anyio
@@ -19,6 +20,8 @@ from starlette.types import Receive, Scope, Send
 
 from ..api.validating import Handles
 from ..api.wire import ApiRequest, ApiResponse
+from ..errors import ApiError
+from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 
 
 class EmulatorApp:
@@ -34,9 +37,41 @@ class EmulatorApp:
         if scope["type"] != "http":  # websockets: refuse the handshake
             await send({"type": "websocket.close", "code": 1003})
             return
-        request = await to_api_request(Request(scope, receive))
+        try:
+            request = await to_api_request(Request(scope, receive))
+        except ApiError as error:
+            await _error_response(error)(scope, receive, send)
+            return
         response = await run_in_threadpool(self.handler.handle, request)
         await to_starlette_response(response)(scope, receive, send)
+
+
+def _error_response(error: ApiError) -> Response:
+    headers = {**error.headers, "connection": "close"}
+    body = json.dumps(error.envelope())
+    return Response(body, status_code=error.status, headers=headers, media_type="application/json")
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES, timeout: float = BODY_TIMEOUT) -> bytes:
+    """The request's body, refused (413) past ``limit`` bytes and (408) when it takes longer than ``timeout``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    with anyio.move_on_after(timeout) as scope:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    if scope.cancelled_caught:
+        raise ApiError(408, f"The request body did not arrive within {timeout:g} seconds.", code="request_timeout")
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, f"The request body is too large: the limit is {limit} bytes.", code="request_too_large")
 
 
 async def to_api_request(request: Request) -> ApiRequest:
@@ -50,7 +85,7 @@ async def to_api_request(request: Request) -> ApiRequest:
         path=request.url.path,
         query=tuple(request.query_params.multi_items()),
         headers=headers,
-        body=await request.body(),
+        body=await read_body(request),
     )
 
 

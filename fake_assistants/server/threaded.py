@@ -11,6 +11,7 @@ import uvicorn
 
 from ..api.validating import Handles
 from .app import EmulatorApp
+from .limits import HEADER_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, protocol_class
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
@@ -27,6 +28,9 @@ class ThreadedServer:
         log_level: uvicorn's log level. ``log_config`` (uvicorn's logging dict) is ``None`` by default, which
             leaves the process's logging configuration alone.
         access_log: log every request (uvicorn's access log).
+        header_timeout: seconds a client has to send a request's head; then its connection is closed.
+        keep_alive: seconds an idle connection stays open between requests.
+        max_connections: connections (and requests) served at once; past it, a 503.
     """
 
     def __init__(
@@ -38,11 +42,17 @@ class ThreadedServer:
         log_level: str = "warning",
         access_log: bool = False,
         log_config: dict[str, object] | None = None,
+        header_timeout: float = HEADER_TIMEOUT,
+        keep_alive: int = KEEP_ALIVE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         config = uvicorn.Config(
             EmulatorApp(handler),
             host=host,
             port=port,
+            http=protocol_class(header_timeout),
+            timeout_keep_alive=keep_alive,
+            limit_concurrency=max_connections,
             lifespan="off",
             log_level=log_level,
             access_log=access_log,
