@@ -5,6 +5,7 @@ The browser tests (``test_inspector_browser.py``) drive the same page in Chromiu
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import urllib.request
@@ -179,3 +180,67 @@ def test_served_by_fake_serve_and_by_the_command_line(fake_assistants: FakeAssis
             process.kill()
             process.communicate()
     assert f"inspector at {inspector}" in err
+
+
+# --- access: the control API's gate, nothing of the inspector's own -----------------------------------------------
+
+
+def basic(key: str) -> str:
+    return "Basic " + base64.b64encode(f":{key}".encode()).decode()
+
+
+def ui_get(fake: FakeAssistants, path: str = UI, **headers: str) -> ApiResponse:
+    return fake.handle(ApiRequest("GET", path, headers={"host": "127.0.0.1:8000", **headers}))
+
+
+@pytest.mark.parametrize("path", [UI, f"{UI}static/inspector.js", f"{UI}requests/1"])
+def test_with_api_keys_the_page_needs_the_control_apis_credential(fake_assistants: FakeAssistants, path: str) -> None:
+    fake_assistants.require_api_key("sk-page")
+    fake_assistants.client(api_key="sk-page").beta.assistants.create(model="gpt-4o")
+    for refused in (ui_get(fake_assistants, path), ui_get(fake_assistants, path, authorization="Bearer sk-other")):
+        assert refused.status == 401
+        assert refused.headers["www-authenticate"].startswith("Basic ")  # a browser asks for it
+        assert json.loads(refused.body)["error"]["type"] == "invalid_request_error"
+    state = ui_get(fake_assistants, "/__fake__/state")
+    assert state.status == 401  # the same rule as the rest of the control API
+    for credential in ("Bearer sk-page", basic("sk-page")):
+        assert ui_get(fake_assistants, path, authorization=credential).status == 200
+
+
+def test_with_a_control_token_the_page_needs_it(fake_assistants: FakeAssistants) -> None:
+    fake_assistants.require_api_key("sk-app")
+    fake_assistants.protect_control(token="control-secret")
+    assert ui_get(fake_assistants, authorization="Bearer sk-app").status == 403
+    assert ui_get(fake_assistants, authorization=basic("control-secret")).status == 200
+
+
+def test_under_key_isolation_a_tenant_key_cannot_see_everyone(fake_assistants: FakeAssistants) -> None:
+    fake_assistants.isolate_keys()
+    fake_assistants.protect_control(token="control-secret")
+    fake_assistants.client(api_key="sk-a").beta.assistants.create(model="gpt-4o", name="A's secret")
+    refused = ui_get(fake_assistants, authorization="Bearer sk-b")
+    assert refused.status == 403 and json.loads(refused.body)["error"]["code"] == "control_token_required"
+    allowed = ui_get(fake_assistants, authorization="Bearer control-secret")
+    assert allowed.status == 200 and "A&#39;s secret" in allowed.body.decode()
+
+
+def test_a_foreign_origin_or_host_cannot_use_the_page_or_its_buttons(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    fake_assistants.progression = "manual"
+    client = fake_openai_client
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    before = fake_assistants.snapshot()
+    json_post = {"host": "127.0.0.1:8000", "content-type": "application/json"}
+    for path in (f"/__fake__/runs/{run.id}/advance", "/__fake__/reset"):  # the page's two buttons
+        foreign = ApiRequest("POST", path, headers={**json_post, "origin": "http://evil.example"}, body=b"{}")
+        assert fake_assistants.handle(foreign).status == 403
+        plain = ApiRequest("POST", path, headers={**json_post, "content-type": "text/plain"}, body=b"{}")
+        assert fake_assistants.handle(plain).status == 415
+    assert ui_get(fake_assistants, host="evil.example:8000").status == 403  # DNS rebinding reads nothing
+    assert fake_assistants.snapshot() == before
+    own = {**json_post, "origin": "http://127.0.0.1:8000"}
+    assert fake_assistants.handle(ApiRequest("POST", f"/__fake__/runs/{run.id}/advance", (), own, b"{}")).status == 200
+    assert fake_assistants.snapshot() != before  # the page's own origin may press them

@@ -8,6 +8,7 @@ depend on the SDK, so they run on the openai 3.x leg of ``make test`` only.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -212,3 +213,71 @@ def test_the_advance_and_reset_buttons_use_the_control_api(served: Served, page:
     assert page.dialogs == ["Forget every object, scripted turn and logged request?"]  # type: ignore[attr-defined]
     with pytest.raises(openai.NotFoundError):
         client.beta.assistants.retrieve(assistant.id)
+
+
+def test_with_an_api_key_the_browser_needs_the_credential(browser: Browser, served: Served) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    served.fake.require_api_key("sk-page")
+    client = served.fake.client(api_key="sk-page")
+    served.fake.progression = "manual"
+    assistant = client.beta.assistants.create(model="gpt-4o", name="Behind a key")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+
+    stranger = browser.new_context()
+    try:
+        with pytest.raises(PlaywrightError, match="ERR_INVALID_AUTH_CREDENTIALS"):
+            stranger.new_page().goto(served.ui)  # headless Chromium has no one to ask for the key
+        refused = stranger.request.get(served.ui)
+        assert refused.status == 401
+        assert refused.headers["www-authenticate"].startswith("Basic ")  # a real browser prompts for the key
+    finally:
+        stranger.close()
+
+    # what the browser sends once the prompt is answered (a blank user name, the key as the password); Playwright
+    # cannot answer a prompt with a blank user name, so the context sends the same header itself. The page's live
+    # updates and its buttons carry it too.
+    token = base64.b64encode(b":sk-page").decode()
+    context = browser.new_context(extra_http_headers={"authorization": f"Basic {token}"})
+    try:
+        page = context.new_page()
+        response = page.goto(served.ui)
+        assert response is not None and response.status == 200
+        assert "Behind a key" in section(page, "assistants").inner_text()
+        page.locator(f"[id='{run.id}']").get_by_role("button", name="Advance").click()
+        page.locator(f"[id='{run.id}'] summary .status", has_text="in_progress").wait_for()
+    finally:
+        context.close()
+
+
+@pytest.mark.fake_assistants(progression="manual")
+def test_a_page_from_another_origin_cannot_press_the_buttons(served: Served, page: Page) -> None:
+    client = served.client
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    before = served.fake.snapshot()
+    # a page at another origin (served by the browser itself: nothing leaves the machine) tries both buttons,
+    # as the inspector's script does (JSON) and as a form would (a "simple" request with no preflight)
+    page.route("http://evil.example/", lambda route: route.fulfill(content_type="text/html", body="<p>evil</p>"))
+    page.goto("http://evil.example/")
+    outcomes = page.evaluate(
+        """async ([origin, runId]) => {
+            const results = [];
+            for (const path of [`/__fake__/runs/${runId}/advance`, "/__fake__/reset"]) {
+                for (const init of [
+                    {method: "POST", headers: {"content-type": "application/json"}, body: "{}"},
+                    {method: "POST", mode: "no-cors", headers: {"content-type": "text/plain"}, body: "{}"},
+                ]) {
+                    try { const r = await fetch(origin + path, init); results.push(r.type + ":" + r.status); }
+                    catch (error) { results.push("blocked"); }
+                }
+            }
+            return results;
+        }""",
+        [served.origin, run.id],
+    )
+    assert len(outcomes) == 4 and all(o in ("blocked", "opaque:0") for o in outcomes), outcomes
+    assert served.fake.snapshot() == before  # nothing moved, nothing was reset
+    assert client.beta.threads.runs.retrieve(run.id, thread_id=thread.id).status == "queued"
