@@ -12,10 +12,13 @@ import urllib.request
 
 import openai
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest, ApiResponse
+from fake_assistants.inspector.view import timeline
 
 from .test_server import read_url, start_cli
 
@@ -244,3 +247,44 @@ def test_a_foreign_origin_or_host_cannot_use_the_page_or_its_buttons(
     own = {**json_post, "origin": "http://127.0.0.1:8000"}
     assert fake_assistants.handle(ApiRequest("POST", f"/__fake__/runs/{run.id}/advance", (), own, b"{}")).status == 200
     assert fake_assistants.snapshot() != before  # the page's own origin may press them
+
+
+# --- the run timeline ---------------------------------------------------------------------------------------------
+
+STEP_ENDS = ("completed", "failed", "cancelled", "expired")
+moments = st.one_of(st.none(), st.integers(0, 10**9))
+
+
+@st.composite
+def runs_with_steps(draw: st.DrawFn) -> tuple[dict[str, object], list[dict[str, object]]]:
+    status = draw(st.sampled_from(["queued", "in_progress", "requires_action", "completed", "failed", "expired"]))
+    run: dict[str, object] = {"created_at": draw(st.integers(0, 10**9)), "status": status}
+    for name in ("started_at", "completed_at", "failed_at", "cancelled_at"):
+        run[name] = draw(moments)
+    steps = []
+    for number in range(draw(st.integers(0, 4))):
+        step: dict[str, object] = {
+            "id": f"step_{number}",
+            "type": draw(st.sampled_from(["message_creation", "tool_calls"])),
+            "created_at": draw(st.integers(0, 10**9)),
+        }
+        step.update({f"{end}_at": draw(moments) for end in STEP_ENDS})
+        steps.append(step)
+    return run, steps
+
+
+@given(runs_with_steps())
+def test_the_timeline_is_in_time_order_and_misses_nothing(
+    drawn: tuple[dict[str, object], list[dict[str, object]]],
+) -> None:
+    run, steps = drawn
+    events = timeline(run, steps)
+    timed = [event["at"] for event in events if event["at"] is not None]
+    assert timed == sorted(timed)
+    assert all(event["at"] is None for event in events[len(timed) :])  # untimed ones (requires_action) come last
+    for step in steps:
+        mine = [event for event in events if event["ref"] == step["id"]]
+        assert len(mine) == 1 + sum(step[f"{end}_at"] is not None for end in STEP_ENDS)
+    assert ("requires_action: waiting for tool outputs" in [e["label"] for e in events]) == (
+        run["status"] == "requires_action"
+    )
