@@ -16,10 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from fake_assistants import FakeAssistants
+from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.inspector.view import timeline
 
+from .screenshots import populate
 from .test_server import read_url, start_cli
 
 UI = "/__fake__/ui/"
@@ -288,3 +289,13 @@ def test_the_timeline_is_in_time_order_and_misses_nothing(
     assert ("requires_action: waiting for tool outputs" in [e["label"] for e in events]) == (
         run["status"] == "requires_action"
     )
+
+
+def test_the_screenshot_scene_still_plays() -> None:
+    """``make screenshots`` photographs this scene; it must keep showing what the docs' captions say."""
+    fake = FakeAssistants(seed=7, clock=ManualClock(1_767_225_600))
+    thread_id, run_id = populate(fake)
+    text = page(fake)
+    run = text[text.index(f'<details class="run" id="{run_id}"') :]
+    assert "status-requires_action" in run[:400] and "get_weather" in run
+    assert f'id="{thread_id}"' in text and "code_interpreter" in text and "The solution is x = 1." in text
