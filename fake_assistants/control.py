@@ -27,7 +27,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from .api.wire import ApiRequest, ApiResponse
-from .control_access import Caller, admit, forbidden, needs_admin
+from .control_access import Caller, admit, needs_admin
 from .errors import ApiError, internal_error, invalid_request
 from .inspector.pages import CHALLENGE, handle_inspector, is_inspector
 from .script.files import ScriptFileError
@@ -48,14 +48,8 @@ def handle_control(fake: FakeAssistants, request: ApiRequest) -> ApiResponse:
     inspector = is_inspector(request.path[len(PREFIX) :].rstrip("/"))
     try:
         caller = admit(fake._control_access, fake._auth(), request)
-        if inspector:  # the inspector's pages: through the same gate, and it shows every tenant's objects
-            if not caller.admin:
-                raise forbidden(
-                    "The inspector shows every tenant's objects: under key isolation it needs the control token "
-                    "(--control-token).",
-                    "control_token_required",
-                )
-            return handle_inspector(fake, request, PREFIX)
+        if inspector:  # the inspector's pages: through the same gate; a tenant sees only its own, as in /state
+            return handle_inspector(fake, request, PREFIX, caller.key)
         body = _dispatch(fake, caller, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
         status = 200
     except ApiError as error:

@@ -46,5 +46,5 @@ class FrontDoor:
                 request_key(request),
             )
         )
-        self.journal.record(request, response, self.fake.clock.now())
+        self.journal.record(request, response, self.fake.clock.now(), request_key(request))
         return response

@@ -218,14 +218,25 @@ def test_with_a_control_token_the_page_needs_it(fake_assistants: FakeAssistants)
     assert ui_get(fake_assistants, authorization=basic("control-secret")).status == 200
 
 
-def test_under_key_isolation_a_tenant_key_cannot_see_everyone(fake_assistants: FakeAssistants) -> None:
+def test_under_key_isolation_a_tenant_sees_only_its_own(fake_assistants: FakeAssistants) -> None:
     fake_assistants.isolate_keys()
     fake_assistants.protect_control(token="control-secret")
-    fake_assistants.client(api_key="sk-a").beta.assistants.create(model="gpt-4o", name="A's secret")
-    refused = ui_get(fake_assistants, authorization="Bearer sk-b")
-    assert refused.status == 403 and json.loads(refused.body)["error"]["code"] == "control_token_required"
-    allowed = ui_get(fake_assistants, authorization="Bearer control-secret")
-    assert allowed.status == 200 and "A&#39;s secret" in allowed.body.decode()
+    fake_assistants.script.reply("a queued reply")
+    for key in ("sk-a", "sk-b"):
+        client = fake_assistants.client(api_key=key)
+        client.beta.assistants.create(model="gpt-4o", name=f"owned by {key}")
+        client.beta.threads.create(messages=[{"role": "user", "content": f"said by {key}"}])
+        client.files.create(file=(f"{key}.txt", b"text"), purpose="assistants")
+    for key, other in (("sk-a", "sk-b"), ("sk-b", "sk-a")):
+        text = ui_get(fake_assistants, authorization=f"Bearer {key}").body.decode()
+        assert f"owned by {key}" in text and f"said by {key}" in text and f"{key}.txt" in text
+        assert other not in text  # no object, message, file or request of the other key
+        assert "a queued reply" not in text and "one tenant's view" in text
+    own = ui_get(fake_assistants, f"{UI}requests/1", authorization="Bearer sk-a")  # sk-a's createAssistant
+    assert "owned by sk-a" in json.loads(own.body)["request_body"]
+    assert ui_get(fake_assistants, f"{UI}requests/1", authorization="Bearer sk-b").status == 404
+    admin = ui_get(fake_assistants, authorization="Bearer control-secret").body.decode()
+    assert "owned by sk-a" in admin and "owned by sk-b" in admin and "a queued reply" in admin
 
 
 def test_a_foreign_origin_or_host_cannot_use_the_page_or_its_buttons(

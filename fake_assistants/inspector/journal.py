@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..api.routes import match
 from ..api.wire import ApiRequest, ApiResponse
@@ -32,6 +32,7 @@ class Exchange:
     request_id: str | None
     request_body: str
     response_body: str
+    key: str | None = field(default=None, repr=False, compare=False)  # who sent it: a tenant sees only its own
 
 
 class Journal:
@@ -39,7 +40,7 @@ class Journal:
         self._entries: deque[Exchange] = deque(maxlen=KEEP)
         self._count = 0
 
-    def record(self, request: ApiRequest, response: ApiResponse, at: int) -> None:
+    def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None:
         self._count += 1
         method = request.method.upper()
         path = request.path
@@ -61,6 +62,7 @@ class Journal:
                     if response.stream is not None
                     else _text(response.body, response.headers.get("content-type", ""))
                 ),
+                key=key,
             )
         )
 

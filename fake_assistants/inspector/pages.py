@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..api.wire import ApiRequest, ApiResponse
 from ..errors import ApiError
-from .view import inspect
+from .view import Tenant, inspect
 
 if TYPE_CHECKING:
     from ..emulator import FakeAssistants
@@ -47,38 +47,49 @@ def is_inspector(path: str) -> bool:
     return path == UI or path.startswith(UI + "/")
 
 
-def handle_inspector(fake: FakeAssistants, request: ApiRequest, control_prefix: str) -> ApiResponse:
-    """Serve a GET under ``{control_prefix}/ui``; anything else is a 404 or 405 (the page is read-only)."""
+def handle_inspector(
+    fake: FakeAssistants, request: ApiRequest, control_prefix: str, tenant_key: str | None = None
+) -> ApiResponse:
+    """Serve a GET under ``{control_prefix}/ui``; anything else is a 404 or 405 (the page is read-only).
+
+    ``tenant_key``: the caller is one tenant under key isolation (the gate said so), who sees only its own."""
     path = request.path[len(control_prefix) + len(UI) :].rstrip("/")
     if request.method.upper() not in ("GET", "HEAD"):
         raise ApiError(405, f"The inspector is read-only: {request.method.upper()} is not allowed here.")
     if path == "":
-        return _html(_render(fake, control_prefix))
+        return _html(_render(fake, control_prefix, _tenant(fake, tenant_key)))
     if path.startswith("/static/") and path[len("/static/") :] in STATIC:
         name = path[len("/static/") :]
         content = (HERE / "static" / name).read_bytes()
         return ApiResponse(200, {"content-type": STATIC[name], **SECURITY_HEADERS}, content)
     if path.startswith("/requests/") and path[len("/requests/") :].isdigit():
-        return _bodies(fake, int(path[len("/requests/") :]))
+        return _bodies(fake, int(path[len("/requests/") :]), _tenant(fake, tenant_key))
     raise ApiError(404, f"Unknown inspector page: {request.path}", code="unknown_url")
 
 
-def _render(fake: FakeAssistants, control_prefix: str) -> bytes:
+def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
+    if key is None:
+        return None
+    auth = fake._auth()
+    return Tenant(key, lambda object_id: auth.visible(key, object_id))
+
+
+def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None) -> bytes:
     backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock
     with backend.lock:
-        view = inspect(backend, fake._router.journal.entries())
+        view = inspect(backend, fake._router.journal.entries(), tenant)
     page = (
         _environment()
         .get_template("index.html")
-        .render(view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix)
+        .render(view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix, tenant=tenant)
     )
     return page.encode()
 
 
-def _bodies(fake: FakeAssistants, number: int) -> ApiResponse:
+def _bodies(fake: FakeAssistants, number: int, tenant: Tenant | None) -> ApiResponse:
     with fake._backend.lock:
         found = fake._router.journal.get(number)
-    if found is None:
+    if found is None or (tenant is not None and found.key != tenant.key):
         raise ApiError(404, f"No request number {number} in the inspector's journal.")
     body = {"number": number, "request_body": found.request_body, "response_body": found.response_body}
     return ApiResponse(200, {"content-type": "application/json", **SECURITY_HEADERS}, json.dumps(body).encode())

@@ -7,6 +7,7 @@ not caught up (that would move them, under the ``per_read`` policy), so a run sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from ..api.serialize import assistant_wire, message_wire, run_wire, step_wire, thread_wire
@@ -17,6 +18,19 @@ from ..runs.scope import run_scope
 from ..script.engine import ScriptedTurn
 from ..snapshot import turn_wire
 from .journal import Exchange
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One API key's view under key isolation: ``visible`` says whether the key may see an object id."""
+
+    key: str
+    visible: Callable[[str], bool]
+
+
+def _everything(object_id: str) -> bool:
+    return True
+
 
 TERMINAL = frozenset({"completed", "failed", "cancelled", "expired", "incomplete"})
 _LAYERS = (("assistant", "the assistant's"), ("thread", "the thread's"), ("run", "the run's own"))
@@ -31,7 +45,7 @@ class Inspection:
     threads: list[JsonDict]
     files: list[JsonDict]
     vector_stores: list[JsonDict]
-    script: JsonDict
+    script: JsonDict | None  # None in a tenant's view
     requests: list[JsonDict]
     names: dict[str, str]  # object id -> a short label (file names, assistant names), for links
     known: frozenset[str]  # every object id the page shows, to link ids in request paths
@@ -43,22 +57,26 @@ class Inspection:
             "runs": sum(len(thread["runs"]) for thread in self.threads),
             "files": len(self.files),
             "vector_stores": len(self.vector_stores),
-            "script": len(self.script["pending"]),
+            "script": len(self.script["pending"]) if self.script else 0,
             "requests": len(self.requests),
         }
 
 
-def inspect(backend: Backend, exchanges: tuple[Exchange, ...]) -> Inspection:
-    """Everything the page shows. Call it holding ``backend.lock``."""
+def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | None = None) -> Inspection:
+    """Everything the page shows. Call it holding ``backend.lock``.
+
+    With a ``tenant`` (one key's view under key isolation), only what that key may see: its own objects and
+    requests, and no script queue (it is every tenant's)."""
     now = backend.clock.now()
     storage = backend.storage
-    files = [file_wire(stored) for stored in storage.files.values()]
-    stores = [_vector_store(backend, store_id, now) for store_id in storage.vector_stores]
+    mine = tenant.visible if tenant else _everything
+    files = [file_wire(stored) for file_id, stored in storage.files.items() if mine(file_id)]
+    stores = [_vector_store(backend, store_id, now) for store_id in storage.vector_stores if mine(store_id)]
     names = {file["id"]: file["filename"] for file in files}
     names.update({store["id"]: store["name"] or store["id"] for store in stores})
-    assistants = [assistant_wire(assistant) for assistant in backend.assistants.values()]
+    assistants = [assistant_wire(found) for assistant_id, found in backend.assistants.items() if mine(assistant_id)]
     names.update({assistant["id"]: assistant["name"] or assistant["id"] for assistant in assistants})
-    threads = [_thread(backend, thread_id) for thread_id in backend.threads]
+    threads = [_thread(backend, thread_id) for thread_id in backend.threads if mine(thread_id)]
     known = {*names, *(store["id"] for store in stores), *(batch["id"] for s in stores for batch in s["batches"])}
     for thread in threads:
         known.add(thread["id"])
@@ -73,8 +91,10 @@ def inspect(backend: Backend, exchanges: tuple[Exchange, ...]) -> Inspection:
         threads=threads,
         files=files,
         vector_stores=stores,
-        script=_script(backend),
-        requests=[asdict(exchange) for exchange in reversed(exchanges)],  # newest first
+        script=_script(backend) if tenant is None else None,
+        requests=[  # newest first
+            asdict(exchange) for exchange in reversed(exchanges) if tenant is None or exchange.key == tenant.key
+        ],
         names=names,
         known=frozenset(known),
     )
