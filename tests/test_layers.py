@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "emulator",
                 "control",
                 "control_access",
+                "inspector",
                 "frontdoor",
                 "patching",
                 "snapshot",
