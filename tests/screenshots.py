@@ -21,6 +21,7 @@ def populate(fake: FakeAssistants) -> tuple[str, str]:
     client = fake.client()
     doc = client.files.create(file=("pricing.md", b"The premium plan costs 20 dollars a month."), purpose="assistants")
     store = client.vector_stores.create(name="Product docs", file_ids=[doc.id])
+    fake.advance(doc.id)  # the store's file is indexed: searches find it
     tutor = client.beta.assistants.create(
         name="Math Tutor",
         instructions="You are a personal math tutor. Write and run code to answer math questions.",

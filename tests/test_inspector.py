@@ -310,3 +310,4 @@ def test_the_screenshot_scene_still_plays() -> None:
     run = text[text.index(f'<details class="run" id="{run_id}"') :]
     assert "status-requires_action" in run[:400] and "get_weather" in run
     assert f'id="{thread_id}"' in text and "code_interpreter" in text and "The solution is x = 1." in text
+    assert "pricing.md</span> score 0." in text  # the file search found the knowledge base
