@@ -311,3 +311,7 @@ def test_the_screenshot_scene_still_plays() -> None:
     assert "status-requires_action" in run[:400] and "get_weather" in run
     assert f'id="{thread_id}"' in text and "code_interpreter" in text and "The solution is x = 1." in text
     assert "pricing.md</span> score 0." in text  # the file search found the knowledge base
+    assistants = text[text.index('<section id="assistants">') : text.index('<section id="threads">')]
+    assert (
+        "Product docs</span>, files: <a" in assistants and "pricing.md" in assistants
+    )  # the knowledge base, down to its files

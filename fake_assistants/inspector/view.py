@@ -50,6 +50,11 @@ class Inspection:
     names: dict[str, str]  # object id -> a short label (file names, assistant names), for links
     known: frozenset[str]  # every object id the page shows, to link ids in request paths
 
+    @property
+    def store_files(self) -> dict[str, list[str]]:
+        """Each vector store's file ids, to show a knowledge base down to its files."""
+        return {store["id"]: [item["id"] for item in store["files"]] for store in self.vector_stores}
+
     def counts(self) -> dict[str, int]:
         return {
             "assistants": len(self.assistants),
