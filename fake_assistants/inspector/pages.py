@@ -75,14 +75,13 @@ def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
 
 
 def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None) -> bytes:
-    backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock
-    with backend.lock:
+    backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock: the wire dicts
+    with backend.lock:  # share lists with the stored objects, so the page is rendered before a request changes them
         view = inspect(backend, fake._router.journal.entries(), tenant)
-    page = (
-        _environment()
-        .get_template("index.html")
-        .render(view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix, tenant=tenant)
-    )
+        template = _environment().get_template("index.html")
+        page = template.render(
+            view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix, tenant=tenant
+        )
     return page.encode()
 
 
