@@ -20,7 +20,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = Path(__file__).resolve().parent / "test_installed_package.py"
-NEEDED = ("fake_assistants/contract/assistants-v2.json", "fake_assistants/py.typed", "fake_assistants/__init__.py")
+NEEDED = (
+    "fake_assistants/contract/assistants-v2.json",
+    "fake_assistants/py.typed",
+    "fake_assistants/__init__.py",
+    "fake_assistants/inspector/templates/index.html",
+    "fake_assistants/inspector/static/inspector.js",
+)
 EXTRAS = ("openai", "pytest", "pytest-xdist")
 
 

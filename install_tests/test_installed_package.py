@@ -88,6 +88,17 @@ def test_the_command_line_serves_one_request_and_tells_its_version() -> None:
         assert server.wait(timeout=10) == 0
 
 
+def test_the_inspector_page_ships_with_its_templates_and_assets() -> None:
+    from fake_assistants.api.wire import ApiRequest
+
+    fake = FakeAssistants()
+    fake.client().beta.assistants.create(model="gpt-4o", name="Shipped")
+    page = fake.handle(ApiRequest("GET", "/__fake__/ui/"))
+    assert page.status == 200 and b"Shipped" in page.body
+    for asset in ("inspector.js", "inspector.css"):
+        assert fake.handle(ApiRequest("GET", f"/__fake__/ui/static/{asset}")).status == 200
+
+
 DOWNSTREAM_TEST = '''
 import pytest
 
