@@ -9,6 +9,7 @@ depend on the SDK, so they run on the openai 3.x leg of ``make test`` only.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -139,43 +140,66 @@ def test_a_function_call_run_shows_its_steps_and_outputs(served: Served, page: P
 
 
 def test_user_text_stays_text_in_every_view(served: Served, page: Page) -> None:
+    """Every field a client or a script writes, and the page shows, carries markup; none of it becomes markup."""
     fake, client = served.fake, served.client
+    file = client.files.create(file=(PAYLOAD, PAYLOAD.encode()), purpose="assistants")
+    store = client.vector_stores.create(name=PAYLOAD, metadata={"note": PAYLOAD})
+    client.vector_stores.files.create(vector_store_id=store.id, file_id=file.id, attributes={"note": PAYLOAD})
+    fake.advance(file.id)  # indexed: a search finds its text
     assistant = client.beta.assistants.create(
         model="gpt-4o",
         name=PAYLOAD,
         instructions=PAYLOAD,
-        tools=[{"type": "function", "function": {"name": "lookup"}}, {"type": "code_interpreter"}],
+        metadata={"note": PAYLOAD},
+        tools=[
+            {"type": "function", "function": {"name": "lookup"}},
+            {"type": "code_interpreter"},
+            {"type": "file_search"},
+        ],
+        tool_resources={"file_search": {"vector_store_ids": [store.id]}},
     )
-    file = client.files.create(file=(PAYLOAD, b"hello"), purpose="assistants")
-    client.vector_stores.create(name=PAYLOAD, file_ids=[file.id])
-    fake.script.run_code(PAYLOAD, output=PAYLOAD).then_call("lookup", {"q": PAYLOAD})
+    fake.script.run_code(PAYLOAD, output=PAYLOAD).then_call("lookup", {"q": PAYLOAD}).then_reply(PAYLOAD)
     thread = client.beta.threads.create(messages=[{"role": "user", "content": PAYLOAD}])
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.required_action is not None
     call = run.required_action.submit_tool_outputs.tool_calls[0]
-    fake.script.reply(PAYLOAD)
     client.beta.threads.runs.submit_tool_outputs_and_poll(
         thread_id=thread.id, run_id=run.id, tool_outputs=[{"tool_call_id": call.id, "output": PAYLOAD}]
     )
-    fake.script.reply(PAYLOAD)  # waits in the script queue
-    fake.handle(ApiRequest("GET", "/v1/assistants/" + PAYLOAD, headers={"authorization": "Bearer sk-test"}))
+    fake.script.search_files("xss window script").then_fail("server_error", PAYLOAD)
+    fake.script.reply(PAYLOAD)  # still waiting in the script queue at the end
+    failed = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert failed.status == "failed" and failed.last_error is not None and failed.last_error.message == PAYLOAD
+    headers = {"authorization": "Bearer sk-test", "openai-beta": "assistants=v2"}
+    fake.handle(ApiRequest("GET", "/v1/assistants/" + PAYLOAD, headers=headers))  # no SDK sends such a path
+    fake.handle(ApiRequest("GET", "/v1/assistants", query=(("order", PAYLOAD),), headers=headers))
     page.goto(served.ui)
 
-    shown = {name: PAYLOAD for name in ("assistants", "threads", "vector_stores", "script", "requests")}
-    shown["files"] = file.filename  # multipart encoded the quotes; the markup is all there
-    for name, text in shown.items():
+    as_json = json.dumps(PAYLOAD)[1:-1]  # metadata, attributes, arguments and bodies show as JSON
+    shown = {
+        "assistants": [PAYLOAD, as_json],  # name, instructions; metadata
+        "threads": [PAYLOAD, as_json],  # message, code, logs, output, search hit, error, reply; arguments
+        "files": [file.filename],  # multipart encoded the quotes; the markup is all there
+        "vector_stores": [PAYLOAD, as_json],  # name; file attributes
+        "script": [PAYLOAD, "xss window script"],  # the waiting reply; the consumed turns
+        "requests": [PAYLOAD, as_json],  # path and query string; the bodies, opened below
+    }
+    bodies = section(page, "requests").locator("tbody tr", has_text="createAssistant").locator("details.bodies")
+    bodies.locator("summary").click()
+    bodies.locator(".request-body", has_text="onerror").wait_for()  # inserted by our script, on demand
+    for name, texts in shown.items():
         view = section(page, name)
-        if name == "requests":
-            bodies = view.locator("tbody tr", has_text="createAssistant").locator("details.bodies")
-            bodies.locator("summary").click()
-            bodies.locator(".request-body", has_text="onerror").wait_for()
-        assert text in view.inner_text(), name
-        assert view.locator("img").count() == 0, name
-    thread_text = section(page, "threads").inner_text()
-    assert thread_text.count(PAYLOAD) >= 6  # message, code input, logs, arguments, tool output, reply
+        for text in texts:
+            assert text in view.inner_text(), (name, text)
+        assert view.locator("img, script, [onerror]").count() == 0, name
+    threads = section(page, "threads").inner_text()
+    assert threads.count(PAYLOAD) >= 7 and f"last error: server_error {PAYLOAD}" in threads
+    hit = section(page, "threads").locator(".hit pre.chunk")
+    assert hit.inner_text() == PAYLOAD  # the file's own text, found by file search
+
     client.beta.threads.messages.create(thread_id=thread.id, role="user", content=PAYLOAD + " again")
     section(page, "threads").get_by_text(PAYLOAD + " again").wait_for()  # swapped in by the live update
-    assert page.locator("img").count() == 0
+    assert page.locator("img, [onerror]").count() == 0
     assert page.locator("script").count() == 1  # ours
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []  # type: ignore[attr-defined]
