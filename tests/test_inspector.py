@@ -107,7 +107,7 @@ def test_request_bodies_on_demand_and_reset_forgets_them(
     assert "No API requests yet." in page(fake_assistants)
 
 
-def test_a_streamed_response_is_named_not_kept(
+def test_a_streamed_response_is_kept_as_its_events(
     fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
 ) -> None:
     client = fake_openai_client
@@ -115,8 +115,10 @@ def test_a_streamed_response_is_named_not_kept(
     thread = client.beta.threads.create()
     with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
         stream.until_done()
-    last = json.loads(get(fake_assistants, f"{UI}requests/3").body)
-    assert last["response_body"] == "(server-sent events, streamed)"
+    last = json.loads(get(fake_assistants, f"{UI}requests/3").body)["response_body"]
+    events = [line.removeprefix("event: ") for line in last.splitlines() if line.startswith("event: ")]
+    assert events[0] == "thread.run.created" and "thread.message.delta" in events and events[-1] == "done"
+    assert "data: [DONE]" in last
 
 
 def test_file_scope_says_why_each_file_is_visible(

@@ -1,7 +1,8 @@
 """The journal: what the request log does not keep, for the inspector: when, which operation, and the bodies.
 
 Bodies are kept as text, cut at :data:`BODY_LIMIT` characters; the journal keeps the last :data:`KEEP` exchanges.
-Headers are not kept (they carry API keys).
+Headers are not kept (they carry API keys). A streamed response is teed: its server-sent events are kept as they
+are sent (the stream itself is unchanged, and closing it still closes the emulator's).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..api.routes import match
@@ -31,8 +33,16 @@ class Exchange:
     operation: str | None  # the spec's operationId, when the path is one of the API's
     request_id: str | None
     request_body: str
-    response_body: str
+    response_body: str  # for a stream, what was sent before the journal was read: see :meth:`response_text`
     key: str | None = field(default=None, repr=False, compare=False)  # who sent it: a tenant sees only its own
+    frames: list[bytes] | None = field(default=None, repr=False, compare=False)  # a stream's frames, as sent
+
+    def response_text(self) -> str:
+        """The response body as text; for a stream, the events sent so far."""
+        if self.frames is None:
+            return self.response_body
+        sent = b"".join(list(self.frames))
+        return _text(sent, "text/event-stream") if sent else "(server-sent events: none sent yet)"
 
 
 class Journal:
@@ -46,6 +56,10 @@ class Journal:
         path = request.path
         found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
         query = "&".join(f"{name}={value}" for name, value in request.query)
+        frames: list[bytes] | None = None
+        if response.stream is not None:
+            frames = []
+            response.stream = _Tee(response.stream, frames)
         self._entries.append(
             Exchange(
                 number=self._count,
@@ -57,12 +71,9 @@ class Journal:
                 operation=found[0].operation_id if found else None,
                 request_id=response.headers.get("x-request-id"),
                 request_body=_text(request.body, request.header("content-type") or ""),
-                response_body=(
-                    "(server-sent events, streamed)"
-                    if response.stream is not None
-                    else _text(response.body, response.headers.get("content-type", ""))
-                ),
+                response_body=_text(response.body, response.headers.get("content-type", "")),
                 key=key,
+                frames=frames,
             )
         )
 
@@ -92,3 +103,27 @@ def _text(body: bytes, content_type: str) -> str:
     if len(text) > BODY_LIMIT:
         return text[:BODY_LIMIT] + f"\n… (cut at {BODY_LIMIT} of {len(text)} characters)"
     return text
+
+
+class _Tee:
+    """A stream's frames, passed on unchanged and kept (up to :data:`BODY_LIMIT` bytes) for the journal."""
+
+    def __init__(self, frames: Iterator[bytes], kept: list[bytes]) -> None:
+        self._frames = frames
+        self._kept = kept
+        self._size = 0
+
+    def __iter__(self) -> _Tee:
+        return self
+
+    def __next__(self) -> bytes:
+        frame = next(self._frames)
+        if self._size < BODY_LIMIT:
+            self._kept.append(frame)
+            self._size += len(frame)
+        return frame
+
+    def close(self) -> None:
+        close = getattr(self._frames, "close", None)
+        if close is not None:
+            close()

@@ -8,7 +8,7 @@ not caught up (that would move them, under the ``per_read`` policy), so a run sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..api.serialize import assistant_wire, message_wire, run_wire, step_wire, thread_wire
 from ..api.serialize_files import file_batch_wire, file_wire, vector_store_file_wire, vector_store_wire
@@ -98,11 +98,17 @@ def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | 
         vector_stores=stores,
         script=_script(backend) if tenant is None else None,
         requests=[  # newest first
-            asdict(exchange) for exchange in reversed(exchanges) if tenant is None or exchange.key == tenant.key
+            _request(exchange) for exchange in reversed(exchanges) if tenant is None or exchange.key == tenant.key
         ],
         names=names,
         known=frozenset(known),
     )
+
+
+def _request(exchange: Exchange) -> JsonDict:
+    """A request log row: no bodies (the page fetches them on demand), no key."""
+    names = ("number", "at", "method", "path", "query", "status", "operation", "request_id")
+    return {name: getattr(exchange, name) for name in names}
 
 
 def _vector_store(backend: Backend, store_id: str, now: int) -> JsonDict:
