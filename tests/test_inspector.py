@@ -234,11 +234,13 @@ def test_under_key_isolation_a_tenant_sees_only_its_own(fake_assistants: FakeAss
         assert f"owned by {key}" in text and f"said by {key}" in text and f"{key}.txt" in text
         assert other not in text  # no object, message, file or request of the other key
         assert "a queued reply" not in text and "one tenant's view" in text
+        assert 'data-action="reset"' not in text  # resetting needs the control token
     own = ui_get(fake_assistants, f"{UI}requests/1", authorization="Bearer sk-a")  # sk-a's createAssistant
     assert "owned by sk-a" in json.loads(own.body)["request_body"]
     assert ui_get(fake_assistants, f"{UI}requests/1", authorization="Bearer sk-b").status == 404
     admin = ui_get(fake_assistants, authorization="Bearer control-secret").body.decode()
     assert "owned by sk-a" in admin and "owned by sk-b" in admin and "a queued reply" in admin
+    assert 'data-action="reset"' in admin
 
 
 def test_a_foreign_origin_or_host_cannot_use_the_page_or_its_buttons(
