@@ -319,3 +319,14 @@ def test_the_screenshot_scene_still_plays() -> None:
     assert (
         "Product docs</span>, files: <a" in assistants and "pricing.md" in assistants
     )  # the knowledge base, down to its files
+
+
+@pytest.mark.parametrize(
+    ("asked", "used"), [(None, 1000), ("2000", 2000), ("5", 250), ("10000000", 60000), ("x", 1000)]
+)
+def test_the_refresh_interval_can_be_asked_for_within_bounds(
+    fake_assistants: FakeAssistants, asked: str | None, used: int
+) -> None:
+    query = () if asked is None else (("poll", asked),)
+    text = fake_assistants.handle(ApiRequest("GET", UI, query)).body.decode()
+    assert f'data-poll-ms="{used}"' in text

@@ -55,7 +55,7 @@ class Served:
     def __init__(self, fake: FakeAssistants, url: str) -> None:
         self.fake = fake
         self.origin = url.removesuffix("/v1")
-        self.ui = self.origin + "/__fake__/ui/"
+        self.ui = self.origin + "/__fake__/ui/?poll=250"  # live updates four times a second: shorter waits
         self.client = fake.client()
 
 

@@ -25,6 +25,7 @@ HERE = Path(__file__).parent
 # The credential prompt a browser shows on a 401: a blank user name and the key (or control token) as password.
 CHALLENGE = 'Basic realm="fake-assistants control API", charset="UTF-8"'
 UI = "/ui"
+DEFAULT_POLL_MS, MIN_POLL_MS, MAX_POLL_MS = 1000, 250, 60_000
 STATIC = {
     "inspector.css": "text/css; charset=utf-8",
     "inspector.js": "text/javascript; charset=utf-8",
@@ -57,7 +58,7 @@ def handle_inspector(
     if request.method.upper() not in ("GET", "HEAD"):
         raise ApiError(405, f"The inspector is read-only: {request.method.upper()} is not allowed here.")
     if path == "":
-        return _html(_render(fake, control_prefix, _tenant(fake, tenant_key)))
+        return _html(_render(fake, control_prefix, _tenant(fake, tenant_key), _poll_ms(request)))
     if path.startswith("/static/") and path[len("/static/") :] in STATIC:
         name = path[len("/static/") :]
         content = (HERE / "static" / name).read_bytes()
@@ -74,13 +75,24 @@ def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
     return Tenant(key, lambda object_id: auth.visible(key, object_id))
 
 
-def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None) -> bytes:
+def _poll_ms(request: ApiRequest) -> int:
+    """How often the page refreshes itself: ``?poll=MS`` (250 to 60000), else once a second."""
+    asked = dict(request.query).get("poll", "")
+    return min(max(int(asked), MIN_POLL_MS), MAX_POLL_MS) if asked.isdigit() else DEFAULT_POLL_MS
+
+
+def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None, poll_ms: int) -> bytes:
     backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock: the wire dicts
     with backend.lock:  # share lists with the stored objects, so the page is rendered before a request changes them
         view = inspect(backend, fake._router.journal.entries(), tenant)
         template = _environment().get_template("index.html")
         page = template.render(
-            view=view, counts=view.counts(), prefix=control_prefix + UI, control=control_prefix, tenant=tenant
+            view=view,
+            counts=view.counts(),
+            prefix=control_prefix + UI,
+            control=control_prefix,
+            tenant=tenant,
+            poll_ms=poll_ms,
         )
     return page.encode()
 

@@ -3,8 +3,8 @@
 // DOMParser and moved in as nodes; bodies go in with textContent.
 "use strict";
 (function () {
-  const POLL_MS = 1000;
   const control = document.body.dataset.prefix;
+  const POLL_MS = Number(document.body.dataset.pollMs) || 1000;
   let busy = false;
 
   function notice(text) {
