@@ -207,15 +207,22 @@ def test_user_text_stays_text_in_every_view(served: Served, page: Page) -> None:
 
 def test_a_new_run_appears_without_a_reload(served: Served, page: Page) -> None:
     client = served.client
+    assistant = client.beta.assistants.create(model="gpt-4o", name="Live")
     page.goto(served.ui)
     assert "No threads." in section(page, "threads").inner_text()
     page.evaluate("window.__same_document = true")
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    opened = section(page, "requests").locator("details[data-request='1']")
+    opened.locator("summary").click()
+    opened.locator(".request-body", has_text='"name": "Live"').wait_for()
+
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     page.locator(f"[id='{run.id}'] summary .status", has_text="completed").wait_for()
-    assert page.evaluate("window.__same_document") is True
+    assert page.evaluate("window.__same_document") is True  # no reload: the same document, updated
     assert page.locator("[data-count='runs']").inner_text() == "1"
+    reopened = section(page, "requests").locator("details[data-request='1']")  # a new node, as it was
+    assert reopened.evaluate("details => details.open") is True
+    reopened.locator(".request-body", has_text='"name": "Live"').wait_for()
 
 
 @pytest.mark.fake_assistants(progression="manual")
