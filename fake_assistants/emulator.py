@@ -95,6 +95,7 @@ class FakeAssistants:
         if validate_responses:
             checked = self._validator = ValidatingRouter(self._api, Contract.load())
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
+        self._backend.script.fault_sink = self._router.faults.add_from  # a script file's ``faults:``
 
     def __repr__(self) -> str:
         b = self._backend
@@ -247,6 +248,7 @@ class FakeAssistants:
             fresh.script.strict = old.script.strict
             fresh.storage.max_upload_bytes = old.storage.max_upload_bytes
             fresh.lock = old.lock  # requests in flight keep the same lock
+            fresh.script.fault_sink = old.script.fault_sink
             self._backend = self._api.backend = fresh
             self._api.auth.owners.clear()
             self._router.log.clear()
