@@ -6,10 +6,10 @@ Fixtures:
     validation on.
 
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
-keywords to the emulator the fixture builds; ``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand and
-``rate_limits={"requests_per_minute": 3}`` sets the rate-limit policy (see ``docs/faults.md``). ``check_script=True`` on the marker (or ``fake_assistants_check_script
-= true`` in the ini file) fails the test at teardown when a scripted turn was never played or a run hit a script
-error.
+keywords to the emulator the fixture builds; ``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand
+and ``rate_limits={"requests_per_minute": 3}`` sets the rate-limit policy (see ``docs/faults.md``).
+``check_script=True`` on the marker (or ``fake_assistants_check_script = true`` in the ini file) fails the test at
+teardown when a scripted turn was never played or a run hit a script error.
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).

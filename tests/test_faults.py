@@ -3,6 +3,7 @@ in-process and over HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.request
 from collections.abc import Iterator
@@ -120,10 +121,8 @@ def seeded_pattern(seed: int) -> list[int | None]:
     fake.faults.server_error(probability=0.5, times=None, should_retry=False)
     client = fake.client(max_retries=0)
     for _ in range(24):
-        try:
+        with contextlib.suppress(openai.InternalServerError):
             client.beta.assistants.list()
-        except openai.InternalServerError:
-            pass
     return [entry.status for entry in fake.request_log]
 
 
@@ -211,9 +210,11 @@ def test_a_cut_stream_breaks_runs_stream_and_the_run_goes_on(fake: FakeAssistant
         thread = client.beta.threads.create()
         fake.faults.cut_stream(after_events=4, operation="createRun")
         seen: list[str] = []
-        with pytest.raises(sdk_http_module().RemoteProtocolError):  # what a socket closed mid-body raises
-            with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
-                seen.extend(event.event for event in stream)
+        with (
+            pytest.raises(sdk_http_module().RemoteProtocolError),  # what a socket closed mid-body raises
+            client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream,
+        ):
+            seen.extend(event.event for event in stream)
         assert seen == ["thread.run.created", "thread.run.queued", "thread.run.in_progress", "thread.run.step.created"]
         run = client.beta.threads.runs.list(thread_id=thread.id).data[0]
         assert client.beta.threads.runs.retrieve(run.id, thread_id=thread.id).status == "completed"
