@@ -3,6 +3,7 @@ in-process and over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import urllib.request
@@ -11,6 +12,8 @@ from typing import Any
 
 import openai
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.script.files import ScriptFileError
@@ -296,3 +299,61 @@ def test_reset_forgets_the_faults(fake: FakeAssistants) -> None:
     fake.faults.timeout(times=None)
     fake.reset()
     fake.client(max_retries=0).beta.assistants.list()
+
+
+# --- invariants ----------------------------------------------------------------------------------------------------
+
+REFUSING = {
+    "rate_limit": (lambda fake: fake.faults.rate_limit(), openai.RateLimitError),
+    "insufficient_quota": (lambda fake: fake.faults.insufficient_quota(), openai.RateLimitError),
+    "server_error": (lambda fake: fake.faults.server_error(503), openai.InternalServerError),
+    "error": (lambda fake: fake.faults.error(422), openai.UnprocessableEntityError),
+    "timeout": (lambda fake: fake.faults.timeout(), openai.APITimeoutError),
+    "disconnect": (lambda fake: fake.faults.disconnect(), openai.APIConnectionError),
+}
+WRITES = {
+    "createAssistant": lambda client, ids: client.beta.assistants.create(model="gpt-4o"),
+    "createThread": lambda client, ids: client.beta.threads.create(),
+    "createMessage": lambda client, ids: client.beta.threads.messages.create(
+        thread_id=ids["thread"], role="user", content="hi"
+    ),
+    "createRun": lambda client, ids: client.beta.threads.runs.create(
+        thread_id=ids["thread"], assistant_id=ids["assistant"]
+    ),
+    "deleteAssistant": lambda client, ids: client.beta.assistants.delete(ids["assistant"]),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(kind=st.sampled_from(sorted(REFUSING)), operation=st.sampled_from(sorted(WRITES)))
+def test_a_request_faulted_before_the_api_changes_no_state(kind: str, operation: str) -> None:
+    fake = FakeAssistants()
+    client = fake.client(max_retries=0)
+    ids = {"assistant": client.beta.assistants.create(model="m").id, "thread": client.beta.threads.create().id}
+    before = fake.snapshot()
+    add, error = REFUSING[kind]
+    fault = add(fake)
+    fault.operation = operation
+    with pytest.raises(error):
+        WRITES[operation](client, ids)
+    assert fake.snapshot() == before
+    assert fake.request_log[-1].fault == kind
+
+
+def test_async_clients_meet_the_same_faults(fake: FakeAssistants) -> None:
+    async def main() -> list[str]:
+        client = fake.async_client(max_retries=0)
+        assistant = await client.beta.assistants.create(model="gpt-4o")
+        thread = await client.beta.threads.create()
+        fake.faults.timeout()
+        with pytest.raises(openai.APITimeoutError):
+            await client.beta.threads.create()
+        fake.faults.cut_stream(after_events=2)
+        seen: list[str] = []
+        with pytest.raises(sdk_http_module().RemoteProtocolError):
+            async with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+                async for event in stream:
+                    seen.append(event.event)
+        return seen
+
+    assert asyncio.run(main()) == ["thread.run.created", "thread.run.queued"]
