@@ -7,7 +7,8 @@ under ``/deployments/{name}`` by the SDK; a base URL that names a deployment is 
 :func:`to_openai` turns such a request into its ``/v1`` twin (the ``api-version`` query removed, the ``api-key`` as
 a bearer key), or raises the error Azure's own front door answered, in Azure's ``{"error": {"code", "message"}}``
 envelope: no ``api-version``, 404 ``Resource not found``; a version without Assistants v2, 400 ``API version not
-supported``; no key, 401. Everything past the front door (objects, errors, streams) is the OpenAI API's.
+supported``; no key, 401 (the front door also answers a path no route serves with 404 ``Resource not found``).
+Everything past the front door (objects, errors, streams) is the OpenAI API's.
 """
 
 from __future__ import annotations

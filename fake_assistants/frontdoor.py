@@ -11,7 +11,7 @@ from .api.routes import match
 from .api.validating import Handles
 from .api.wire import ApiRequest, ApiResponse, Interrupted
 from .control import handle_control, is_control
-from .errors import ApiError
+from .errors import ApiError, azure_resource_not_found
 from .faults import FaultSet
 from .ratelimits import RateLimits
 
@@ -61,6 +61,8 @@ class FrontDoor:
     def _serve_azure(self, request: ApiRequest) -> tuple[ApiResponse, str | None]:
         try:
             translated = azure.to_openai(request)
+            if match(translated.method.upper(), translated.path[3:].rstrip("/")) is None:
+                raise azure_resource_not_found()
         except ApiError as error:
             return azure.error_response(error), None
         response, fault = self._serve(translated)

@@ -114,6 +114,7 @@ def test_what_the_sdk_cannot_send_no_api_version_and_no_key() -> None:
         root = url.removesuffix("/v1")
         for path, headers, status, body in [
             ("/openai/assistants", {"api-key": "k"}, 404, {"code": "404", "message": "Resource not found"}),
+            (f"/openai/no-such-thing?api-version={VERSION}", {"api-key": "k"}, 404, None),
             (f"/openai/assistants?api-version={VERSION}", {}, 401, None),
         ]:
             request = urllib.request.Request(root + path, headers={**headers, "OpenAI-Beta": "assistants=v2"})
@@ -121,7 +122,7 @@ def test_what_the_sdk_cannot_send_no_api_version_and_no_key() -> None:
                 urllib.request.urlopen(request, timeout=5)
             answer = json.loads(caught.value.read())
             assert caught.value.code == status
-            assert answer["error"] == body if body else answer["error"]["code"] == "401"
+            assert answer["error"] == body if body else answer["error"]["code"] == str(status)
     assert fake.snapshot() == FakeAssistants().snapshot()
 
 
@@ -134,3 +135,11 @@ def test_faults_and_rate_limits_apply_to_azure_requests() -> None:
         ("/openai/assistants", 429, "rate_limit"),
         ("/openai/assistants", 200, None),
     ]
+
+
+def test_a_base_url_naming_a_deployment_reaches_the_same_routes() -> None:
+    fake = FakeAssistants()
+    client = fake.azure_client(base_url="https://fake-assistants.invalid/openai/deployments/my-gpt")
+    assistant = client.beta.assistants.create(model="my-gpt")
+    assert client.beta.assistants.retrieve(assistant.id).model == "my-gpt"
+    assert fake.request_log[0].path == "/openai/deployments/my-gpt/assistants"
