@@ -87,6 +87,8 @@ class Fault:
     def document(self) -> dict[str, Any]:
         """The fault as a JSON-ready document (the shape ``add_from`` takes; a predicate shows as ``"when": true``)."""
         doc: dict[str, Any] = {"fault": self.kind, **self.params}
+        if isinstance(doc.get("body"), bytes):
+            doc["body"] = doc["body"].decode("utf-8", errors="replace")
         for name in ("operation", "path", "method", "probability"):
             if getattr(self, name) is not None:
                 doc[name] = getattr(self, name)

@@ -357,3 +357,22 @@ def test_async_clients_meet_the_same_faults(fake: FakeAssistants) -> None:
         return seen
 
     assert asyncio.run(main()) == ["thread.run.created", "thread.run.queued"]
+
+
+def test_a_yaml_script_file_carries_faults(fake: FakeAssistants, tmp_path: Any) -> None:
+    script = tmp_path / "flaky.yaml"
+    script.write_text(
+        "turns:\n"
+        "  - reply: Hello!\n"
+        "faults:\n"
+        "  - {fault: rate_limit, operation: createRun, times: 2, retry_after_ms: 1}\n"
+        "  - {fault: cut_stream, after_events: 1, probability: 1}\n"
+    )
+    assert fake.script.load(script) == 1
+    assert [fault.document()["fault"] for fault in fake.faults] == ["rate_limit", "cut_stream"]
+    client = fake.client(max_retries=2)
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.status == "completed"
+    assert [entry.fault for entry in fake.request_log].count("rate_limit") == 2
