@@ -8,8 +8,9 @@ to its end, as if the stream had been read through).
 
 A fault that fails the request on the network (:class:`~fake_assistants.api.wire.Interrupted`) is played on the
 socket: a timeout stalls until the client hangs up (or the fault's bound passes: then a 504); a dropped connection
-sends the status line and closes the connection (an ASGI app cannot close it before that), and a cut stream closes
-it mid-body. Either way the client reads an incomplete response, as from a server that went away.
+closes the connection before any byte of the response (through uvicorn's transport; under another ASGI server, just
+after the status line), and a cut stream closes it mid-body. The client reads a missing or incomplete response, as
+from a server that went away.
 """
 
 from __future__ import annotations
@@ -64,8 +65,18 @@ async def _interrupt(stop: Interrupted, receive: Receive, send: Send) -> None:
             ApiResponse(late.status, {"content-type": "application/json"}, json.dumps(late.envelope()).encode())
         )({"type": "http"}, receive, send)
         return
+    transport = getattr(getattr(send, "__self__", None), "transport", None)  # uvicorn's connection
+    if transport is not None and callable(getattr(transport, "close", None)):
+        transport.close()  # no status line at all, as a server that went away
+        with anyio.move_on_after(DISCONNECT_WAIT):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+        return
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
-    raise stop  # the server closes a connection whose response has started and not ended
+    raise stop  # another ASGI server: it closes a connection whose response has started and not ended
+
+
+DISCONNECT_WAIT = 5.0  # how long a dropped request waits to hear the connection is gone (it is at once)
 
 
 class _InterruptionFilter(logging.Filter):
