@@ -116,3 +116,37 @@ def test_durations_read_back(ms: int) -> None:
         return
     minutes, _, seconds = text[:-1].rpartition("m")
     assert round((int(minutes or 0) * 60 + float(seconds)) * 1000) == ms
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rpm=st.integers(min_value=1, max_value=4),
+    steps=st.lists(st.integers(min_value=0, max_value=70), min_size=1, max_size=12),
+)
+def test_no_window_admits_more_than_the_limit_and_retry_after_is_exact(rpm: int, steps: list[int]) -> None:
+    clock = ManualClock(start=0)
+    fake = FakeAssistants(clock=clock)
+    fake.rate_limits(requests_per_minute=rpm)
+    client = fake.client(max_retries=0)
+    admitted: list[int] = []
+    for step in steps:
+        clock.advance(step)
+        try:
+            client.beta.assistants.list()
+            admitted.append(clock.now())
+        except openai.RateLimitError as error:
+            wait_ms = int(error.response.headers["retry-after-ms"])
+            assert wait_ms > 0 and wait_ms % 1000 == 0
+            clock.advance(wait_ms // 1000 - 1)
+            with pytest.raises(openai.RateLimitError):  # one second early: still refused
+                client.beta.assistants.list()
+            clock.advance(1)
+            client.beta.assistants.list()  # on time: a new window
+            admitted.append(clock.now())
+    windows: list[list[int]] = []
+    for moment in admitted:
+        if not windows or moment >= windows[-1][0] + 60:
+            windows.append([moment])
+        else:
+            windows[-1].append(moment)
+    assert all(len(window) <= rpm for window in windows)
