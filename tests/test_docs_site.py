@@ -35,7 +35,14 @@ def test_every_page_is_in_the_nav_with_a_page_per_front_door() -> None:
     pages = nav_pages(nav)
     assert sorted(pages) == sorted(page.name for page in DOCS.glob("*.md"))
     front_doors = next(entry["Front doors"] for entry in nav if isinstance(entry, dict) and "Front doors" in entry)
-    assert nav_pages(front_doors) == ["quickstart.md", "pytest-plugin.md", "patch.md", "server.md", "inspector.md"]
+    assert nav_pages(front_doors) == [
+        "quickstart.md",
+        "pytest-plugin.md",
+        "patch.md",
+        "server.md",
+        "azure.md",
+        "inspector.md",
+    ]
 
 
 def test_the_reference_documents_every_public_name() -> None:

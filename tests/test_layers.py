@@ -37,6 +37,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "recordings",
+                "azure",
+                "faults",
+                "ratelimits",
             }
         ),
     ),
