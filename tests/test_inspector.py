@@ -21,6 +21,7 @@ from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.inspector.view import timeline
 
 from .screenshots import populate
+from .test_azure import VERSION as AZURE_VERSION
 from .test_server import read_url, start_cli
 
 UI = "/__fake__/ui/"
@@ -330,3 +331,13 @@ def test_the_refresh_interval_can_be_asked_for_within_bounds(
     query = () if asked is None else (("poll", asked),)
     text = fake_assistants.handle(ApiRequest("GET", UI, query)).body.decode()
     assert f'data-poll-ms="{used}"' in text
+
+
+def test_azure_requests_are_logged_with_the_operation_they_stand_for(fake_assistants: FakeAssistants) -> None:
+    client = fake_assistants.azure_client(api_version=AZURE_VERSION)
+    client.beta.assistants.create(model="gpt-4o", name="Through Azure")
+    text = page(fake_assistants)
+    row = text[text.index('<tr id="request-1">') :]
+    row = row[: row.index("</tr>")]
+    assert "/openai/assistants" in row and "createAssistant" in row
+    assert "Through Azure" in json.loads(get(fake_assistants, f"{UI}requests/1").body)["request_body"]

@@ -13,8 +13,10 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .. import azure
 from ..api.routes import match
 from ..api.wire import ApiRequest, ApiResponse
+from ..errors import ApiError
 
 BODY_LIMIT = 20_000
 KEEP = 500
@@ -54,7 +56,7 @@ class Journal:
         self._count += 1
         method = request.method.upper()
         path = request.path
-        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+        found = _operation(method, path, request)
         query = "&".join(f"{name}={value}" for name, value in request.query)
         frames: list[bytes] | None = None
         if response.stream is not None:
@@ -68,7 +70,7 @@ class Journal:
                 path=path,
                 query=query,
                 status=response.status,
-                operation=found[0].operation_id if found else None,
+                operation=found,
                 request_id=response.headers.get("x-request-id"),
                 request_body=_text(request.body, request.header("content-type") or ""),
                 response_body=_text(response.body, response.headers.get("content-type", "")),
@@ -87,6 +89,17 @@ class Journal:
     def clear(self) -> None:
         self._entries.clear()
         self._count = 0
+
+
+def _operation(method: str, path: str, request: ApiRequest) -> str | None:
+    """The spec's operationId of a request to the API (an Azure path counts as the ``/v1`` one it stands for)."""
+    if azure.is_azure(path):
+        try:
+            path = azure.to_openai(request).path
+        except ApiError:
+            return None
+    found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+    return found[0].operation_id if found else None
 
 
 def _text(body: bytes, content_type: str) -> str:
