@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from .api.validation import check_json_limits
 from .api.wire import ApiRequest, ApiResponse
 from .control_access import Caller, admit, needs_admin
 from .errors import ApiError, internal_error, invalid_request
@@ -108,6 +109,7 @@ def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:
 def _json(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
+    check_json_limits(raw)
     try:
         value = json.loads(raw)
     except ValueError:

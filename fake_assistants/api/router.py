@@ -14,6 +14,7 @@ from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
+from .validation import check_json_limits
 from .wire import ApiRequest, ApiResponse
 
 _BETA_MESSAGE = (
@@ -62,6 +63,8 @@ class Router:
         if found is None:
             raise invalid_url(method, path)
         route, params = found
+        if not (request.header("content-type") or "").lower().startswith("multipart/"):
+            check_json_limits(request.body)  # before anything parses it (the key isolation reads body ids)
         key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise invalid_request(_BETA_MESSAGE, code="invalid_beta")

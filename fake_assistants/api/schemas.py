@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 JsonDict = dict[str, Any]
+NonEmpty = Annotated[str, Field(min_length=1)]  # the real API refused an empty string: 400 ``empty_string``
 
 
 class Strict(BaseModel):
@@ -245,7 +246,7 @@ class ImageFilePart(Strict):
 
 
 class ImageUrl(Strict):
-    url: str
+    url: NonEmpty
     detail: Literal["auto", "low", "high"] = "auto"
 
 
@@ -304,7 +305,7 @@ ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 
 
 class CreateAssistant(Strict):
-    model: str
+    model: NonEmpty
     name: Annotated[str, Field(max_length=256)] | None = None
     description: Annotated[str, Field(max_length=512)] | None = None
     instructions: Annotated[str, Field(max_length=256_000)] | None = None
@@ -318,7 +319,7 @@ class CreateAssistant(Strict):
 
 
 class ModifyAssistant(CreateAssistant):
-    model: str | None = None  # type: ignore[assignment]
+    model: NonEmpty | None = None  # type: ignore[assignment]
 
 
 # --- threads ---------------------------------------------------------------------------------------------------
@@ -342,7 +343,7 @@ class RunOptions(Strict):
     """The options create-run and create-thread-and-run share."""
 
     assistant_id: str
-    model: str | None = None
+    model: NonEmpty | None = None
     instructions: str | None = None
     tools: RunTools | None = None
     metadata: Metadata | None = None
