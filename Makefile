@@ -6,7 +6,7 @@ VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
 PYTEST_FLAGS ?= -q
 
-.PHONY: demo test test-sdk3 test-sdk2 lint contract bench clean
+.PHONY: demo test test-sdk3 test-sdk2 test-install lint contract contract-data bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,12 @@ $(BIN2)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/python -m fake_assistants.demo
 
-## make test: lint and type checks, then the whole suite on openai 3.x (httpx2) and on openai 2.x (httpx).
-test: lint test-sdk3 test-sdk2
+## make test: lint and type checks, the installed wheel's smoke tests, then the whole suite on openai 3.x (httpx2)
+## and on openai 2.x (httpx).
+test: lint test-install test-sdk3 test-sdk2
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check fake_assistants tests contract_tests
+	$(BIN)/ruff check fake_assistants tests contract_tests install_tests
 	$(BIN)/mypy --strict fake_assistants
 	$(BIN)/mkdocs build --strict --quiet --site-dir $$(mktemp -d)
 
@@ -36,6 +37,15 @@ test-sdk3: $(BIN)/.installed
 
 test-sdk2: $(BIN2)/.installed
 	$(BIN2)/python -m pytest $(PYTEST_FLAGS)
+
+## make test-install: build the sdist and the wheel, install the wheel in a throwaway venv, smoke-test it from outside.
+test-install: $(BIN)/.installed
+	$(BIN)/python -m install_tests.run
+
+## make contract-data: derive the shipped contract again from the pinned spec (SPEC=... to name another file).
+SPEC ?= ../shared/contract/openapi-assistants.normalized.json
+contract-data: $(BIN)/.installed
+	$(BIN)/python -m fake_assistants.contract.build $(SPEC)
 
 contract: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) contract_tests

@@ -30,11 +30,8 @@ os.environ.setdefault("FAKE_ASSISTANTS_VALIDATE_RESPONSES", "1")
 
 @pytest.fixture(scope="session", autouse=True)
 def contract_spec() -> dict[str, Any]:
-    """The spec document. Every contract test is skipped, with the reason, when it cannot be found."""
-    try:
-        return spec.load_spec()
-    except spec.SpecUnavailable as exc:
-        pytest.skip(str(exc))
+    """The contract document. It ships with the package, so a missing or unreadable one fails every test loudly."""
+    return spec.load_spec()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The contract the suite holds the emulator to: OpenAI's published spec, through ``fake_assistants.contract``.
 
-The spec is read from ``$FAKE_ASSISTANTS_SPEC`` if set, else ``../shared/contract/openapi-assistants.normalized.json``
-beside the repository, and never copied into it (see ``docs/contract.md``). This module adds the assertions the
+The contract ships inside the package (``fake_assistants/contract/assistants-v2.json``, the spec's facts without
+its prose); ``$FAKE_ASSISTANTS_SPEC`` overrides it (see ``docs/contract.md``). This module adds the assertions the
 tests use; every problem is reported with the JSON pointer of the bad field.
 """
 

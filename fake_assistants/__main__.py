@@ -1,4 +1,4 @@
-"""``python -m fake_assistants serve ...``: the same command line as ``fake-assistants``."""
+"""``python -m fake_assistants COMMAND ...``: the same command line as ``fake-assistants`` (``--help`` lists it)."""
 
 from .cli import main
 

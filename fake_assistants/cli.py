@@ -1,6 +1,7 @@
-"""``fake-assistants serve``: the emulator as an HTTP server, for code and tools outside this Python process.
+"""The ``fake-assistants`` command (also ``python -m fake_assistants``).
 
-Prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
+``fake-assistants serve`` runs the emulator as an HTTP server, for code and tools outside this Python process. It
+prints the base URL (``http://HOST:PORT/v1``) on stdout once the port is bound, then serves until SIGINT (Ctrl-C)
 or SIGTERM, and exits 0.
 """
 
@@ -16,6 +17,7 @@ from types import FrameType
 
 from uvicorn.config import LOGGING_CONFIG
 
+from . import __version__
 from .control_access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
 from .runs.lifecycle import PROGRESSIONS
@@ -29,7 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-assistants", description="An offline, deterministic emulator of the OpenAI Assistants API v2."
     )
+    parser.add_argument("--version", action="version", version=f"fake-assistants {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("demo", help="run the quickstart against an in-process emulator and print what it did")
+    imports = commands.add_parser(
+        "import", help="turn a recording (vcrpy/VCR cassette, HAR, shared JSON) into a script file"
+    )
+    imports.add_argument("recording", metavar="CASSETTE", help="the recording to read")
+    imports.add_argument("-o", "--output", metavar="FILE", help="write the script here (default: standard output)")
     serve = commands.add_parser("serve", help="serve the API over HTTP until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
@@ -86,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        from .demo import main as demo
+
+        demo()
+        return 0
+    if args.command == "import":
+        return import_recording(args.recording, args.output)
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
@@ -150,6 +166,31 @@ def serve(args: argparse.Namespace) -> int:
         if args.state:
             fake.save_state(args.state)
             print(f"fake-assistants: state saved to {args.state}", file=sys.stderr, flush=True)
+
+
+def import_recording(source: str, output: str | None) -> int:
+    from .recordings import RecordingError, read_recording
+    from .recordings.importer import import_recording as to_script
+
+    try:
+        imported = to_script(read_recording(source))
+    except RecordingError as error:
+        print(f"fake-assistants import: {error}", file=sys.stderr)
+        return 2
+    text = imported.to_yaml(source=Path(source).name)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"fake-assistants import: cannot write {output}: {error}", file=sys.stderr)
+            return 2
+        turns = len(imported.document["turns"])
+        print(f"fake-assistants import: {turns} turn(s) from {source} written to {output}", file=sys.stderr)
+    for note in imported.notes:
+        print(f"fake-assistants import: not imported: {note}", file=sys.stderr)
+    return 0
 
 
 def _emulator(args: argparse.Namespace) -> FakeAssistants:

@@ -1,7 +1,9 @@
-"""``make demo``: the seed's quickstart (Steps 1-4), run unchanged against an in-process emulator.
+"""``make demo``: the seed's quickstart, run unchanged against an in-process emulator.
 
-Run it with ``python -m fake_assistants.demo``. It prints each run status the SDK saw while polling, then the
-thread's messages.
+Run it with ``python -m fake_assistants.demo`` (or ``fake-assistants demo``). Steps 1-4 print each run status the
+SDK saw while polling, then the thread's messages. The second half is the seed's "Thread vs. Knowledge Base": one
+file goes into the assistant's knowledge base (``tool_resources``) and one is attached to a message of the thread; a
+run on that thread and a run on another thread then say which files they could see, as a small table.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import warnings
 from typing import Any
 
 from .emulator import BASE_URL, FakeAssistants
+from .script import RunContext
 from .transports.inprocess import sdk_http_module
 
 
@@ -70,6 +73,65 @@ def main() -> None:
         for part in item.content:
             if part.type == "text":
                 print(f"  [{item.role}] {part.text.value}")
+
+    knowledge_base_vs_attachments(fake, client)
+
+
+def knowledge_base_vs_attachments(fake: FakeAssistants, client: Any) -> None:
+    """The seed's "Uploading Files: Thread vs. Knowledge Base", and which files a run on each thread can see."""
+    print()
+    print("Files: the knowledge base vs a thread attachment")
+    data = client.files.create(file=("data.csv", b"month,sales\nJan,10\nFeb,12\n"), purpose="assistants")
+    report = client.files.create(file=("report.csv", b"region,total\nnorth,22\n"), purpose="assistants")
+    print(f"  uploaded {data.filename} ({data.id}) and {report.filename} ({report.id})")
+    visualizer = client.beta.assistants.create(
+        name="Data Visualizer",
+        instructions="You analyze .csv files and generate data visualizations.",
+        model="gpt-4o",
+        tools=[{"type": "code_interpreter"}],
+        tool_resources={"code_interpreter": {"file_ids": [data.id]}},
+    )
+    print(f"  {visualizer.id} ({visualizer.name}) has {data.filename} in its knowledge base (tool_resources)")
+    with_attachment = client.beta.threads.create()
+    client.beta.threads.messages.create(
+        thread_id=with_attachment.id,
+        role="user",
+        content="Please analyze the attached document.",
+        attachments=[{"file_id": report.id, "tools": [{"type": "code_interpreter"}]}],
+    )
+    print(f"  thread A ({with_attachment.id}): {report.filename} is attached to its message")
+    other = client.beta.threads.create(messages=[{"role": "user", "content": "Plot the monthly sales."}])
+    print(f"  thread B ({other.id}): another thread, with no attachment")
+
+    seen: dict[str, tuple[str, ...]] = {}
+
+    def note_the_files(ctx: RunContext) -> str:
+        seen[ctx.thread_id] = ctx.files.code_interpreter_file_ids
+        return f"I can read {len(ctx.files.code_interpreter_file_ids)} file(s) here."
+
+    fake.script.respond_with(note_the_files)
+    for thread in (with_attachment, other):
+        client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=visualizer.id)
+
+    rows = [
+        (data.filename, "knowledge base (tool_resources)"),
+        (report.filename, "attachment on thread A"),
+    ]
+    files = {data.filename: data.id, report.filename: report.id}
+    columns = ["run on thread A", "run on thread B"]
+    print()
+    print("Which files can a run's code interpreter see?")
+    table = [("file", "given as", *columns)] + [
+        (name, given, *("yes" if files[name] in seen[t.id] else "no" for t in (with_attachment, other)))
+        for name, given in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for index, row in enumerate(table):
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            print("  " + "  ".join("-" * width for width in widths))
+    print()
+    print("Knowledge base files serve every thread; a thread's attachments stay in that thread.")
 
 
 if __name__ == "__main__":

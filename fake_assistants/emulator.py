@@ -48,9 +48,9 @@ class FakeAssistants:
         stream_chunk_tokens: how many tokens each streamed text delta carries (``runs.tokens.pieces``).
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
         validate_responses: hold every response to the real API's contract as it is produced; a response that
-            breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). Needs
-            the spec (``$FAKE_ASSISTANTS_SPEC``). ``None`` (default): on if ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES``
-            is ``1``.
+            breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). The
+            contract ships with the package (``$FAKE_ASSISTANTS_SPEC`` overrides it). ``None`` (default): on if
+            ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES`` is ``1``.
         max_upload_bytes: the largest file ``files.create`` accepts (default 512 MB, as the real API); a larger
             one is a 413.
     """

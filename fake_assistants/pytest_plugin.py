@@ -8,7 +8,9 @@ Fixtures:
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
 keywords to the emulator the fixture builds. ``check_script=True`` on the marker (or ``fake_assistants_check_script
 = true`` in the ini file) fails the test at teardown when a scripted turn was never played or a run hit a script
-error.
+error. ``recording="cassettes/x.yaml"`` queues one turn per run of that recording (a vcrpy/VCR cassette, a HAR file
+or the shared JSON layout; a relative path is read from the test file's folder), so a test that used a cassette gets
+the recorded answers, and anything beyond the recording is answered by the emulator.
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -17,6 +19,7 @@ is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -60,8 +63,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False): configure the emulator of the "
-        "fake_assistants fixture; patch=True routes every openai client built during the test to it",
+        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False, recording=None): configure the "
+        "emulator of the fake_assistants fixture; patch=True routes every openai client built during the test to it; "
+        "recording='cassette.yaml' scripts it from a recording (path relative to the test file)",
     )
 
 
@@ -87,7 +91,10 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     if check_script is None:
         check_script = request.config.getini("fake_assistants_check_script")
     patch = kwargs.pop("patch", False)  # patch=True: every openai.OpenAI() built in the test reaches the emulator
+    recording = kwargs.pop("recording", None)
     fake = FakeAssistants(**kwargs)
+    if recording is not None:
+        fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
     if patch:
         with fake.patch():
             yield fake

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fake_assistants import DEFAULT_REPLY_TEXT, FakeAssistants
 
-from .seed_quickstart import STEPS_1_TO_4
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6bdba0f0c3ef0dae.txt"
+from .seed_quickstart import SEED_FILE as SEED
+from .seed_quickstart import SEED_MISSING, STEPS_1_TO_4
 
 
 def run_seed(fake: FakeAssistants) -> dict[str, Any]:
@@ -22,7 +20,7 @@ def run_seed(fake: FakeAssistants) -> dict[str, Any]:
     return namespace
 
 
-@pytest.mark.skipif(not SEED.exists(), reason=f"the seed file is not at {SEED}")
+@pytest.mark.skipif(not SEED.exists(), reason=SEED_MISSING)
 def test_embedded_code_is_the_seed_code_verbatim() -> None:
     blocks = re.findall(r"```python\n(.*?)```", SEED.read_text(), flags=re.DOTALL)
     steps = [block for block in blocks[:4]]

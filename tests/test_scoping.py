@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fake_assistants import FakeAssistants, RunContext
 from fake_assistants.script import FileScope
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_6bdba0f0c3ef0dae.txt"
+from .seed_quickstart import ASSISTANT_WITH_THE_FILE, ATTACH_TO_A_THREAD, SEED_FILE, SEED_MISSING, UPLOAD_THE_FILE
 
 
 @pytest.fixture
@@ -49,10 +49,19 @@ def scope_of_a_run(fake: FakeAssistants, client: openai.OpenAI, assistant_id: st
 
 
 def seed_block(heading: str) -> str:
-    text = SEED.read_text()
+    text = SEED_FILE.read_text()
     start = text.index(heading)
     block = re.search(r"```python\n(.*?)```", text[start:], re.DOTALL).group(1)  # type: ignore[union-attr]
     return textwrap.dedent(block)
+
+
+@pytest.mark.skipif(not SEED_FILE.exists(), reason=SEED_MISSING)
+def test_the_embedded_file_examples_are_the_seeds_verbatim() -> None:
+    assert seed_block("1. **Upload the File:**").strip() == UPLOAD_THE_FILE.strip()
+    assert seed_block("2. **Create the Assistant with the File as a Resource:**").strip() == (
+        ASSISTANT_WITH_THE_FILE.strip()
+    )
+    assert seed_block("### Uploading Files to a Thread").strip() == ATTACH_TO_A_THREAD.strip()
 
 
 def test_the_seeds_file_examples_run(
@@ -61,11 +70,11 @@ def test_the_seeds_file_examples_run(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data.csv").write_bytes(b"month,sales\nJan,10\nFeb,12\n")
     namespace: dict[str, Any] = {"client": client}
-    exec(seed_block("1. **Upload the File:**"), namespace)
-    exec(seed_block("2. **Create the Assistant with the File as a Resource:**"), namespace)
+    exec(UPLOAD_THE_FILE, namespace)
+    exec(ASSISTANT_WITH_THE_FILE, namespace)
     thread = client.beta.threads.create()
     # The seed's attachment example names a placeholder id; here it is the file the seed uploaded.
-    attach = seed_block("### Uploading Files to a Thread").replace('"file_abc123"', "file.id")
+    attach = ATTACH_TO_A_THREAD.replace('"file_abc123"', "file.id")
     exec(attach, {**namespace, "thread": thread})
 
     file, assistant = namespace["file"], namespace["assistant"]

@@ -1,11 +1,12 @@
-"""The real API's contract, read from OpenAI's published OpenAPI spec, and the checks that hold bodies to it.
+"""The real API's contract, derived from OpenAI's published OpenAPI spec, and the checks that hold bodies to it.
 
-The spec is data that lives outside the package and is never copied into it. :func:`spec_path` says where it is
-read from: ``$FAKE_ASSISTANTS_SPEC`` if set, else ``../shared/contract/openapi-assistants.normalized.json`` beside
-the repository (the *normalized* document, with OAS 3.0 ``nullable`` rewritten to null types, validated with JSON
-Schema 2020-12). To get it yourself, download ``openapi.yaml`` from ``openai/openai-openapi`` at commit
-``f85dbe223d40e1a31cba812ab2d755c7e98a92a3``, keep the Assistants-era paths, rewrite ``nullable: true`` to a
-``null`` type, save it as JSON and point ``$FAKE_ASSISTANTS_SPEC`` at it.
+The contract ships inside the package: ``assistants-v2.json`` beside this module holds the facts of OpenAI's spec
+for the Assistants-era paths (operations, parameters, schemas, enums, ``required`` keys, limits, stream events) and
+none of its prose. ``python -m fake_assistants.contract.build SPEC`` derives it from the pinned spec
+(``openai/openai-openapi`` at commit ``f85dbe223d40e1a31cba812ab2d755c7e98a92a3``, normalized), and the project's
+suite proves the shipped file equals a fresh derivation. :func:`spec_path` says what is read:
+``$FAKE_ASSISTANTS_SPEC`` if set (any normalized spec document, for example one you derived yourself), else the
+shipped file.
 
 Two checks, both reporting problems by JSON pointer into the body:
 
@@ -26,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "FAKE_ASSISTANTS_SPEC"
-SPEC_NAME = "openapi-assistants.normalized.json"
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "contract" / SPEC_NAME
+SPEC_NAME = "assistants-v2.json"
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parent / SPEC_NAME
 SPEC_URI = "urn:fake-assistants:openapi-assistants"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 VERDICT_CACHE_SIZE = 4096
@@ -45,9 +46,8 @@ def spec_path() -> Path:
 
 def read_spec(path: Path) -> dict[str, Any]:
     how = (
-        f"Checking against the contract needs OpenAI's OpenAPI spec for the Assistants API ({SPEC_NAME}, from "
-        "openai/openai-openapi at commit f85dbe223d40e1a31cba812ab2d755c7e98a92a3, with `nullable` rewritten to "
-        f"null types). Set {SPEC_ENV}=/path/to/{SPEC_NAME}, or place it at {DEFAULT_SPEC_PATH}."
+        f"The package ships its contract at {DEFAULT_SPEC_PATH}; {SPEC_ENV} overrides it with another normalized "
+        f"OpenAPI document. Unset {SPEC_ENV} to use the shipped contract, or point it at a readable file."
     )
     if not path.is_file():
         raise SpecUnavailable(f"spec not found at {path}. {how}")

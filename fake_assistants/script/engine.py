@@ -276,6 +276,14 @@ class Script(_Vocabulary):
 
         return load_script(self, path)
 
+    def load_recording(self, path: str | Path) -> int:
+        """Queue one turn per run of a recording (vcrpy/VCR cassette, HAR, or the shared JSON layout), bound so that
+        the same client code gets the recorded answers; returns how many. See ``docs/recordings.md``."""
+        from ..recordings import read_recording
+        from ..recordings.importer import import_recording
+
+        return self.add_from(import_recording(read_recording(path)).document)
+
     def add_from(self, document: Mapping[str, Any]) -> int:
         """Queue the turns of a script document (the script file schema, as a dict); returns how many."""
         from .files import apply_script, parse_script

@@ -1,0 +1,19 @@
+"""Recordings of real Assistants API traffic: read them, replay them, turn them into scripts.
+
+Three formats are read, all into one :class:`Recording` (the layout of this project's shared recordings: each
+exchange's method, path, query, beta header, JSON request, status, content type, and JSON response or SSE events):
+
+* vcrpy / pytest-recording YAML cassettes, the current layout (``interactions:`` with ``uri``) and the old one (a
+  bare list with ``protocol``, ``host``, ``port``, ``path``), gzip ``!!binary`` bodies included; Ruby VCR cassettes
+  (``http_interactions:``) too;
+* HAR 1.2 (``log.entries``), as browsers and proxies write it;
+* the shared JSON layout itself (``{"source": ..., "interactions": [...]}``).
+
+:func:`read_recording` picks the reader by content. A file it cannot read raises :class:`RecordingError`, whose
+message names the file, the interaction and the problem.
+"""
+
+from .model import Exchange, Recording, RecordingError
+from .readers import read_recording
+
+__all__ = ["Exchange", "Recording", "RecordingError", "read_recording"]

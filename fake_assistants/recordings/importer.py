@@ -1,0 +1,199 @@
+"""A recording as a script: each recorded run becomes one scripted turn that gives the same answers.
+
+For every run the recording shows (in the order it first appears), the turn holds:
+
+* its tool steps: function-call rounds with their recorded arguments (from the run's ``required_action``, or from
+  its recorded steps), code interpreter steps with their input and logs, file search steps;
+* its ending: the text of the assistant's reply when the run completed, ``fail`` with the recorded ``last_error``,
+  ``incomplete`` with its reason, or ``expire``;
+* its binding: the assistant's name when the recording shows it, so that the same client code, which creates the
+  same assistants, gets the same answers in the same order.
+
+What cannot be carried over is listed in :attr:`ImportedScript.notes` (and as comments at the top of the YAML file):
+annotations that cite recorded file ids, a run's earlier messages when it wrote several, and failure codes or
+incomplete reasons the script vocabulary does not have.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Recording
+
+FAIL_CODES = ("server_error", "rate_limit_exceeded", "invalid_prompt")
+INCOMPLETE_REASONS = ("max_completion_tokens", "max_prompt_tokens")
+
+
+@dataclass
+class ImportedScript:
+    """The script document (the script file schema, as a dict) and what could not be imported, and why."""
+
+    document: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_yaml(self, *, source: str = "") -> str:
+        import yaml  # type: ignore[import-untyped]
+
+        header = [f"# Imported from {source} by `fake-assistants import`." if source else "# Imported recording."]
+        header += ["# One turn per recorded run, in the order the runs were made."]
+        header += [f"# Not imported: {note}" for note in self.notes]
+
+        class Dumper(yaml.SafeDumper):  # type: ignore[misc]
+            pass
+
+        def text(dumper: Any, value: str) -> Any:  # code and long replies read best as literal blocks
+            style = "|" if "\n" in value else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
+        body: str = yaml.dump(self.document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120)
+        return "\n".join(header) + "\n" + body
+
+
+@dataclass
+class _Run:
+    id: str
+    assistant_id: str | None = None
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+
+
+def import_recording(recording: Recording) -> ImportedScript:
+    objects = list(_objects(recording))
+    assistants = {obj["id"]: obj for obj in objects if obj.get("object") == "assistant" and "id" in obj}
+    runs: dict[str, _Run] = {}
+    steps: dict[str, dict[str, Any]] = {}
+    messages: dict[str, dict[str, Any]] = {}
+    for obj in objects:
+        kind, object_id = obj.get("object"), obj.get("id")
+        if not isinstance(object_id, str):
+            continue
+        if kind == "thread.run":
+            run = runs.setdefault(object_id, _Run(object_id))
+            run.assistant_id = obj.get("assistant_id") or run.assistant_id
+            run.snapshots.append(obj)
+        elif kind == "thread.run.step":
+            steps[object_id] = {**steps.get(object_id, {}), **obj}
+        elif kind == "thread.message" and obj.get("role") == "assistant" and obj.get("run_id"):
+            messages[object_id] = obj
+    imported = ImportedScript({"turns": []})
+    for run in runs.values():
+        imported.document["turns"].append(_turn(run, assistants, steps, messages, imported.notes))
+    return imported
+
+
+def _objects(recording: Recording) -> Iterator[dict[str, Any]]:
+    """Every API object the recording's responses and stream events carry, in the order they were seen."""
+    for exchange in recording.exchanges:
+        if exchange.status >= 400:
+            continue
+        bodies = [data for _, data in exchange.event_objects()] if exchange.streamed else [exchange.response]
+        for body in bodies:
+            if not isinstance(body, dict):
+                continue
+            if body.get("object") == "list" and isinstance(body.get("data"), list):
+                yield from (item for item in body["data"] if isinstance(item, dict))
+            else:
+                yield body
+
+
+def _turn(
+    run: _Run,
+    assistants: dict[str, dict[str, Any]],
+    steps: dict[str, dict[str, Any]],
+    messages: dict[str, dict[str, Any]],
+    notes: list[str],
+) -> dict[str, Any]:
+    turn: dict[str, Any] = {}
+    name = assistants.get(run.assistant_id or "", {}).get("name")
+    if name:
+        turn["assistant"] = name
+    run_steps = sorted(
+        (step for step in steps.values() if step.get("run_id") == run.id),
+        key=lambda step: (step.get("created_at") or 0,),
+    )
+    tool_steps = _from_steps(run_steps) if run_steps else _from_required_actions(run.snapshots)
+    if tool_steps:
+        turn["steps"] = tool_steps
+    turn.update(_ending(run, messages, notes))
+    return turn
+
+
+def _from_required_actions(snapshots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rounds: list[dict[str, Any]] = []
+    seen: set[tuple[str, ...]] = set()
+    for snapshot in snapshots:
+        action = snapshot.get("required_action") or {}
+        calls = (action.get("submit_tool_outputs") or {}).get("tool_calls") or []
+        key = tuple(call.get("id", "") for call in calls)
+        if calls and key not in seen:
+            seen.add(key)
+            rounds.append({"call": [_call(call) for call in calls]})
+    return rounds
+
+
+def _from_steps(run_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for step in run_steps:
+        details = step.get("step_details") or {}
+        calls = details.get("tool_calls") or [] if details.get("type") == "tool_calls" else []
+        functions = [_call(call) for call in calls if call.get("type") == "function"]
+        if functions:
+            out.append({"call": functions})
+        for call in calls:
+            if call.get("type") == "code_interpreter":
+                code = call.get("code_interpreter") or {}
+                logs = [o.get("logs", "") for o in code.get("outputs") or () if o.get("type") == "logs"]
+                out.append({"run_code": {"input": code.get("input", ""), "output": "".join(logs) or None}})
+            elif call.get("type") == "file_search":
+                out.append({"search_files": ""})
+    return out
+
+
+def _call(call: dict[str, Any]) -> dict[str, Any]:
+    function = call.get("function") or {}
+    arguments: Any = function.get("arguments")
+    try:
+        parsed = json.loads(arguments) if isinstance(arguments, str) else arguments
+    except ValueError:
+        parsed = arguments
+    return {"name": function.get("name", ""), "arguments": parsed if isinstance(parsed, dict) else arguments}
+
+
+def _ending(run: _Run, messages: dict[str, dict[str, Any]], notes: list[str]) -> dict[str, Any]:
+    last = run.snapshots[-1]
+    status = last.get("status")
+    if status == "completed":
+        written = [m for m in messages.values() if m.get("run_id") == run.id]
+        written.sort(key=lambda m: m.get("created_at") or 0)
+        if not written:
+            notes.append(f"the reply of {run.id}: the recording never shows its message (the default reply plays)")
+            return {}
+        if len(written) > 1:
+            notes.append(f"{run.id} wrote {len(written)} messages; the turn replies with the last one only")
+        return {"reply": _text(written[-1], run.id, notes)}
+    if status == "failed":
+        error = last.get("last_error") or {}
+        code = error.get("code") if error.get("code") in FAIL_CODES else "server_error"
+        if code != error.get("code"):
+            notes.append(f"{run.id} failed with code {error.get('code')!r}, which a script cannot give: server_error")
+        return {"fail": {"code": code, "message": error.get("message") or "Something went wrong."}}
+    if status == "incomplete":
+        reason = (last.get("incomplete_details") or {}).get("reason")
+        if reason not in INCOMPLETE_REASONS:
+            notes.append(f"{run.id} ended incomplete for {reason!r}: imported as max_completion_tokens")
+            reason = "max_completion_tokens"
+        return {"incomplete": reason}
+    if status == "expired":
+        return {"expire": True}
+    return {}  # cancelled by the client, or the recording stops before the run ended
+
+
+def _text(message: dict[str, Any], run_id: str, notes: list[str]) -> str:
+    parts = [part for part in message.get("content") or () if part.get("type") == "text"]
+    cited = sum(len((part.get("text") or {}).get("annotations") or ()) for part in parts)
+    if cited:
+        notes.append(f"{cited} annotation(s) in the reply of {run_id}: they cite recorded file ids; the text is kept")
+    return "".join((part.get("text") or {}).get("value", "") for part in parts)
