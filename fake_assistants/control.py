@@ -80,8 +80,9 @@ def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw:
     if method == "POST" and advance:
         run_id = advance[1]
         try:
-            if not caller.admin and not fake._auth().visible(caller.key, run_id):
-                raise KeyError(run_id)
+            run = fake._backend.runs.get(run_id)
+            if not caller.admin and (run is None or not fake._backend.ownership.visible(caller.key, run.thread_id)):
+                raise KeyError(run_id)  # a run is its thread's owner's
             return {"id": run_id, "status": fake.advance(run_id)}
         except KeyError:
             raise ApiError(404, f"No run found with id '{run_id}'.") from None
@@ -97,8 +98,8 @@ def _state(fake: FakeAssistants, caller: Caller) -> dict[str, Any]:
     document = fake.snapshot()
     if caller.admin:
         return document
-    auth, key = fake._auth(), caller.key
-    return tenant_view(document, lambda object_id: auth.visible(key, object_id))
+    ownership, key = fake._backend.ownership, caller.key
+    return tenant_view(document, lambda object_id: ownership.visible(key, object_id))
 
 
 def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:

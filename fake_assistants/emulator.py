@@ -222,7 +222,6 @@ class FakeAssistants:
             fresh.storage.max_upload_bytes = old.storage.max_upload_bytes
             fresh.lock = old.lock  # requests in flight keep the same lock
             self._backend = self._api.backend = fresh
-            self._api.auth.owners.clear()
             self._router.log.clear()
 
     @property

@@ -224,6 +224,16 @@ class ToolResources(Strict):
     file_search: FileSearchResources | None = None
 
 
+class RunFileSearchResources(Strict):
+    """A run's ``file_search`` resources: existing stores only (the spec has no ``vector_stores`` helper here)."""
+
+    vector_store_ids: Annotated[list[str], Field(max_length=1)] | None = None
+
+
+class RunToolResources(ToolResources):
+    file_search: RunFileSearchResources | None = None  # type: ignore[assignment]
+
+
 # --- messages --------------------------------------------------------------------------------------------------
 
 
@@ -366,7 +376,7 @@ class CreateRun(RunOptions):
 
 class CreateThreadAndRun(RunOptions):
     thread: CreateThread | None = None
-    tool_resources: ToolResources | None = None
+    tool_resources: RunToolResources | None = None
 
 
 class ModifyRun(Strict):

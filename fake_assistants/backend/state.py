@@ -9,6 +9,7 @@ from ..errors import not_found
 from ..ids import IdFactory
 from ..script import Script
 from .models import Assistant, Message, Progression, Run, RunStep, Thread
+from .ownership import Ownership
 from .storage import Storage
 
 
@@ -28,6 +29,7 @@ class Backend:
         self.runs: dict[str, Run] = {}
         self.steps: dict[str, RunStep] = {}
         self.storage = Storage()
+        self.ownership = Ownership()  # which key created which object (see backend.ownership)
 
     def assistant(self, assistant_id: str) -> Assistant:
         found = self.assistants.get(assistant_id)

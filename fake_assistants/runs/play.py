@@ -132,9 +132,10 @@ def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) ->
     if isinstance(tool_step, RunCode):
         outputs: list[JsonDict] = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
         for produced in tool_step.files:
-            stored = upload_file(
-                backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
-            )
+            with backend.ownership.acting_as_owner_of(run.thread_id):  # the thread's owner, whoever moved the run
+                stored = upload_file(
+                    backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
+                )
             run.output_files[produced.name] = stored.id
             if produced.is_image:
                 outputs.append({"type": "image", "image": {"file_id": stored.id}})
