@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fake-assistants {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("demo", help="run the quickstart against an in-process emulator and print what it did")
+    conform = commands.add_parser(
+        "conform", help="replay recordings of the real API and print every place the emulator answers differently"
+    )
+    conform.add_argument("recordings", nargs="+", metavar="CASSETTE", help="vcrpy/VCR YAML, HAR or shared JSON")
+    conform.add_argument("--json", action="store_true", help="print one JSON report (for CI) instead of text")
     imports = commands.add_parser(
         "import", help="turn a recording (vcrpy/VCR cassette, HAR, shared JSON) into a script file"
     )
@@ -102,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return import_recording(args.recording, args.output)
+    if args.command == "conform":
+        return conform(args.recordings, as_json=args.json)
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
@@ -166,6 +173,33 @@ def serve(args: argparse.Namespace) -> int:
         if args.state:
             fake.save_state(args.state)
             print(f"fake-assistants: state saved to {args.state}", file=sys.stderr, flush=True)
+
+
+def conform(sources: Sequence[str], *, as_json: bool) -> int:
+    """Exit 0 when every recording replays with no difference, 1 when one differs, 2 when one cannot be read."""
+    import json
+
+    from .recordings import RecordingError, read_recording
+    from .recordings.replay import replay
+
+    try:
+        recordings = [read_recording(source) for source in sources]
+    except RecordingError as error:
+        print(f"fake-assistants conform: {error}", file=sys.stderr)
+        return 2
+    reports = [replay(recording) for recording in recordings]
+    differences = sum(len(report.differences) for report in reports)
+    if as_json:
+        print(json.dumps({"differences": differences, "reports": [r.to_json() for r in reports]}, indent=1))
+    else:
+        for report in reports:
+            for difference in report.differences:
+                print(difference)
+            for skipped in report.skipped:
+                print(f"{report.recording}: skipped {skipped}")
+            verdict = "conforms" if not report.differences else f"{len(report.differences)} difference(s)"
+            print(f"{report.recording}: {report.exchanges} exchange(s) replayed, {verdict}")
+    return 1 if differences else 0
 
 
 def import_recording(source: str, output: str | None) -> int:

@@ -19,8 +19,9 @@ import pytest
 import yaml
 
 from fake_assistants import FakeAssistants
-from fake_assistants.recordings import Recording, RecordingError, read_recording
+from fake_assistants.recordings import Exchange, Recording, RecordingError, read_recording
 from fake_assistants.recordings.importer import import_recording
+from fake_assistants.recordings.replay import replay
 from fake_assistants.script.files import parse_script
 
 from .recordings import make_cassettes
@@ -36,7 +37,7 @@ FAVORITE_FOOD = {
         "parameters": {"type": "object", "properties": {"day_of_week": {"type": "string"}}},
     },
 }
-THURSDAY = {"day_of_week": "Thursday"}
+RECORDED_ARGUMENTS = '{"day_of_week":"Thursday"}'  # the model's own JSON text, kept to the byte
 ENDED = ("requires_action", "cancelled", "completed", "failed", "expired", "incomplete")
 
 
@@ -266,7 +267,7 @@ def test_the_import_of_every_kind_of_turn_is_a_valid_script() -> None:
     assert imported.document == {
         "turns": [
             {
-                "steps": [{"call": [{"name": "get_favorite_food_for_day_of_week", "arguments": THURSDAY}]}],
+                "steps": [{"call": [{"name": "get_favorite_food_for_day_of_week", "arguments": RECORDED_ARGUMENTS}]}],
                 "reply": recorded_reply(read_recording(CASSETTES / "function_tools.yaml")),
             }
         ]
@@ -280,7 +281,7 @@ def test_the_marker_scripts_the_fixture_from_a_recording(pytester: pytest.Pytest
     (pytester.path / "cassettes" / "food.yaml").write_text((CASSETTES / "function_tools.yaml").read_text())
     expected = recorded_reply(read_recording(CASSETTES / "function_tools.yaml"))
     pytester.makepyfile(
-        test_cassette=f'''
+        test_cassette=f"""
         import json
         import pytest
 
@@ -299,7 +300,7 @@ def test_the_marker_scripts_the_fixture_from_a_recording(pytester: pytest.Pytest
             )
             text = client.beta.threads.messages.list(run.thread_id).data[0].content[0].text.value
             assert text == {expected!r}
-        '''
+        """
     )
     pytester.runpytest("-q").assert_outcomes(passed=1)
 
@@ -312,3 +313,100 @@ def test_the_cassettes_are_derived_from_the_shared_recordings() -> None:
         pytest.skip(f"the shared recordings are not at {make_cassettes.SHARED} (only beside this project's checkout)")
     for name, text in make_cassettes.outputs(make_cassettes.SHARED).items():
         assert (CASSETTES / name).read_text(encoding="utf-8") == text, f"{name} is stale: run make_cassettes"
+    shipped = make_cassettes.EXAMPLES / make_cassettes.EXAMPLE
+    assert shipped.read_text(encoding="utf-8") == (CASSETTES / "function_tools.yaml").read_text(encoding="utf-8")
+
+
+# --- conform: replay against a fresh emulator ------------------------------------------------------------------------
+
+
+def recorded_from(fake: FakeAssistants, flow: Any) -> Recording:
+    """Run ``flow`` through a client whose every exchange is kept, as a recorder would keep it."""
+    from fake_assistants import sdk_http_module
+    from fake_assistants.recordings.decode import exchange_from_http
+
+    http = sdk_http_module()
+    inner = fake.transport(http)
+    exchanges = []
+
+    def keep(request: Any) -> Any:
+        response = inner.handle_request(request)
+        body = response.read()
+        exchanges.append(
+            exchange_from_http(
+                method=request.method,
+                url=str(request.url),
+                request_headers=dict(request.headers),
+                request_body=request.content,
+                status=response.status_code,
+                response_headers=dict(response.headers),
+                response_body=body,
+            )
+        )
+        return http.Response(response.status_code, headers=response.headers, content=body)
+
+    client = openai.OpenAI(
+        api_key="sk-rec",
+        base_url="http://fake-assistants.invalid/v1",
+        http_client=http.Client(transport=http.MockTransport(keep)),
+    )
+    flow(client)
+    return Recording("self-recorded", tuple(exchanges))
+
+
+@pytest.mark.parametrize("flow", [favorite_food_flow, streaming_flow], ids=["function-call", "streamed"])
+def test_the_emulators_own_traffic_replays_with_no_difference(flow: Any) -> None:
+    fake = FakeAssistants(seed=11)
+    if flow is favorite_food_flow:
+        fake.script.call_function("get_favorite_food_for_day_of_week", {"day_of_week": "Thursday"}).then_reply("Tacos!")
+    else:
+        fake.script.reply("Hello, human.")
+    recording = recorded_from(fake, flow)
+    assert fake.script.errors == () and fake.script.pending == ()
+    report = replay(recording)
+    assert report.exchanges == len(recording.exchanges) >= 3
+    assert report.differences == [] and report.skipped == []
+
+
+def test_conform_names_each_difference_and_exits_1(tmp_path: Path) -> None:
+    fake = FakeAssistants(seed=11)
+    fake.script.call_function("get_favorite_food_for_day_of_week", {"day_of_week": "Thursday"}).then_reply("Tacos!")
+    shared = recorded_from(fake, favorite_food_flow).to_shared()
+    listed = shared["interactions"][-1]["response"]
+    del listed["data"][0]["attachments"]  # as if the real API had not sent it
+    listed["data"][0]["metadata"] = {"mood": "hungry"}
+    cassette = tmp_path / "drifted.json"
+    cassette.write_text(json.dumps(shared))
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_assistants", "conform", str(cassette)], capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    last = len(shared["interactions"])
+    assert f"{cassette} #{last} GET /v1/threads/" in done.stdout
+    assert '$.data[0].attachments: real "<missing>", emulator []' in done.stdout
+    assert '$.data[0].metadata.mood: real "hungry", emulator "<missing>"' in done.stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "fake_assistants", "conform", "--json", str(cassette)], capture_output=True, text=True
+    )
+    report = json.loads(as_json.stdout)
+    assert as_json.returncode == 1 and report["differences"] == 2
+    (first, second) = report["reports"][0]["differences"]
+    assert {first["path"], second["path"]} == {"$.data[0].attachments", "$.data[0].metadata.mood"}
+    assert {"recording", "exchange", "request", "path", "real", "emulator"} == set(first)
+
+
+@pytest.mark.parametrize("case", ["bad YAML", "a truncated gzip body", "an interaction without a response"])
+def test_conform_on_a_broken_cassette_exits_2_with_a_message(tmp_path: Path, case: str) -> None:
+    path, problem = broken_cassettes(tmp_path)[case]
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_assistants", "conform", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and problem in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_request_naming_objects_the_recording_never_made_is_skipped_not_a_difference(tmp_path: Path) -> None:
+    fake = FakeAssistants(seed=11)
+    recording = recorded_from(fake, lambda c: c.beta.threads.create(messages=[{"role": "user", "content": "hi"}]))
+    foreign = Exchange(method="GET", path="/v1/files/file-NeverUploadedHere1", beta=None, response={"id": "x"})
+    report = replay(Recording("r", (*recording.exchanges, foreign)))
+    assert report.differences == [] and len(report.skipped) == 1 and "file-NeverUploadedHere1" in report.skipped[0]

@@ -13,7 +13,13 @@ exchange's method, path, query, beta header, JSON request, status, content type,
 message names the file, the interaction and the problem.
 """
 
+from pathlib import Path
+
 from .model import Exchange, Recording, RecordingError
 from .readers import read_recording
 
-__all__ = ["Exchange", "Recording", "RecordingError", "read_recording"]
+# A vcrpy cassette of real traffic (a polled function-call run; free text replaced by placeholders), for trying the
+# tools out: the worked example of docs/recordings.md.
+EXAMPLE_CASSETTE = Path(__file__).resolve().parent / "examples" / "favorite_food.yaml"
+
+__all__ = ["EXAMPLE_CASSETTE", "Exchange", "Recording", "RecordingError", "read_recording"]

@@ -16,7 +16,6 @@ incomplete reasons the script vocabulary does not have.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,13 +152,9 @@ def _from_steps(run_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _call(call: dict[str, Any]) -> dict[str, Any]:
+    """A function call with its arguments exactly as recorded: the model's JSON text, spacing and all."""
     function = call.get("function") or {}
-    arguments: Any = function.get("arguments")
-    try:
-        parsed = json.loads(arguments) if isinstance(arguments, str) else arguments
-    except ValueError:
-        parsed = arguments
-    return {"name": function.get("name", ""), "arguments": parsed if isinstance(parsed, dict) else arguments}
+    return {"name": function.get("name", ""), "arguments": function.get("arguments")}
 
 
 def _ending(run: _Run, messages: dict[str, dict[str, Any]], notes: list[str]) -> dict[str, Any]:

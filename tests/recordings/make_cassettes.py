@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
+EXAMPLES = Path(__file__).resolve().parents[2] / "fake_assistants" / "recordings" / "examples"
+EXAMPLE = "favorite_food.yaml"  # the worked example of docs/recordings.md, shipped in the package
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "recordings"
 HOST = "https://api.openai.com"
 CASSETTES = {"StreamingRunWorks.json": "streaming_run", "FunctionToolsWork.json": "function_tools"}
@@ -279,6 +281,9 @@ def main(argv: list[str]) -> int:
     for name, text in outputs(recordings).items():
         (HERE / name).write_text(text, encoding="utf-8")
         print(f"wrote tests/recordings/{name}")
+        if name == "function_tools.yaml":
+            (EXAMPLES / EXAMPLE).write_text(text, encoding="utf-8")
+            print(f"wrote fake_assistants/recordings/examples/{EXAMPLE}")
     return 0
 
 
