@@ -8,6 +8,7 @@ from typing import Any
 
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
+from ..journal import transaction
 from ..script.engine import ScriptError
 from .auth import Auth
 from .call import Call, RawBody
@@ -33,7 +34,8 @@ class Router:
         with self.backend.lock:
             request_id = self.backend.ids.new("req")
             try:
-                result = self._dispatch(request)
+                with transaction(self.backend.write_fault):  # all of it, or (if anything raises) nothing
+                    result = self._dispatch(request)
                 if isinstance(result, RawBody):
                     headers = {"content-type": result.content_type, "x-request-id": request_id}
                     return ApiResponse(200, headers, result.content)

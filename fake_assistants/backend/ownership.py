@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..journal import JDict
+
 
 class Ownership:
     def __init__(self) -> None:
-        self.owners: dict[str, str] = {}  # object id -> the key that created it
+        self.owners: dict[str, str] = JDict()  # object id -> the key that created it (undone with a failed request)
         self.actor: str | None = None  # the key of the request being served
 
     @contextmanager

@@ -31,14 +31,14 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
     helpers: list[CreateVectorStore] = []
     if resources.file_search is not None:
         store_ids = list(resources.file_search.vector_store_ids or [])
-        if store_ids and resources.file_search.vector_stores:
+        raw_helpers = getattr(resources.file_search, "vector_stores", None) or []  # none on a run
+        if store_ids and raw_helpers:
             raise invalid_request(
                 "Only one of 'vector_store_ids' or 'vector_stores' may be provided for 'file_search'.",
                 param="tool_resources.file_search",
             )
         for store_id in store_ids:
             backend.storage.vector_store(store_id)
-        raw_helpers = getattr(resources.file_search, "vector_stores", None) or []  # none on a run
         helpers = [validate(CreateVectorStore, raw) for raw in raw_helpers]
         for helper in helpers:
             for file_id in helper.file_ids or []:
