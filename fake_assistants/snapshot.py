@@ -1,7 +1,7 @@
 """Snapshots: an emulator's whole state as one JSON document, and back.
 
 A snapshot holds every object (assistants, threads, messages, runs and their steps, files with their bytes,
-vector stores, their files and batches), the position of every id stream, the progression policy, and the
+vector stores, their files and batches), which API key created which object, the position of every id stream, the progression policy, and the
 script's queued turns. Restoring it gives an emulator that answers exactly as the saved one would, and issues the
 same ids next.
 
@@ -74,6 +74,7 @@ def snapshot(backend: Backend) -> JsonDict:
             for v in storage.vector_stores.values()
         ],
         "batches": [_plain(b) for b in storage.batches.values()],
+        "owners": dict(backend.ownership.owners),  # which API key created which object (key isolation)
         "script": {
             "strict": backend.script.strict,
             "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
@@ -180,6 +181,7 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
         storage.vector_stores[store.id] = store
     storage.batches = JDict({b["id"]: FileBatch(**b) for b in doc["batches"]})
     script: Script = backend.script
+    backend.ownership.owners = JDict(doc.get("owners", {}))
     script.strict = doc["script"]["strict"]
     for entry in doc["script"]["pending"]:
         binding = Matcher(assistant=entry["assistant"], thread=entry["thread"])

@@ -107,6 +107,17 @@ def test_objects_a_run_makes_belong_to_its_thread_owner_whoever_moves_it() -> No
         bob.beta.threads.runs.steps.list(run.id, thread_id=run.thread_id)
 
 
+def test_ownership_survives_a_snapshot_and_a_state_file() -> None:
+    fake = emulator()
+    alice = fake.client(api_key=ALICE)
+    assistant = alice.beta.assistants.create(model="gpt-4o")
+    copy = FakeAssistants.restore(fake.snapshot(), clock=ManualClock())
+    copy.isolate_keys()
+    with pytest.raises(openai.NotFoundError):
+        copy.client(api_key=BOB).beta.assistants.retrieve(assistant.id)
+    assert copy.client(api_key=ALICE).beta.assistants.retrieve(assistant.id).id == assistant.id
+
+
 # --- the property: two keys, random operations over every route family ------------------------------------------
 
 ACTIONS = (
