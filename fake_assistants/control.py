@@ -11,6 +11,10 @@ both modes:
 ``POST /__fake__/script``                ``fake.script.add_from(document)`` (the script file schema, as JSON)
 ``GET /__fake__/requests``               ``fake.request_log``
 ``GET /__fake__/state``                  ``fake.snapshot()``
+``POST /__fake__/faults``                ``fake.faults.add_from(document)`` (one fault or ``{"faults": [...]}``)
+``GET /__fake__/faults``                 ``list(fake.faults)``, as documents
+``DELETE /__fake__/faults``              ``fake.faults.clear()``
+``POST /__fake__/rate_limits``           ``fake.rate_limits(requests_per_minute=..., tokens_per_minute=...)``
 =======================================  ==========================================
 
 Answers are JSON; a mistake is a 4xx in the usual error envelope. Who may call what is decided first, in one
@@ -72,6 +76,10 @@ def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw:
         ("POST", "/script"): admin("The script", lambda: {"queued": _add_turns(fake, body)}),
         ("GET", "/requests"): lambda: {"object": "list", "data": _log(fake, caller)},
         ("GET", "/state"): lambda: _state(fake, caller),
+        ("POST", "/faults"): admin("Faults", lambda: {"added": _add_faults(fake, body)}),
+        ("GET", "/faults"): lambda: {"object": "list", "data": [fault.document() for fault in fake.faults]},
+        ("DELETE", "/faults"): admin("Faults", lambda: _clear_faults(fake)),
+        ("POST", "/rate_limits"): admin("Rate limits", lambda: _rate_limits(fake, body)),
     }
     found = routes.get((method, path))
     if found is not None:
@@ -139,3 +147,32 @@ def _add_turns(fake: FakeAssistants, body: dict[str, Any]) -> int:
         return fake.script.add_from(body)
     except ScriptFileError as exc:
         raise invalid_request(str(exc)) from None
+
+
+def _add_faults(fake: FakeAssistants, body: dict[str, Any]) -> int:
+    documents = body["faults"] if set(body) == {"faults"} else body
+    if not isinstance(documents, dict | list):
+        raise invalid_request("'faults' is a list of faults.", param="faults")
+    try:
+        return fake.faults.add_from(documents)
+    except ValueError as exc:
+        raise invalid_request(str(exc)) from None
+
+
+def _clear_faults(fake: FakeAssistants) -> dict[str, Any]:
+    fake.faults.clear()
+    return {"cleared": True}
+
+
+def _rate_limits(fake: FakeAssistants, body: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(body) - {"requests_per_minute", "tokens_per_minute"})
+    if unknown:
+        raise invalid_request(f"Unknown parameter: '{unknown[0]}'.", param=unknown[0])
+    try:
+        limits = fake.rate_limits(**body)
+    except ValueError as exc:
+        raise invalid_request(str(exc)) from None
+    return {
+        "requests_per_minute": limits.requests_per_minute if limits else None,
+        "tokens_per_minute": limits.tokens_per_minute if limits else None,
+    }

@@ -13,13 +13,16 @@ from . import snapshot as snapshots
 from .api.router import Router
 from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
+from .azure import DEFAULT_API_VERSION as AZURE_API_VERSION
 from .backend.models import Progression, Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
 from .control_access import ControlAccess
+from .faults import FaultSet
 from .frontdoor import FrontDoor, LoggedRequest
+from .ratelimits import RateLimits
 from .runs import engine
 from .runs.lifecycle import PROGRESSIONS
 from .script import Script
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 BASE_URL = "http://fake-assistants.invalid/v1"
 """The base URL in-process clients use. The ``.invalid`` top-level domain never resolves."""
+AZURE_ENDPOINT = "https://fake-assistants.invalid"
+"""The ``azure_endpoint`` of in-process Azure clients."""
 
 DEFAULT_API_KEY = "sk-fake-assistants"
 VALIDATE_ENV = "FAKE_ASSISTANTS_VALIDATE_RESPONSES"
@@ -92,6 +97,7 @@ class FakeAssistants:
             checked = self._validator = ValidatingRouter(self._api, Contract.load())
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
         self._control_access = ControlAccess()
+        self._backend.script.fault_sink = self._router.faults.add_from  # a script file's ``faults:``
 
     def __repr__(self) -> str:
         b = self._backend
@@ -160,7 +166,29 @@ class FakeAssistants:
 
         return openai.AsyncOpenAI(**self._client_kwargs(kwargs, asynchronous=True))
 
-    def _client_kwargs(self, kwargs: dict[str, Any], *, asynchronous: bool) -> dict[str, Any]:
+    def azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AzureOpenAI:
+        """An ``openai.AzureOpenAI`` wired to this emulator in-process, through the Azure front door
+        (``/openai/...?api-version=...`` with an ``api-key`` header). See ``docs/azure.md``."""
+        import openai
+
+        return openai.AzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=False))
+
+    def async_azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AsyncAzureOpenAI:
+        """An ``openai.AsyncAzureOpenAI`` wired to this emulator in-process."""
+        import openai
+
+        return openai.AsyncAzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=True))
+
+    def _azure_kwargs(self, kwargs: dict[str, Any], api_version: str, *, asynchronous: bool) -> dict[str, Any]:
+        kwargs["api_version"] = api_version
+        base_url = kwargs.get("base_url")
+        if base_url is None:
+            kwargs.setdefault("azure_endpoint", AZURE_ENDPOINT)
+        return self._client_kwargs(kwargs, asynchronous=asynchronous, base_url=base_url)
+
+    def _client_kwargs(
+        self, kwargs: dict[str, Any], *, asynchronous: bool, base_url: str | None = BASE_URL
+    ) -> dict[str, Any]:
         if "http_client" in kwargs:
             raise TypeError(
                 "fake.client() builds its own http_client; to bring your own, pass "
@@ -170,7 +198,8 @@ class FakeAssistants:
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
         kwargs.setdefault("_strict_response_validation", True)
-        kwargs.setdefault("base_url", BASE_URL)
+        if base_url is not None:
+            kwargs.setdefault("base_url", base_url)
         kwargs["http_client"] = client_class(transport=self.transport(http))
         return kwargs
 
@@ -211,8 +240,9 @@ class FakeAssistants:
             return self._backend.clock.now()
 
     def reset(self, *, seed: int | None = None) -> None:
-        """Forget every object and scripted turn, and start the id streams over (with ``seed``, a new seed).
-        The clock, the policies, accepted API keys and key isolation stay."""
+        """Forget every object, scripted turn and fault, and start the id streams over (with ``seed``, a new
+        seed). The clock, the policies (rate limits too, with a fresh window), accepted API keys and key isolation
+        stay."""
         with self._backend.lock:
             old = self._backend
             fresh = Backend(seed=old.seed if seed is None else seed, clock=old.clock, progression=old.progression)
@@ -221,12 +251,36 @@ class FakeAssistants:
             fresh.script.strict = old.script.strict
             fresh.storage.max_upload_bytes = old.storage.max_upload_bytes
             fresh.lock = old.lock  # requests in flight keep the same lock
+            fresh.script.fault_sink = old.script.fault_sink
             self._backend = self._api.backend = fresh
             self._router.log.clear()
+            self._router.faults.reseed(fresh.seed)
+            if self._router.limits is not None:
+                self._router.limits.reset()
+
+    @property
+    def faults(self) -> FaultSet:
+        """Faults on demand: ``fake.faults.rate_limit(operation="createRun", times=2)`` and the other kinds of
+        :class:`~fake_assistants.faults.FaultSet`. See ``docs/faults.md``."""
+        return self._router.faults
+
+    def rate_limits(
+        self, *, requests_per_minute: int | None = None, tokens_per_minute: int | None = None
+    ) -> RateLimits | None:
+        """Enforce requests and tokens per minute on the emulator's clock (both ``None``: no limits again).
+        Every response then carries the real ``x-ratelimit-*`` headers; a request over a limit gets the real 429
+        with ``retry-after-ms`` (the time until the window resets) and changes no state. See ``docs/faults.md``."""
+        limits = None
+        if requests_per_minute is not None or tokens_per_minute is not None:
+            limits = RateLimits(
+                lambda: self.clock, requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute
+            )
+        self._router.limits = limits
+        return limits
 
     @property
     def request_log(self) -> tuple[LoggedRequest, ...]:
-        """Every API request served so far (method, path, status, request id), oldest first."""
+        """Every API request served so far (method, path, status, request id, fault), oldest first."""
         return tuple(self._router.log)
 
     # --- snapshots ----------------------------------------------------------------------------------------

@@ -120,3 +120,73 @@ def file_too_large(size: int, limit: int) -> ApiError:
         param="file",
         code="file_too_large",
     )
+
+
+# --- faults and rate limits: the errors the real API answered when it could not serve a request ----------------
+
+RATE_LIMITS_PAGE = "https://platform.openai.com/account/rate-limits"
+QUOTA_MESSAGE = (
+    "You exceeded your current quota, please check your plan and billing details. For more information on this "
+    "error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."
+)
+SERVER_ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that!"
+OVERLOADED_MESSAGE = "The engine is currently overloaded, please try again later."
+
+
+def rate_limit_exceeded(
+    kind: str, *, model: str, limit: int, used: int, requested: int, wait: str, headers: dict[str, str]
+) -> ApiError:
+    """The 429 of a requests (RPM) or tokens (TPM) limit; ``kind`` is the error's ``type``."""
+    unit = "requests per min (RPM)" if kind == "requests" else "tokens per min (TPM)"
+    message = (
+        f"Rate limit reached for {model} in organization org-fake-assistants on {unit}: Limit {limit}, "
+        f"Used {used}, Requested {requested}. Please try again in {wait}. Visit {RATE_LIMITS_PAGE} to learn more."
+    )
+    return ApiError(429, message, type=kind, code="rate_limit_exceeded", headers=headers)
+
+
+def insufficient_quota() -> ApiError:
+    return ApiError(429, QUOTA_MESSAGE, type="insufficient_quota", code="insufficient_quota")
+
+
+def server_error(status: int = 500, *, should_retry: bool | None = None) -> ApiError:
+    """A 5xx of the real API's own: 500 ``server_error``, 503 overloaded (any other 5xx: the 500 text)."""
+    headers = {} if should_retry is None else {"x-should-retry": "true" if should_retry else "false"}
+    message = OVERLOADED_MESSAGE if status == 503 else SERVER_ERROR_MESSAGE
+    return ApiError(status, message, type="server_error", headers=headers)
+
+
+def gateway_timeout() -> ApiError:
+    """What a stalled request gets when the client outlasted the stall (server mode's timeout fault)."""
+    return ApiError(504, "Gateway timeout: the request took too long.", type="server_error")
+
+
+# --- the Azure OpenAI front door ---------------------------------------------------------------------------------
+
+
+class AzureError(ApiError):
+    """An error of Azure's own front door, in its ``{"error": {"code", "message"}}`` envelope."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(status, message, code=code)
+
+    def envelope(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+def azure_resource_not_found() -> AzureError:
+    """No ``api-version``, or a path Azure does not serve."""
+    return AzureError(404, "404", "Resource not found")
+
+
+def azure_unsupported_version() -> AzureError:
+    return AzureError(400, "BadRequest", "API version not supported")
+
+
+def azure_access_denied() -> AzureError:
+    return AzureError(
+        401,
+        "401",
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for "
+        "an active subscription and use a correct regional API endpoint for your resource.",
+    )

@@ -6,11 +6,13 @@ Fixtures:
     validation on.
 
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
-keywords to the emulator the fixture builds. ``check_script=True`` on the marker (or ``fake_assistants_check_script
-= true`` in the ini file) fails the test at teardown when a scripted turn was never played or a run hit a script
-error. ``recording="cassettes/x.yaml"`` queues one turn per run of that recording (a vcrpy/VCR cassette, a HAR file
-or the shared JSON layout; a relative path is read from the test file's folder), so a test that used a cassette gets
-the recorded answers, and anything beyond the recording is answered by the emulator.
+keywords to the emulator the fixture builds; ``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand
+and ``rate_limits={"requests_per_minute": 3}`` sets the rate-limit policy (see ``docs/faults.md``).
+``check_script=True`` on the marker (or ``fake_assistants_check_script = true`` in the ini file) fails the test at
+teardown when a scripted turn was never played or a run hit a script error. ``recording="cassettes/x.yaml"`` queues
+one turn per run of that recording (a vcrpy/VCR cassette, a HAR file or the shared JSON layout; a relative path is
+read from the test file's folder), so a test that used a cassette gets the recorded answers, and anything beyond the
+recording is answered by the emulator.
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -63,8 +65,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False, recording=None): configure the "
-        "emulator of the fake_assistants fixture; patch=True routes every openai client built during the test to it; "
+        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False, faults=None, rate_limits=None, "
+        "recording=None): configure the emulator of the fake_assistants fixture; patch=True routes every openai "
+        "client built during the test to it; faults and rate_limits take the documents of docs/faults.md; "
         "recording='cassette.yaml' scripts it from a recording (path relative to the test file)",
     )
 
@@ -92,9 +95,15 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
         check_script = request.config.getini("fake_assistants_check_script")
     patch = kwargs.pop("patch", False)  # patch=True: every openai.OpenAI() built in the test reaches the emulator
     recording = kwargs.pop("recording", None)
+    faults = kwargs.pop("faults", None)
+    rate_limits = kwargs.pop("rate_limits", None)
     fake = FakeAssistants(**kwargs)
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
+    if faults:
+        fake.faults.add_from(faults)
+    if rate_limits:
+        fake.rate_limits(**rate_limits)
     if patch:
         with fake.patch():
             yield fake

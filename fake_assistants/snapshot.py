@@ -1,9 +1,9 @@
 """Snapshots: an emulator's whole state as one JSON document, and back.
 
 A snapshot holds every object (assistants, threads, messages, runs and their steps, files with their bytes,
-vector stores, their files and batches), which API key created which object, the position of every id stream, the progression policy, and the
-script's queued turns. Restoring it gives an emulator that answers exactly as the saved one would, and issues the
-same ids next.
+vector stores, their files and batches), which API key created which object, the position of every id stream, the
+progression policy, and the script's queued turns. Restoring it gives an emulator that answers exactly as the saved
+one would, and issues the same ids next.
 
 What cannot be saved is said plainly: responders and ``when(...)`` predicates are code, so queued turns bound by a
 predicate and runs waiting on a responder's next answer are restored without them (such a run finishes with the

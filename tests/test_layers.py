@@ -36,6 +36,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "recordings",
+                "azure",
+                "faults",
+                "ratelimits",
             }
         ),
     ),

@@ -24,3 +24,20 @@ class ApiResponse:
     headers: dict[str, str]
     body: bytes
     stream: Iterator[bytes] | None = None  # a streamed body (server-sent events), instead of ``body``
+
+
+class Interrupted(Exception):
+    """The network fails a request instead of answering it (a fault on demand, see ``fake_assistants.faults``).
+
+    Raised by ``handle`` (before any response) or by a streamed body (mid-stream). Each transport turns it into what a
+    real network does: in-process, the HTTP library's own exception; over HTTP, a stalled or closed connection.
+
+    Attributes:
+        kind: ``"timeout"`` (no answer in time) or ``"disconnect"`` (the connection closed).
+        seconds: for a timeout over HTTP, the longest the server stalls before it gives up.
+    """
+
+    def __init__(self, kind: str, seconds: float = 0.0) -> None:
+        super().__init__(f"fake_assistants fault: {kind}")
+        self.kind = kind
+        self.seconds = seconds

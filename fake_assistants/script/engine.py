@@ -227,6 +227,8 @@ class Script(_Vocabulary):
         self._consumed: list[ScriptedTurn] = JList()
         self._responders: list[ResponderEntry] = []
         self._errors: list[str] = []
+        # Where a script file's ``faults:`` go: the emulator's ``fake.faults.add_from`` (None: a bare script).
+        self.fault_sink: Callable[[list[dict[str, Any]]], object] | None = None
 
     def _script(self) -> Script:
         return self

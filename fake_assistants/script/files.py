@@ -17,6 +17,8 @@ A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a 
       - fail: {code: rate_limit_exceeded, message: Slow down.}
       - incomplete: max_completion_tokens
       - expire: true
+    faults:                                   # faults on demand (fake_assistants.faults), same vocabulary
+      - {fault: rate_limit, operation: createRun, times: 2}
 
 A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
 reply. A mistake is a :class:`ScriptFileError` naming the line (YAML) or the JSON pointer (JSON) and the problem.
@@ -139,6 +141,7 @@ class TurnSpec(_Model):
 class ScriptFile(_Model):
     strict: bool | None = None
     turns: Annotated[list[TurnSpec], Field(default_factory=list)]
+    faults: list[dict[str, Any]] | None = None  # fault documents (see fake_assistants.faults), for the emulator
 
 
 def _step(spec: StepSpec) -> ToolStep:
@@ -206,6 +209,13 @@ def load_script(script: Script, path: str | Path) -> int:
 
 
 def apply_script(script: Script, spec: ScriptFile) -> int:
+    if spec.faults:
+        if script.fault_sink is None:
+            raise ScriptFileError("this script has faults, and only an emulator's script can take them")
+        try:
+            script.fault_sink(spec.faults)
+        except ValueError as exc:
+            raise ScriptFileError(f"faults: {exc}") from None
     if spec.strict is not None:
         script.strict = spec.strict
     for turn in spec.turns:

@@ -5,11 +5,18 @@ synchronous and takes the emulator's lock, so each request is served in a worker
 A streamed response goes out as a :class:`~starlette.responses.StreamingResponse`, one frame per chunk, each frame
 pulled in a worker thread; when the client hangs up, the frame iterator is closed (the emulator then plays the run
 to its end, as if the stream had been read through).
+
+A fault that fails the request on the network (:class:`~fake_assistants.api.wire.Interrupted`) is played on the
+socket: a timeout stalls until the client hangs up (or the fault's bound passes: then a 504); a dropped connection
+closes the connection before any byte of the response (through uvicorn's transport; under another ASGI server, just
+after the status line), and a cut stream closes it mid-body. The client reads a missing or incomplete response, as
+from a server that went away.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncGenerator, Iterator
 
 import anyio
@@ -19,8 +26,8 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from ..api.validating import Handles
-from ..api.wire import ApiRequest, ApiResponse
-from ..errors import ApiError
+from ..api.wire import ApiRequest, ApiResponse, Interrupted
+from ..errors import ApiError, gateway_timeout
 from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 
 
@@ -29,6 +36,7 @@ class EmulatorApp:
 
     def __init__(self, handler: Handles) -> None:
         self.handler = handler
+        _quiet_interruptions()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -42,7 +50,11 @@ class EmulatorApp:
         except ApiError as error:
             await _error_response(error)(scope, receive, send)
             return
-        response = await run_in_threadpool(self.handler.handle, request)
+        try:
+            response = await run_in_threadpool(self.handler.handle, request)
+        except Interrupted as stop:
+            await _interrupt(stop, receive, send)
+            return
         await to_starlette_response(response)(scope, receive, send)
 
 
@@ -72,6 +84,63 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES, timeout: floa
 
 def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"The request body is too large: the limit is {limit} bytes.", code="request_too_large")
+
+
+async def _interrupt(stop: Interrupted, receive: Receive, send: Send) -> None:
+    """Fail the request as the network would: stall (a timeout) or close the connection (a drop)."""
+    if stop.kind == "timeout":
+        with anyio.move_on_after(stop.seconds):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            return  # the client gave up: nothing to answer
+        late = gateway_timeout()
+        await to_starlette_response(
+            ApiResponse(late.status, {"content-type": "application/json"}, json.dumps(late.envelope()).encode())
+        )({"type": "http"}, receive, send)
+        return
+    transport = getattr(getattr(send, "__self__", None), "transport", None)  # uvicorn's connection
+    if transport is not None and callable(getattr(transport, "close", None)):
+        transport.close()  # no status line at all, as a server that went away
+        with anyio.move_on_after(DISCONNECT_WAIT):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    raise stop  # another ASGI server: it closes a connection whose response has started and not ended
+
+
+DISCONNECT_WAIT = 5.0  # how long a dropped request waits to hear the connection is gone (it is at once)
+
+
+class _InterruptionFilter(logging.Filter):
+    """Keep a fault's dropped connection out of uvicorn's error log: it is what the test asked for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        while error is not None:
+            if isinstance(error, Interrupted):
+                return False
+            group = getattr(error, "exceptions", None)
+            if group:
+                return not any(isinstance(e, Interrupted) for e in _leaves(error))
+            error = error.__cause__ or error.__context__
+        return True
+
+
+def _leaves(error: BaseException) -> Iterator[BaseException]:
+    for inner in getattr(error, "exceptions", None) or ():
+        yield from _leaves(inner)
+    if not getattr(error, "exceptions", None):
+        yield error
+
+
+_FILTER = _InterruptionFilter()
+
+
+def _quiet_interruptions() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
 
 
 async def to_api_request(request: Request) -> ApiRequest:

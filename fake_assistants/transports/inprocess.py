@@ -1,6 +1,9 @@
 """In-process transports for httpx and httpx2: requests reach the router without any socket.
 
-Both libraries share the same transport interface, so one adapter serves either, given the module.
+Both libraries share the same transport interface, so one adapter serves either, given the module. A fault that
+fails the request on the network (:class:`~fake_assistants.api.wire.Interrupted`) becomes the library's own
+exception, as a real socket would raise it: ``ReadTimeout`` for a timeout, ``RemoteProtocolError`` for a connection
+that closed before the response or in the middle of a stream.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from ..api.validating import Handles
-from ..api.wire import ApiRequest
+from ..api.wire import ApiRequest, Interrupted
 
 
 def sdk_http_module() -> ModuleType:
@@ -38,13 +41,27 @@ def make_transport(router: Handles, http: ModuleType | None = None) -> Any:
     module = http or sdk_http_module()
 
     def handle(request: Any) -> Any:
-        response = router.handle(to_api_request(request))
+        try:
+            response = router.handle(to_api_request(request))
+        except Interrupted as stop:
+            raise network_error(module, stop, request) from None
         if response.stream is not None:
-            stream = _streamed_body_class(module)(response.stream)
+            stream = _streamed_body_class(module)(response.stream, module)
             return module.Response(response.status, headers=response.headers, stream=stream)
         return module.Response(response.status, headers=response.headers, content=response.body)
 
     return module.MockTransport(handle)
+
+
+DROPPED = "Server disconnected without sending a response."
+CUT = "peer closed connection without sending complete message body (incomplete chunked read)"
+
+
+def network_error(module: ModuleType, stop: Interrupted, request: Any = None, *, mid_stream: bool = False) -> Exception:
+    """The exception ``module`` (httpx or httpx2) raises when a real server does what ``stop`` says."""
+    if stop.kind == "timeout":
+        return module.ReadTimeout("timed out", request=request)  # type: ignore[no-any-return]
+    return module.RemoteProtocolError(CUT if mid_stream else DROPPED, request=request)  # type: ignore[no-any-return]
 
 
 @cache
@@ -52,14 +69,18 @@ def _streamed_body_class(module: ModuleType) -> type:
     """A response body the library reads chunk by chunk, from a sync client or an async one."""
 
     class StreamedBody(module.SyncByteStream, module.AsyncByteStream):  # type: ignore[misc,name-defined]
-        def __init__(self, chunks: Iterator[bytes]) -> None:
+        def __init__(self, chunks: Iterator[bytes], http: ModuleType) -> None:
             self._chunks = chunks
+            self._http = http
 
         def __iter__(self) -> Iterator[bytes]:
-            yield from self._chunks
+            try:
+                yield from self._chunks
+            except Interrupted as stop:
+                raise network_error(self._http, stop, mid_stream=True) from None
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
-            for chunk in self._chunks:
+            for chunk in self:
                 yield chunk
 
         def close(self) -> None:
