@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from .api.validation import check_json_limits
 from .api.wire import ApiRequest, ApiResponse
 from .control_access import Caller, admit, needs_admin
 from .errors import ApiError, internal_error, invalid_request
@@ -95,8 +96,9 @@ def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw:
     if method == "POST" and advance:
         run_id = advance[1]
         try:
-            if not caller.admin and not fake._auth().visible(caller.key, run_id):
-                raise KeyError(run_id)
+            run = fake._backend.runs.get(run_id)
+            if not caller.admin and (run is None or not fake._backend.ownership.visible(caller.key, run.thread_id)):
+                raise KeyError(run_id)  # a run is its thread's owner's
             return {"id": run_id, "status": fake.advance(run_id)}
         except KeyError:
             raise ApiError(404, f"No run found with id '{run_id}'.") from None
@@ -112,8 +114,8 @@ def _state(fake: FakeAssistants, caller: Caller) -> dict[str, Any]:
     document = fake.snapshot()
     if caller.admin:
         return document
-    auth, key = fake._auth(), caller.key
-    return tenant_view(document, lambda object_id: auth.visible(key, object_id))
+    ownership, key = fake._backend.ownership, caller.key
+    return tenant_view(document, lambda object_id: ownership.visible(key, object_id))
 
 
 def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:
@@ -124,6 +126,7 @@ def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:
 def _json(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
+    check_json_limits(raw)
     try:
         value = json.loads(raw)
     except ValueError:

@@ -253,7 +253,6 @@ class FakeAssistants:
             fresh.lock = old.lock  # requests in flight keep the same lock
             fresh.script.fault_sink = old.script.fault_sink
             self._backend = self._api.backend = fresh
-            self._api.auth.owners.clear()
             self._router.log.clear()
             self._router.journal.clear()
             self._router.faults.reseed(fresh.seed)

@@ -6,6 +6,8 @@ import hashlib
 import random
 import string
 
+from .journal import active, record
+
 _BASE62 = string.digits + string.ascii_letters
 _HEX = "0123456789abcdef"
 
@@ -47,6 +49,17 @@ class IdFactory:
     def new(self, prefix: str) -> str:
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
+        if active() and prefix != "req":  # a failed request gives its ids back: the next ones are the same
+            state, count = stream.getstate(), self.issued.get(prefix)
+
+            def give_back() -> None:
+                stream.setstate(state)
+                if count is None:
+                    self.issued.pop(prefix, None)
+                else:
+                    self.issued[prefix] = count
+
+            record(give_back)
         self.issued[prefix] = self.issued.get(prefix, 0) + 1
         return prefix + separator + "".join(stream.choice(alphabet) for _ in range(length))
 

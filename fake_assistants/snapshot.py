@@ -1,9 +1,9 @@
 """Snapshots: an emulator's whole state as one JSON document, and back.
 
 A snapshot holds every object (assistants, threads, messages, runs and their steps, files with their bytes,
-vector stores, their files and batches), the position of every id stream, the progression policy, and the
-script's queued turns. Restoring it gives an emulator that answers exactly as the saved one would, and issues the
-same ids next.
+vector stores, their files and batches), which API key created which object, the position of every id stream, the
+progression policy, and the script's queued turns. Restoring it gives an emulator that answers exactly as the saved
+one would, and issues the same ids next.
 
 What cannot be saved is said plainly: responders and ``when(...)`` predicates are code, so queued turns bound by a
 predicate and runs waiting on a responder's next answer are restored without them (such a run finishes with the
@@ -19,6 +19,7 @@ from typing import Any
 from .backend.models import Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
+from .journal import JDict
 from .script.context import ToolOutput
 from .script.engine import Matcher, Script, ScriptedTurn
 from .script.turns import (
@@ -73,6 +74,7 @@ def snapshot(backend: Backend) -> JsonDict:
             for v in storage.vector_stores.values()
         ],
         "batches": [_plain(b) for b in storage.batches.values()],
+        "owners": dict(backend.ownership.owners),  # which API key created which object (key isolation)
         "script": {
             "strict": backend.script.strict,
             "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
@@ -163,20 +165,23 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
     backend.progression = doc["progression"]
     backend.seconds_per_status = doc["seconds_per_status"]
     backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
-    backend.assistants = {a["id"]: Assistant(**a) for a in doc["assistants"]}
-    backend.threads = {t["id"]: Thread(**t) for t in doc["threads"]}
-    backend.messages = {m["id"]: Message(**m) for m in doc["messages"]}
-    backend.steps = {s["id"]: RunStep(**{**s, "usage": _usage_from(s["usage"])}) for s in doc["steps"]}
-    backend.runs = {r["id"]: _run_from(r) for r in doc["runs"]}
+    backend.assistants = JDict({a["id"]: Assistant(**a) for a in doc["assistants"]})
+    backend.threads = JDict({t["id"]: Thread(**t) for t in doc["threads"]})
+    backend.messages = JDict({m["id"]: Message(**m) for m in doc["messages"]})
+    backend.steps = JDict({s["id"]: RunStep(**{**s, "usage": _usage_from(s["usage"])}) for s in doc["steps"]})
+    backend.runs = JDict({r["id"]: _run_from(r) for r in doc["runs"]})
     storage = backend.storage
-    storage.files = {f["id"]: StoredFile(**{**f, "content": base64.b64decode(f["content"])}) for f in doc["files"]}
-    storage.vector_stores = {}
+    storage.files = JDict(
+        {f["id"]: StoredFile(**{**f, "content": base64.b64decode(f["content"])}) for f in doc["files"]}
+    )
+    storage.vector_stores = JDict()
     for raw in doc["vector_stores"]:
         store = VectorStore(**{**raw, "files": {}})
         store.files = {item["id"]: VectorStoreFile(**item) for item in raw["files"]}
         storage.vector_stores[store.id] = store
-    storage.batches = {b["id"]: FileBatch(**b) for b in doc["batches"]}
+    storage.batches = JDict({b["id"]: FileBatch(**b) for b in doc["batches"]})
     script: Script = backend.script
+    backend.ownership.owners = JDict(doc.get("owners", {}))
     script.strict = doc["script"]["strict"]
     for entry in doc["script"]["pending"]:
         binding = Matcher(assistant=entry["assistant"], thread=entry["thread"])

@@ -244,6 +244,16 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected(fake: FakeAssi
         assert slow.recv(1024) == b""  # the server closed it (recv would time out, failing, if not)
 
 
+def test_a_body_that_never_arrives_is_a_408(fake: FakeAssistants) -> None:
+    with ThreadedServer(fake, body_timeout=0.2) as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=10) as slow:
+            slow.sendall(b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{")
+            answer = slow.recv(65536).decode()
+    assert answer.startswith("HTTP/1.1 408") and "request_timeout" in answer
+    assert fake.snapshot()["assistants"] == []
+
+
 def test_a_body_declared_too_large_is_a_413_before_it_is_read(url: str) -> None:
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=10) as client:

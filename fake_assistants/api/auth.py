@@ -2,15 +2,11 @@
 optional per-key isolation.
 
 The router calls :meth:`Auth.admit` once it knows the route (a request without a key gets the real 401), and serves
-the handler through :meth:`Auth.serve`, which records which key created each object and, when isolation is on,
-hides the objects of other keys: a path or body id owned by another key answers the usual 404 as if the object
-did not exist, and top-level lists (assistants, files, vector stores) hold only the caller's objects.
-
-Ownership is taken from what the API answers, not from the backend: the ``id`` of a successful ``POST``'s body
-(and the ``thread_id`` of a run, for create-thread-and-run; for a stream, the ids of its opening frames), and every
-vector store a body refers to (a store made by the ``tool_resources`` helper, or for a thread's attachments), in a
-``POST``'s answer or, under isolation, in any answer. Objects no key created (before any request, or from Python)
-stay visible to every key.
+the handler through :meth:`Auth.serve`, which runs it with the request's key acting, so that the backend records
+that key as the owner of every object the request creates, where it creates it (``backend.ownership``). When
+isolation is on, the objects of other keys are hidden: a path or body id owned by another key answers the usual
+404 as if the object did not exist, and top-level lists (assistants, files, vector stores) hold only the caller's
+objects. Objects no key created (before any request, or from Python) stay visible to every key.
 """
 
 from __future__ import annotations
@@ -22,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from ..backend.ownership import Ownership
 from ..backend.pagination import paginate
 from ..errors import ApiError, file_batch_not_found, not_found, vector_store_file_not_found
 from .call import Call, Handler, RawBody
@@ -108,14 +105,12 @@ class Auth:
 
     Attributes:
         api_keys: the accepted keys; ``None`` (default) accepts any non-empty key.
-        isolate: hide each key's objects from every other key.
-        owners: object id -> the key that created it (recorded whether or not ``isolate`` is on).
+        isolate: hide each key's objects from every other key (ownership is recorded whether or not it is on).
     """
 
     def __init__(self) -> None:
         self.api_keys: frozenset[str] | None = None
         self.isolate = False
-        self.owners: dict[str, str] = {}
 
     def admit(self, request: ApiRequest) -> str:
         """The request's key, or the real 401 when it has none or one that is not accepted."""
@@ -127,113 +122,71 @@ class Auth:
         return key
 
     def serve(self, key: str, route: Route, handler: Handler, call: Call) -> Result:
-        """Run ``handler`` for ``key``: foreign ids are absent, new ids become the key's, lists are the key's."""
+        """Run ``handler`` with ``key`` acting: foreign ids are absent, new objects are the key's, lists are its."""
+        ownership = call.backend.ownership
         if self.isolate:
-            self._check_path(key, call.params)
-            self._check_body(key, call.body)
-        result = handler(call)
-        if isinstance(result, EventStream):
-            for chunk in result.prologue:
-                self._claim_frame(key, chunk)
-            return result
-        if not isinstance(result, dict):
-            return result
-        if self.isolate and not call.params and result.get("object") == "list":
-            result = self._visible_page(key, route, handler, call, result)
-        if route.method == "POST":
-            self._claim_created(key, result)
-        if route.method == "POST" or self.isolate:  # only the owner (or anyone, for unowned) can see these
-            self._claim_stores(key, result)
+            _check_path(ownership, key, call.params)
+            _check_body(ownership, key, call.body)
+        with ownership.acting(key):
+            result = handler(call)
+        if self.isolate and isinstance(result, dict) and not call.params and result.get("object") == "list":
+            result = _visible_page(ownership, key, route, handler, call, result)
         return result
 
-    def visible(self, key: str | None, object_id: str) -> bool:
-        """Whether ``key`` may see the object: it owns it, or no key does."""
-        owner = self.owners.get(object_id)
-        return owner is None or owner == key
 
-    # --- isolation checks -----------------------------------------------------------------------------------
+def _foreign(ownership: Ownership, key: str, object_id: object) -> bool:
+    return isinstance(object_id, str) and not ownership.visible(key, object_id)
 
-    def _foreign(self, key: str, object_id: object) -> bool:
-        if not isinstance(object_id, str):
-            return False
-        owner = self.owners.get(object_id)
-        return owner is not None and owner != key
 
-    def _check_path(self, key: str, params: dict[str, str]) -> None:
-        for name, value in params.items():
-            kind = PATH_KINDS.get(name)
-            if kind is not None and self._foreign(key, value):
-                raise _absent(kind, value, params)
+def _check_path(ownership: Ownership, key: str, params: dict[str, str]) -> None:
+    for name, value in params.items():
+        kind = PATH_KINDS.get(name)
+        if kind is not None and _foreign(ownership, key, value):
+            raise _absent(kind, value, params)
 
-    def _check_body(self, key: str, body: bytes) -> None:
-        if not body.lstrip().startswith(b"{"):
-            return
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return  # the handler answers the bad JSON
-        for kind, value in _references(parsed):
-            if self._foreign(key, value):
-                raise not_found(kind, value)
 
-    # --- ownership --------------------------------------------------------------------------------------------
+def _check_body(ownership: Ownership, key: str, body: bytes) -> None:
+    if not body.lstrip().startswith(b"{"):
+        return
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return  # the handler answers the bad JSON
+    for kind, value in _references(parsed):
+        if _foreign(ownership, key, value):
+            raise not_found(kind, value)
 
-    def _claim(self, key: str, object_id: object) -> None:
-        if isinstance(object_id, str) and object_id:
-            self.owners.setdefault(object_id, key)
 
-    def _claim_created(self, key: str, body: dict[str, Any]) -> None:
-        if body.get("object") == "list" or body.get("deleted") is True:
-            return
-        self._claim(key, body.get("id"))
-        if body.get("object") == "thread.run":
-            self._claim(key, body.get("thread_id"))
-
-    def _claim_stores(self, key: str, body: Any) -> None:
-        for kind, value in _references(body):
-            if kind == "vector_store":
-                self._claim(key, value)
-
-    def _claim_frame(self, key: str, chunk: bytes) -> None:
-        for line in chunk.decode().splitlines():
-            if not line.startswith("data: {"):
-                continue
-            data = json.loads(line[len("data: ") :])
-            if data.get("object") in ("thread", "thread.run"):
-                self._claim_created(key, data)
-
-    # --- lists ------------------------------------------------------------------------------------------------
-
-    def _visible_page(
-        self, key: str, route: Route, handler: Handler, call: Call, first: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The page the caller would get if only its own (and unowned) objects existed."""
-        if not first.get("has_more") and not any(self._foreign(key, item.get("id")) for item in first["data"]):
-            return first  # the whole window is on this page, and all of it is the caller's
-        query = dict(call.query)
-        kept = tuple((name, value) for name, value in call.query if name not in ("limit", "after", "before"))
-        items: list[dict[str, Any]] = []
-        after: str | None = None
-        while True:  # every object in the requested order, a full page at a time
-            cursor = (("after", after),) if after is not None else ()
-            page = handler(replace(call, query=(*kept, ("limit", str(FULL_PAGE)), *cursor)))
-            assert isinstance(page, dict)
-            items += page["data"]
-            if not page.get("has_more") or not page["data"]:
-                break
-            after = page["data"][-1]["id"]
-        visible = [item for item in items if not self._foreign(key, item.get("id"))]
-        limit = int(query.get("limit") or DEFAULT_LIMITS.get(route.operation_id, 20))
-        after, before = query.get("after"), query.get("before")
-        found = paginate(visible, lambda item: str(item["id"]), order="asc", limit=limit, after=after, before=before)
-        data = found.data
-        return {
-            **first,
-            "data": data,
-            "first_id": data[0]["id"] if data else None,
-            "last_id": data[-1]["id"] if data else None,
-            "has_more": found.has_more,
-        }
+def _visible_page(
+    ownership: Ownership, key: str, route: Route, handler: Handler, call: Call, first: dict[str, Any]
+) -> dict[str, Any]:
+    """The page the caller would get if only its own (and unowned) objects existed."""
+    if not first.get("has_more") and not any(_foreign(ownership, key, item.get("id")) for item in first["data"]):
+        return first  # the whole window is on this page, and all of it is the caller's
+    query = dict(call.query)
+    kept = tuple((name, value) for name, value in call.query if name not in ("limit", "after", "before"))
+    items: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:  # every object in the requested order, a full page at a time
+        cursor = (("after", after),) if after is not None else ()
+        page = handler(replace(call, query=(*kept, ("limit", str(FULL_PAGE)), *cursor)))
+        assert isinstance(page, dict)
+        items += page["data"]
+        if not page.get("has_more") or not page["data"]:
+            break
+        after = page["data"][-1]["id"]
+    visible = [item for item in items if not _foreign(ownership, key, item.get("id"))]
+    limit = int(query.get("limit") or DEFAULT_LIMITS.get(route.operation_id, 20))
+    after, before = query.get("after"), query.get("before")
+    found = paginate(visible, lambda item: str(item["id"]), order="asc", limit=limit, after=after, before=before)
+    data = found.data
+    return {
+        **first,
+        "data": data,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+        "has_more": found.has_more,
+    }
 
 
 def _absent(kind: str, object_id: str, params: dict[str, str]) -> ApiError:

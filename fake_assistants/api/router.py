@@ -8,12 +8,14 @@ from typing import Any
 
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
+from ..journal import transaction
 from ..script.engine import ScriptError
 from .auth import Auth
 from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
+from .validation import check_json_limits
 from .wire import ApiRequest, ApiResponse
 
 _BETA_MESSAGE = (
@@ -32,7 +34,8 @@ class Router:
         with self.backend.lock:
             request_id = self.backend.ids.new("req")
             try:
-                result = self._dispatch(request)
+                with transaction(self.backend.write_fault):  # all of it, or (if anything raises) nothing
+                    result = self._dispatch(request)
                 if isinstance(result, RawBody):
                     headers = {"content-type": result.content_type, "x-request-id": request_id}
                     return ApiResponse(200, headers, result.content)
@@ -62,6 +65,8 @@ class Router:
         if found is None:
             raise invalid_url(method, path)
         route, params = found
+        if not (request.header("content-type") or "").lower().startswith("multipart/"):
+            check_json_limits(request.body)  # before anything parses it (the key isolation reads body ids)
         key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise invalid_request(_BETA_MESSAGE, code="invalid_beta")

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 JsonDict = dict[str, Any]
+NonEmpty = Annotated[str, Field(min_length=1)]  # the real API refused an empty string: 400 ``empty_string``
 
 
 class Strict(BaseModel):
@@ -223,6 +224,16 @@ class ToolResources(Strict):
     file_search: FileSearchResources | None = None
 
 
+class RunFileSearchResources(Strict):
+    """A run's ``file_search`` resources: existing stores only (the spec has no ``vector_stores`` helper here)."""
+
+    vector_store_ids: Annotated[list[str], Field(max_length=1)] | None = None
+
+
+class RunToolResources(ToolResources):
+    file_search: RunFileSearchResources | None = None  # type: ignore[assignment]
+
+
 # --- messages --------------------------------------------------------------------------------------------------
 
 
@@ -245,7 +256,7 @@ class ImageFilePart(Strict):
 
 
 class ImageUrl(Strict):
-    url: str
+    url: NonEmpty
     detail: Literal["auto", "low", "high"] = "auto"
 
 
@@ -304,7 +315,7 @@ ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 
 
 class CreateAssistant(Strict):
-    model: str
+    model: NonEmpty
     name: Annotated[str, Field(max_length=256)] | None = None
     description: Annotated[str, Field(max_length=512)] | None = None
     instructions: Annotated[str, Field(max_length=256_000)] | None = None
@@ -318,7 +329,7 @@ class CreateAssistant(Strict):
 
 
 class ModifyAssistant(CreateAssistant):
-    model: str | None = None  # type: ignore[assignment]
+    model: NonEmpty | None = None  # type: ignore[assignment]
 
 
 # --- threads ---------------------------------------------------------------------------------------------------
@@ -342,7 +353,7 @@ class RunOptions(Strict):
     """The options create-run and create-thread-and-run share."""
 
     assistant_id: str
-    model: str | None = None
+    model: NonEmpty | None = None
     instructions: str | None = None
     tools: RunTools | None = None
     metadata: Metadata | None = None
@@ -365,7 +376,7 @@ class CreateRun(RunOptions):
 
 class CreateThreadAndRun(RunOptions):
     thread: CreateThread | None = None
-    tool_resources: ToolResources | None = None
+    tool_resources: RunToolResources | None = None
 
 
 class ModifyRun(Strict):

@@ -8,6 +8,7 @@ Request models are pydantic models with ``extra="forbid"``. Their errors are tra
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -92,6 +93,14 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
         return missing_parameter(param)
     if kind == "extra_forbidden":
         return unknown_parameter(param)
+    if kind == "string_too_short" and value == "":
+        return ApiError(
+            400,
+            f"Invalid '{param}': empty string. Expected a string with minimum length {ctx['min_length']}, "
+            "but got an empty string instead.",
+            param=param,
+            code="empty_string",
+        )
     if kind == "string_too_long":
         n = ctx["max_length"]
         return ApiError(
@@ -158,10 +167,40 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
     return ApiError(400, f"Invalid '{param}': {error['msg']}.", param=param, code="invalid_value")
 
 
+MAX_JSON_BYTES = 32 * 1024 * 1024  # the largest JSON body accepted (uploads are multipart, bounded on their own)
+MAX_JSON_DEPTH = 100  # arrays and objects nested deeper than this are refused before they are parsed
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def check_json_limits(body: bytes) -> None:
+    """Refuse a JSON body too large (413) or nested too deep (400) before anything parses it: the parser, and
+    every validator after it, recurse once per level."""
+    if len(body) > MAX_JSON_BYTES:
+        raise ApiError(
+            413,
+            f"Request body too large: {len(body)} bytes. The largest JSON body accepted is {MAX_JSON_BYTES} bytes.",
+            code="request_too_large",
+        )
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    for bracket in _BRACKET.findall(_STRING.sub(b"", body)):
+        depth += 1 if bracket in b"[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(
+                400,
+                f"We could not parse the JSON body of your request: it nests arrays and objects more than "
+                f"{MAX_JSON_DEPTH} levels deep.",
+                code="json_too_deep",
+            )
+
+
 def parse_body(model: type[ModelT], body: bytes) -> ModelT:
     """Parse a JSON request body into ``model``, raising the real API's 400 on the first problem."""
     if not body.strip():
         body = b"{}"
+    check_json_limits(body)
     try:
         raw = json.loads(body)
     except ValueError as exc:
@@ -202,6 +241,12 @@ def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseM
     tag = value.get("type")
     if tag is None:
         raise openai_error("Missing required parameter: '{param}'.", code="missing_required_parameter", param="type")
+    if not isinstance(tag, str):  # by type first: an array or an object is no tag (nor a dict key)
+        raise openai_error(
+            f"Invalid type for '{{param}}': expected a string, but got {describe_json_type(tag)} instead.",
+            code="invalid_type",
+            param="type",
+        )
     if tag not in choices:
         raise openai_error(
             f"Invalid value: '{tag}'. Supported values are: {_quote_list(list(choices))}.",

@@ -26,6 +26,7 @@ def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> As
         reasoning_effort=request.reasoning_effort,
     )
     backend.assistants[assistant.id] = assistant
+    backend.ownership.claim(assistant.id)
     return assistant
 
 

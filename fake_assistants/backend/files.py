@@ -32,6 +32,7 @@ def upload_file(
         expires_at=None if expires_after_seconds is None else now + expires_after_seconds,
     )
     storage.files[stored.id] = stored
+    backend.ownership.claim(stored.id)
     return stored
 
 

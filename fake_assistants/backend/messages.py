@@ -21,6 +21,7 @@ def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
         tool_resources=resources,
     )
     backend.threads[thread.id] = thread
+    backend.ownership.claim(thread.id)
     for message in request.messages or []:
         add_message(backend, thread, now, message)
     return thread

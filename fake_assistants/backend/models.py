@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..journal import Journaled
 from ..script.context import ToolOutput
 from ..script.engine import ResponderEntry
 from ..script.turns import Turn
@@ -27,7 +28,7 @@ Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 
 
 @dataclass
-class Assistant:
+class Assistant(Journaled):
     id: str
     created_at: int
     model: str
@@ -44,7 +45,7 @@ class Assistant:
 
 
 @dataclass
-class Thread:
+class Thread(Journaled):
     id: str
     created_at: int
     metadata: dict[str, str] = field(default_factory=dict)
@@ -55,7 +56,7 @@ class Thread:
 
 
 @dataclass
-class Message:
+class Message(Journaled):
     id: str
     created_at: int
     thread_id: str
@@ -72,7 +73,7 @@ class Message:
 
 
 @dataclass
-class Usage:
+class Usage(Journaled):
     prompt_tokens: int
     completion_tokens: int
 
@@ -82,7 +83,7 @@ class Usage:
 
 
 @dataclass
-class Run:
+class Run(Journaled):
     id: str
     created_at: int
     thread_id: str
@@ -125,7 +126,7 @@ class Run:
 
 
 @dataclass
-class RunStep:
+class RunStep(Journaled):
     id: str
     created_at: int
     run_id: str

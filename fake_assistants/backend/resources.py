@@ -31,14 +31,15 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
     helpers: list[CreateVectorStore] = []
     if resources.file_search is not None:
         store_ids = list(resources.file_search.vector_store_ids or [])
-        if store_ids and resources.file_search.vector_stores:
+        raw_helpers = getattr(resources.file_search, "vector_stores", None) or []  # none on a run
+        if store_ids and raw_helpers:
             raise invalid_request(
                 "Only one of 'vector_store_ids' or 'vector_stores' may be provided for 'file_search'.",
                 param="tool_resources.file_search",
             )
         for store_id in store_ids:
             backend.storage.vector_store(store_id)
-        helpers = [validate(CreateVectorStore, raw) for raw in resources.file_search.vector_stores or []]
+        helpers = [validate(CreateVectorStore, raw) for raw in raw_helpers]
         for helper in helpers:
             for file_id in helper.file_ids or []:
                 backend.storage.file(file_id)
@@ -68,6 +69,7 @@ def _thread_store(backend: Backend, thread: Thread, now: int) -> VectorStore:
     store_ids = thread.tool_resources.get("file_search", {}).get("vector_store_ids", [])
     if store_ids and store_ids[0] in backend.storage.vector_stores:
         return backend.storage.vector_stores[store_ids[0]]
-    store = create_vector_store(backend, now, CreateVectorStore(name=THREAD_STORE_NAME.format(thread_id=thread.id)))
+    with backend.ownership.acting_as_owner_of(thread.id):
+        store = create_vector_store(backend, now, CreateVectorStore(name=THREAD_STORE_NAME.format(thread_id=thread.id)))
     thread.tool_resources["file_search"] = {"vector_store_ids": [store.id]}
     return store

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from ..clock import Clock
 from ..errors import not_found
 from ..ids import IdFactory
+from ..journal import JDict
 from ..script import Script
 from .models import Assistant, Message, Progression, Run, RunStep, Thread
+from .ownership import Ownership
 from .storage import Storage
 
 
@@ -22,12 +25,15 @@ class Backend:
         self.stream_chunk_tokens = 4  # tokens per text delta when streaming (see runs.tokens.pieces)
         self.script = Script()
         self.lock = threading.RLock()
-        self.assistants: dict[str, Assistant] = {}
-        self.threads: dict[str, Thread] = {}
-        self.messages: dict[str, Message] = {}
-        self.runs: dict[str, Run] = {}
-        self.steps: dict[str, RunStep] = {}
+        self.write_fault: Callable[[], None] | None = None  # a test seam: called at every write (journal.Journal)
+        # Every registry records its changes in the request's undo journal (see fake_assistants.journal).
+        self.assistants: dict[str, Assistant] = JDict()
+        self.threads: dict[str, Thread] = JDict()
+        self.messages: dict[str, Message] = JDict()
+        self.runs: dict[str, Run] = JDict()
+        self.steps: dict[str, RunStep] = JDict()
         self.storage = Storage()
+        self.ownership = Ownership()  # which key created which object (see backend.ownership)
 
     def assistant(self, assistant_id: str) -> Assistant:
         found = self.assistants.get(assistant_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import file_batch_not_found, not_found, vector_store_file_not_found
+from ..journal import JDict, Journaled
 
 if TYPE_CHECKING:
     from ..search.engine import IndexedChunks
@@ -26,7 +27,7 @@ AUTO_OVERLAP_TOKENS = 400
 
 
 @dataclass
-class StoredFile:
+class StoredFile(Journaled):
     id: str
     created_at: int
     filename: str
@@ -40,7 +41,7 @@ class StoredFile:
 
 
 @dataclass
-class VectorStoreFile:
+class VectorStoreFile(Journaled):
     id: str  # the file's id: a file appears at most once in a store
     vector_store_id: str
     created_at: int
@@ -86,7 +87,7 @@ class FileCounts:
 
 
 @dataclass
-class VectorStore:
+class VectorStore(Journaled):
     id: str
     created_at: int
     last_active_at: int
@@ -117,7 +118,7 @@ class VectorStore:
 
 
 @dataclass
-class FileBatch:
+class FileBatch(Journaled):
     id: str
     vector_store_id: str
     created_at: int
@@ -129,9 +130,9 @@ class Storage:
 
     def __init__(self) -> None:
         self.max_upload_bytes = DEFAULT_MAX_UPLOAD_BYTES
-        self.files: dict[str, StoredFile] = {}
-        self.vector_stores: dict[str, VectorStore] = {}
-        self.batches: dict[str, FileBatch] = {}
+        self.files: dict[str, StoredFile] = JDict()
+        self.vector_stores: dict[str, VectorStore] = JDict()
+        self.batches: dict[str, FileBatch] = JDict()
 
     def file(self, file_id: str) -> StoredFile:
         found = self.files.get(file_id)

@@ -112,6 +112,7 @@ def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) 
         expires_after=_expiry(request.expires_after),
     )
     storage.vector_stores[store.id] = store
+    backend.ownership.claim(store.id)
     for file_id in file_ids:
         _attach(backend, store, now, file_id, request.chunking_strategy, None)
     return store

@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..backend.files import upload_file
 from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
 from ..backend.state import Backend
+from ..journal import keep
 from ..script.context import ToolOutput
 from ..script.turns import (
     DEFAULT_REPLY_TEXT,
@@ -132,9 +133,10 @@ def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) ->
     if isinstance(tool_step, RunCode):
         outputs: list[JsonDict] = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
         for produced in tool_step.files:
-            stored = upload_file(
-                backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
-            )
+            with backend.ownership.acting_as_owner_of(run.thread_id):  # the thread's owner, whoever moved the run
+                stored = upload_file(
+                    backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
+                )
             run.output_files[produced.name] = stored.id
             if produced.is_image:
                 outputs.append({"type": "image", "image": {"file_id": stored.id}})
@@ -183,31 +185,37 @@ def _fill_tool_calls(backend: Backend, step: RunStep, calls: list[JsonDict]) -> 
         head = {"index": index, "id": call["id"], "type": call["type"]}
         if call["type"] == "function":
             name, arguments = call["function"]["name"], call["function"]["arguments"]
+            keep(stored)
             stored.append(
                 {"id": call["id"], "type": "function", "function": {"name": name, "arguments": "", "output": None}}
             )
             yield _step_delta(step, {**head, "function": {"name": name, "arguments": "", "output": None}})
             for piece in pieces(arguments, size):
+                keep(stored)
                 stored[index]["function"]["arguments"] += piece
                 yield _step_delta(step, {"index": index, "type": "function", "function": {"arguments": piece}})
         elif call["type"] == "code_interpreter":
             code, outputs = call["code_interpreter"]["input"], call["code_interpreter"]["outputs"]
+            keep(stored)
             stored.append(
                 {"id": call["id"], "type": "code_interpreter", "code_interpreter": {"input": "", "outputs": []}}
             )
             yield _step_delta(step, {**head, "code_interpreter": {"input": "", "outputs": []}})
             for piece in pieces(code, size):
+                keep(stored)
                 stored[index]["code_interpreter"]["input"] += piece
                 yield _step_delta(
                     step, {"index": index, "type": "code_interpreter", "code_interpreter": {"input": piece}}
                 )
             if outputs:
+                keep(stored)
                 stored[index]["code_interpreter"]["outputs"] = [dict(output) for output in outputs]
                 indexed = [{"index": i, **output} for i, output in enumerate(outputs)]
                 yield _step_delta(
                     step, {"index": index, "type": "code_interpreter", "code_interpreter": {"outputs": indexed}}
                 )
         else:
+            keep(stored)
             stored.append(call)
             yield _step_delta(step, {**head, "file_search": {}})
 
@@ -219,6 +227,7 @@ def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]
     completion = sum(count_tokens(c["function"]["name"]) + count_tokens(c["function"]["arguments"]) for c in calls)
     usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion)
     waiting = backend.steps[run.waiting_step_id]
+    keep(waiting.step_details["tool_calls"])
     for step_call in waiting.step_details["tool_calls"]:
         step_call["function"]["output"] = outputs[step_call["id"]]
     for call in calls:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
+from ..journal import JList, record
 from .context import RunContext
 from .turns import (
     Annotation,
@@ -222,8 +223,8 @@ class Script(_Vocabulary):
 
     def __init__(self, *, strict: bool = False) -> None:
         self.strict = strict
-        self._pending: list[ScriptedTurn] = []
-        self._consumed: list[ScriptedTurn] = []
+        self._pending: list[ScriptedTurn] = JList()  # a failed request puts back the turn it took
+        self._consumed: list[ScriptedTurn] = JList()
         self._responders: list[ResponderEntry] = []
         self._errors: list[str] = []
         # Where a script file's ``faults:`` go: the emulator's ``fake.faults.add_from`` (None: a bare script).
@@ -265,7 +266,9 @@ class Script(_Vocabulary):
     def take(self, selection: Selection, run_id: str) -> None:
         """Consume a selected queued turn, once the run has accepted it."""
         if selection.queued is not None:
-            selection.queued.run_id = run_id
+            queued = selection.queued
+            record(lambda: setattr(queued, "run_id", None))
+            queued.run_id = run_id
             self._pending.remove(selection.queued)
             self._consumed.append(selection.queued)
 

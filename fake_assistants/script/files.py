@@ -179,8 +179,12 @@ def parse_script(text: str, *, source: str = "<script>", yaml: bool | None = Non
             data = json.loads(text)
         except ValueError as exc:
             raise ScriptFileError(f"{source}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ScriptFileError(f"{source}: not valid JSON: nested too deeply") from None
     try:
         spec = ScriptFile.model_validate(data)
+    except RecursionError:
+        raise ScriptFileError(f"{source}: nested too deeply") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         pointer = "".join(f"/{part}" for part in error["loc"])
@@ -220,6 +224,9 @@ def apply_script(script: Script, spec: ScriptFile) -> int:
     return len(spec.turns)
 
 
+MAX_YAML_NODES = 100_000  # the nodes a YAML document may hold once its aliases are expanded
+
+
 def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
     try:
         import yaml  # type: ignore[import-untyped]
@@ -227,12 +234,33 @@ def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
         raise ScriptFileError("YAML script files need PyYAML (pip install pyyaml)") from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return {}
+        _check_expansion(node, source)
+        _record_lines(node, "", lines)
+        return yaml.SafeLoader("").construct_document(node)  # python tags and the like: a ConstructorError
     except yaml.YAMLError as exc:
         raise ScriptFileError(f"{source}: not valid YAML: {exc}") from None
-    if node is None:
-        return {}
-    _record_lines(node, "", lines)
-    return yaml.safe_load(text)
+    except RecursionError:
+        raise ScriptFileError(f"{source}: not valid YAML: nested too deeply") from None
+
+
+def _check_expansion(root: Any, source: str) -> None:
+    """Refuse a document whose aliases expand to more than :data:`MAX_YAML_NODES` nodes (a "billion laughs")
+    before anything walks it expanded."""
+    seen = 0
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        seen += 1
+        if seen > MAX_YAML_NODES:
+            raise ScriptFileError(
+                f"{source}: not valid YAML: its aliases expand to more than {MAX_YAML_NODES} nodes"
+            )
+        if node.tag.endswith(":map"):
+            pending.extend(item for pair in node.value for item in pair)
+        elif isinstance(node.value, list):
+            pending.extend(node.value)
 
 
 def _record_lines(node: Any, pointer: str, lines: dict[str, int]) -> None:

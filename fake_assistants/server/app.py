@@ -34,8 +34,9 @@ from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 class EmulatorApp:
     """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router)."""
 
-    def __init__(self, handler: Handles) -> None:
+    def __init__(self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT) -> None:
         self.handler = handler
+        self.body_timeout = body_timeout
         _quiet_interruptions()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -46,7 +47,7 @@ class EmulatorApp:
             await send({"type": "websocket.close", "code": 1003})
             return
         try:
-            request = await to_api_request(Request(scope, receive))
+            request = await to_api_request(Request(scope, receive), body_timeout=self.body_timeout)
         except ApiError as error:
             await _error_response(error)(scope, receive, send)
             return
@@ -143,7 +144,7 @@ def _quiet_interruptions() -> None:
         logger.addFilter(_FILTER)
 
 
-async def to_api_request(request: Request) -> ApiRequest:
+async def to_api_request(request: Request, *, body_timeout: float = BODY_TIMEOUT) -> ApiRequest:
     """A starlette request as the router's: query pairs in order with repeats, lower-case headers, the body."""
     headers: dict[str, str] = {}
     for name, value in request.headers.items():  # a repeated header is joined, as httpx joins it
@@ -154,7 +155,7 @@ async def to_api_request(request: Request) -> ApiRequest:
         path=request.url.path,
         query=tuple(request.query_params.multi_items()),
         headers=headers,
-        body=await read_body(request),
+        body=await read_body(request, timeout=body_timeout),
     )
 
 

@@ -11,7 +11,7 @@ import uvicorn
 
 from ..api.validating import Handles
 from .app import EmulatorApp
-from .limits import HEADER_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, protocol_class
+from .limits import BODY_TIMEOUT, HEADER_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, protocol_class
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
@@ -31,6 +31,7 @@ class ThreadedServer:
         header_timeout: seconds a client has to send a request's head; then its connection is closed.
         keep_alive: seconds an idle connection stays open between requests.
         max_connections: connections (and requests) served at once; past it, a 503.
+        body_timeout: seconds a client has to send a request's body, once its head is in; then a 408.
     """
 
     def __init__(
@@ -45,9 +46,10 @@ class ThreadedServer:
         header_timeout: float = HEADER_TIMEOUT,
         keep_alive: int = KEEP_ALIVE_TIMEOUT,
         max_connections: int = MAX_CONNECTIONS,
+        body_timeout: float = BODY_TIMEOUT,
     ) -> None:
         config = uvicorn.Config(
-            EmulatorApp(handler),
+            EmulatorApp(handler, body_timeout=body_timeout),
             host=host,
             port=port,
             http=protocol_class(header_timeout),

@@ -1,0 +1,246 @@
+"""Atomic requests: an undo journal, written at the few primitives every change to the emulator's state goes through.
+
+A request is served inside :func:`transaction`. Each write made meanwhile records, just before it happens, how to
+take it back; if the request fails (an API error, a script error, or a bug of ours), the journal undoes every
+write, newest first, and the state is as it was. Nothing is copied up front, so a request costs what it changes,
+not what the emulator holds.
+
+The primitives are:
+
+* :class:`JDict` and :class:`JList`: the containers of the state (the backend's registries, and every ``dict``
+  and ``list`` a model object holds as an attribute) record their own changes;
+* :class:`Journaled`: the base of the model dataclasses, whose ``__setattr__`` records an attribute's old value
+  (and makes a ``dict``/``list`` assigned to it a journaled one);
+* :func:`keep`: for a container nested deeper inside a stored object (a step's tool calls, a message part), called
+  just before it is changed in place;
+* :func:`record`: the primitive under all of them, for any other structure (an id stream, an index kept beside
+  the registries): a structure that changes through it is undone with the rest.
+
+Outside a transaction (a test's own Python calls, a stream read after its response was sent) nothing is recorded.
+Which journal is active is a context variable, set for the duration of one request and reset after it: each
+thread (and each task) has its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, SupportsIndex, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+Undo = Callable[[], object]
+_MISSING: Any = object()
+
+
+class Journal:
+    """The undo steps of one request, oldest first. ``fault`` (a test seam) is called before every write."""
+
+    def __init__(self, fault: Callable[[], None] | None = None) -> None:
+        self.undo: list[Undo] = []
+        self.fault = fault
+        self.ordered: set[int] = set()  # the dicts whose key order is saved (at their first deletion)
+
+    def record(self, undo: Undo) -> None:
+        if self.fault is not None:
+            self.fault()  # raising here stops the write before it happens, as a bug at this spot would
+        self.undo.append(undo)
+
+    def rollback(self) -> None:
+        while self.undo:
+            self.undo.pop()()
+
+
+_ACTIVE: ContextVar[Journal | None] = ContextVar("fake_assistants_journal", default=None)
+
+
+def record(undo: Undo) -> None:
+    """Record how to take back the write about to happen (nothing, outside a transaction)."""
+    journal = _ACTIVE.get()
+    if journal is not None:
+        journal.record(undo)
+
+
+def active() -> bool:
+    return _ACTIVE.get() is not None
+
+
+@contextmanager
+def transaction(fault: Callable[[], None] | None = None) -> Iterator[Journal]:
+    """Apply the block's writes completely, or (when it raises) not at all."""
+    journal = Journal(fault)
+    token = _ACTIVE.set(journal)
+    try:
+        yield journal
+    except BaseException:
+        journal.fault = None
+        journal.rollback()
+        raise
+    finally:
+        _ACTIVE.reset(token)
+
+
+def journaled(value: Any) -> Any:
+    """A plain ``dict`` or ``list`` as a journaled one (a shallow copy: what it holds is shared)."""
+    kind = type(value)
+    if kind is dict:
+        return JDict(value)
+    if kind is list:
+        return JList(value)
+    return value
+
+
+def keep(value: dict[Any, Any] | list[Any]) -> None:
+    """About to change ``value`` (a container nested inside a stored object) in place: record its contents, so
+    that a failed request puts them back. Containers a request creates need not be kept: they go with it."""
+    if _ACTIVE.get() is None:
+        return
+    saved = copy.deepcopy(value)
+    if isinstance(value, dict):
+        record(lambda: (dict.clear(value), dict.update(value, saved)))
+    else:
+        record(lambda: list.__setitem__(value, slice(None), saved))
+
+
+class JDict(dict[K, V]):
+    """A ``dict`` that records its changes in the active journal."""
+
+    def _undo_key(self, key: K, deleting: bool = False) -> None:
+        journal = _ACTIVE.get()
+        if journal is None:
+            return
+        old = dict.get(self, key, _MISSING)
+        if old is _MISSING:
+            record(lambda: dict.pop(self, key, None))
+            return
+        if deleting and id(self) not in journal.ordered:
+            # A deleted key comes back at the end: put the keys back in their order, once all else is undone
+            # (one copy of the key order per dict and request that deletes, none for the others).
+            journal.ordered.add(id(self))
+            order = list(self)
+            record(lambda: self._reorder(order))
+        record(lambda: dict.__setitem__(self, key, old))
+
+    def _reorder(self, order: list[K]) -> None:
+        present = set(order)
+        items = [(key, dict.__getitem__(self, key)) for key in order if key in self]
+        items += [(key, value) for key, value in dict.items(self) if key not in present]
+        dict.clear(self)
+        dict.update(self, items)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self._undo_key(key)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: K) -> None:
+        if key in self:
+            self._undo_key(key, deleting=True)
+        dict.__delitem__(self, key)
+
+    def pop(self, key: K, *default: Any) -> Any:
+        if key in self:
+            self._undo_key(key, deleting=True)
+        return dict.pop(self, key, *default)
+
+    def popitem(self) -> tuple[K, V]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self) -> None:
+        if _ACTIVE.get() is not None:
+            saved = dict(self)
+            record(lambda: (dict.clear(self), dict.update(self, saved)))
+        dict.clear(self)
+
+    def __ior__(self, other: Any) -> JDict[K, V]:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
+class JList(list[T]):
+    """A ``list`` that records its changes in the active journal."""
+
+    def _undo_tail(self) -> None:
+        if _ACTIVE.get() is not None:
+            size = len(self)
+            record(lambda: list.__delitem__(self, slice(size, None)))
+
+    def _undo_all(self) -> None:
+        if _ACTIVE.get() is not None:
+            saved = list(self)
+            record(lambda: list.__setitem__(self, slice(None), saved))
+
+    def append(self, value: T) -> None:
+        self._undo_tail()
+        list.append(self, value)
+
+    def extend(self, values: Iterable[T]) -> None:
+        self._undo_tail()
+        list.extend(self, values)
+
+    def __iadd__(self, values: Iterable[T]) -> JList[T]:  # type: ignore[override,misc]
+        self.extend(values)
+        return self
+
+    def insert(self, index: SupportsIndex, value: T) -> None:
+        self._undo_all()
+        list.insert(self, index, value)
+
+    def remove(self, value: T) -> None:
+        index = self.index(value)
+        self.pop(index)
+
+    def pop(self, index: SupportsIndex = -1) -> T:
+        position = index.__index__()
+        if position < 0:
+            position += len(self)
+        if _ACTIVE.get() is not None and 0 <= position < len(self):
+            old = list.__getitem__(self, position)
+            record(lambda: list.insert(self, position, old))
+        return list.pop(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._undo_all()
+        list.__setitem__(self, index, value)
+
+    def __delitem__(self, index: Any) -> None:
+        self._undo_all()
+        list.__delitem__(self, index)
+
+    def clear(self) -> None:
+        self._undo_all()
+        list.clear(self)
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        self._undo_all()
+        list.sort(self, *args, **kwargs)
+
+    def reverse(self) -> None:
+        self._undo_all()
+        list.reverse(self)
+
+
+class Journaled:
+    """A base for mutable model dataclasses: setting an attribute records its old value; a ``dict`` or ``list``
+    assigned is made a journaled one, so changes made inside it are recorded too."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if _ACTIVE.get() is not None:
+            old = getattr(self, name, _MISSING)
+            if old is not _MISSING:  # a new object's first assignments need no undo: the object goes with its parent
+                record(lambda: object.__setattr__(self, name, old))
+        object.__setattr__(self, name, journaled(value))
