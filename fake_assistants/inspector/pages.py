@@ -71,8 +71,8 @@ def handle_inspector(
 def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
     if key is None:
         return None
-    auth = fake._auth()
-    return Tenant(key, lambda object_id: auth.visible(key, object_id))
+    ownership = fake._backend.ownership  # who owns what, recorded where objects are created
+    return Tenant(key, lambda object_id: ownership.visible(key, object_id))
 
 
 def _poll_ms(request: ApiRequest) -> int:
