@@ -341,3 +341,15 @@ def test_azure_requests_are_logged_with_the_operation_they_stand_for(fake_assist
     row = row[: row.index("</tr>")]
     assert "/openai/assistants" in row and "createAssistant" in row
     assert "Through Azure" in json.loads(get(fake_assistants, f"{UI}requests/1").body)["request_body"]
+
+
+def test_a_hostile_body_is_kept_as_sent(fake_assistants: FakeAssistants) -> None:
+    deep = b'{"model": "m", "metadata": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
+    headers = {"authorization": "Bearer sk-test", "openai-beta": "assistants=v2", "content-type": "application/json"}
+    assert fake_assistants.handle(ApiRequest("POST", "/v1/assistants", (), headers, deep)).status == 400
+    kept = json.loads(get(fake_assistants, f"{UI}requests/1").body)["request_body"]
+    assert kept == deep.decode()  # too deep to indent: as it came
+    huge = json.dumps({"model": "m", "instructions": "x" * 30_000}).encode()
+    assert fake_assistants.handle(ApiRequest("POST", "/v1/assistants", (), headers, huge)).status == 200
+    cut = json.loads(get(fake_assistants, f"{UI}requests/2").body)["request_body"]
+    assert cut.startswith(huge.decode()[:100]) and cut.endswith(f"(cut at 20000 of {len(huge)} characters)")

@@ -111,8 +111,9 @@ def _text(body: bytes, content_type: str) -> str:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return f"({content_type or 'binary'}, {len(body)} bytes)"
-    with contextlib.suppress(ValueError):
-        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    if len(text) <= BODY_LIMIT:  # indented when it is JSON; a hostile body (10 000 levels deep) stays as sent
+        with contextlib.suppress(ValueError, RecursionError):
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     if len(text) > BODY_LIMIT:
         return text[:BODY_LIMIT] + f"\n… (cut at {BODY_LIMIT} of {len(text)} characters)"
     return text
