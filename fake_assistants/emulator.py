@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import snapshot as snapshots
 from .api.router import Router
+from .api.spec_shapes import SHAPES, SpecShapesRouter
 from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
 from .backend.models import Progression, Run
@@ -18,6 +19,7 @@ from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock
 from .contract import Contract
+from .contract.wire import wire_contract
 from .frontdoor import FrontDoor, LoggedRequest
 from .runs import engine
 from .runs.lifecycle import PROGRESSIONS
@@ -52,6 +54,9 @@ class FakeAssistants:
             is ``1``.
         max_upload_bytes: the largest file ``files.create`` accepts (default 512 MB, as the real API); a larger
             one is a 413.
+        shapes: ``"wire"`` (default): responses in the real API's recorded shapes, held to the spec with the
+            deviation table laid over it (``docs/fidelity.md``). ``"spec"``: in the OpenAPI spec's shapes, for
+            clients that validate strictly (``_strict_response_validation=True``), held to the spec.
     """
 
     def __init__(
@@ -66,8 +71,12 @@ class FakeAssistants:
         poll_after_ms: int = 0,
         validate_responses: bool | None = None,
         max_upload_bytes: int | None = None,
+        shapes: str = "wire",
     ) -> None:
         _check_progression(progression)
+        if shapes not in SHAPES:
+            raise ValueError(f"shapes must be one of {SHAPES}, not {shapes!r}")
+        self.shapes = shapes
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
             raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
         if not isinstance(seconds_per_status, int) or seconds_per_status < 1:
@@ -87,8 +96,10 @@ class FakeAssistants:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
         self._validator: ValidatingRouter | None = None
         checked: Handles = self._api
+        if shapes == "spec":
+            checked = SpecShapesRouter(self._api, lambda: self._api.backend)
         if validate_responses:
-            checked = self._validator = ValidatingRouter(self._api, Contract.load())
+            checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), shapes))
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
 
     def __repr__(self) -> str:
@@ -145,8 +156,10 @@ class FakeAssistants:
     def client(self, **kwargs: Any) -> openai.OpenAI:
         """An ``openai.OpenAI`` wired to this emulator in-process.
 
-        Keywords go to the client unchanged. ``_strict_response_validation`` defaults to ``True`` so that the
-        SDK checks every response against its models; ``api_key`` and ``base_url`` have harmless defaults.
+        Keywords go to the client unchanged. ``_strict_response_validation`` defaults to ``True`` under
+        ``shapes="spec"`` (the SDK then checks every response against its models) and to ``False`` under the
+        default real shapes, which the SDK's strict models reject as they rejected the real API's (a REST message
+        has no ``status``). ``api_key`` and ``base_url`` have harmless defaults.
         """
         import openai
 
@@ -167,7 +180,7 @@ class FakeAssistants:
         http = sdk_http_module()
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
-        kwargs.setdefault("_strict_response_validation", True)
+        kwargs.setdefault("_strict_response_validation", self.shapes == "spec")
         kwargs.setdefault("base_url", BASE_URL)
         kwargs["http_client"] = client_class(transport=self.transport(http))
         return kwargs

@@ -143,6 +143,10 @@ def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
     storage = backend.storage
     storage.vector_store(vector_store_id)
     del storage.vector_stores[vector_store_id]
+    for assistant in backend.assistants.values():  # the real API took it out of the assistants that used it
+        store_ids = assistant.tool_resources.get("file_search", {}).get("vector_store_ids", [])
+        if vector_store_id in store_ids:
+            store_ids.remove(vector_store_id)
     for batch_id in [batch.id for batch in storage.batches.values() if batch.vector_store_id == vector_store_id]:
         del storage.batches[batch_id]
 

@@ -53,7 +53,7 @@ def prompt_tokens(backend: Backend, run: Run) -> int:
     thread = backend.threads[run.thread_id]
     messages = sum(count_tokens(message_text(backend.messages[message_id])) for message_id in thread.message_ids)
     tool_io = sum(count_tokens(out.name + out.arguments) + count_tokens(out.output) for out in run.tool_outputs)
-    return count_tokens(run.instructions) + messages + tool_io
+    return count_tokens(run.instructions or "") + messages + tool_io
 
 
 def spent(backend: Backend, run: Run) -> Usage:
@@ -208,8 +208,9 @@ def _fill_tool_calls(backend: Backend, step: RunStep, calls: list[JsonDict]) -> 
                     step, {"index": index, "type": "code_interpreter", "code_interpreter": {"outputs": indexed}}
                 )
         else:
-            stored.append(call)
-            yield _step_delta(step, {**head, "file_search": {}})
+            stored.append(call)  # the first delta carries the ranking options and no results yet, as the real API's
+            ranking = call["file_search"]["ranking_options"]
+            yield _step_delta(step, {**head, "file_search": {"ranking_options": dict(ranking), "results": []}})
 
 
 def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
