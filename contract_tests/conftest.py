@@ -28,9 +28,12 @@ BETA_HEADERS = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-cont
 os.environ.setdefault("FAKE_ASSISTANTS_VALIDATE_RESPONSES", "1")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def contract_spec() -> dict[str, Any]:
-    """The spec document. Every contract test is skipped, with the reason, when it cannot be found."""
+@pytest.fixture(autouse=True)
+def contract_spec(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The spec document. Every contract test is skipped, with the reason, when it cannot be found, but those
+    marked ``without_spec`` (the recorded conformance replay needs only its fixtures)."""
+    if request.node.get_closest_marker("without_spec"):
+        return {}
     try:
         return spec.load_spec()
     except spec.SpecUnavailable as exc:
@@ -154,6 +157,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "backends(*names): run this test on these backends (inprocess, server, live); see backends.py"
     )
+    config.addinivalue_line("markers", "without_spec: this contract test needs no spec (it runs when it is absent)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
