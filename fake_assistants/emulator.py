@@ -76,7 +76,7 @@ class FakeAssistants:
         _check_progression(progression)
         if shapes not in SHAPES:
             raise ValueError(f"shapes must be one of {SHAPES}, not {shapes!r}")
-        self.shapes = shapes
+        self._shapes = shapes
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
             raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
         if not isinstance(seconds_per_status, int) or seconds_per_status < 1:
@@ -134,6 +134,11 @@ class FakeAssistants:
             self._run(run_id).progression = progression
 
     @property
+    def shapes(self) -> str:
+        """``"wire"`` (the real API's recorded shapes) or ``"spec"``, as given to the constructor."""
+        return self._shapes
+
+    @property
     def contract_violations(self) -> tuple[str, ...]:
         """With ``validate_responses``, every response that broke the contract (empty when it is off)."""
         return tuple(self._validator.violations) if self._validator else ()
@@ -180,7 +185,7 @@ class FakeAssistants:
         http = sdk_http_module()
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
-        kwargs.setdefault("_strict_response_validation", self.shapes == "spec")
+        kwargs.setdefault("_strict_response_validation", self._shapes == "spec")
         kwargs.setdefault("base_url", BASE_URL)
         kwargs["http_client"] = client_class(transport=self.transport(http))
         return kwargs
