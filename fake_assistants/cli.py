@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="load the emulator's state from FILE if it exists, and write it back there (atomically) on shutdown",
     )
+    serve.add_argument(
+        "--shapes",
+        choices=("wire", "spec"),
+        default="wire",
+        help="response shapes: the real API's recorded ones (default) or the spec's, for strict clients",
+    )
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level (default: warning)")
     serve.add_argument("--access-log", action="store_true", help="log every request on stderr")
     return parser
@@ -229,9 +235,9 @@ def import_recording(source: str, output: str | None) -> int:
 
 def _emulator(args: argparse.Namespace) -> FakeAssistants:
     if args.state and Path(args.state).exists():
-        fake = FakeAssistants.load_state(args.state, progression=args.progression)
+        fake = FakeAssistants.load_state(args.state, progression=args.progression, shapes=args.shapes)
     else:
-        fake = FakeAssistants(seed=args.seed, progression=args.progression)
+        fake = FakeAssistants(seed=args.seed, progression=args.progression, shapes=args.shapes)
     if args.script:
         fake.script.load(args.script)
     return fake

@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "recordings",
+                "conformance",
                 "azure",
                 "faults",
                 "ratelimits",
