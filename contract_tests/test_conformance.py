@@ -16,8 +16,8 @@ from fake_assistants.api import serialize
 from fake_assistants.api import stream as stream_module
 from fake_assistants.api.handlers import steps as step_handlers
 from fake_assistants.conformance.derive import FORMAT, FREE_TEXT, derive
-from fake_assistants.conformance.readers import READERS, Exchange, Recording, read_recordings
 from fake_assistants.conformance.replay import Difference, replay
+from fake_assistants.recordings import READERS, Exchange, Recording, read_recordings
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = sorted((HERE / "conformance").glob("*.json"))

@@ -1,7 +1,7 @@
 """Recorded conformance: real Assistants traffic, turned into fixtures the emulator must reproduce.
 
-* :mod:`.readers` reads recordings through a pluggable :class:`~.readers.Reader` (the shared JSON layout today;
-  other formats, such as vcrpy cassettes or HAR files, plug in as more readers);
+* :mod:`fake_assistants.recordings` reads recordings through pluggable readers (vcrpy and Ruby VCR cassettes,
+  HAR 1.2, the shared JSON layout), into one model;
 * :mod:`.derive` turns a recording into a fixture kept in the repository: shapes, status codes, event order and
   request sequences, with free text replaced by placeholders and the source kept
   (``python -m fake_assistants.conformance.derive RECORDINGS -o contract_tests/conformance``);

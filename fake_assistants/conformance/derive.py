@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .readers import READERS, Exchange, Recording, read_recordings
+from ..recordings import READERS, Exchange, Recording, read_recordings
 
 FORMAT = "fake_assistants.conformance/1"
 FREE_TEXT = frozenset(
@@ -68,8 +68,10 @@ class Placeholders:
         return {"value": text, **out}
 
 
-def derive(recording: Recording) -> dict[str, Any]:
-    scrub = Placeholders().scrub
+def derive(recording: Recording, *, placeholders: bool = True) -> dict[str, Any]:
+    """The fixture of ``recording``; ``placeholders=False`` keeps its free text (``fake-assistants conform`` replays
+    a user's own recording as it is, so its differences read in the user's words)."""
+    scrub = Placeholders().scrub if placeholders else _keep
     return {
         "format": FORMAT,
         "recording": recording.name,
@@ -87,10 +89,14 @@ def _exchange(exchange: Exchange, scrub: Any) -> dict[str, Any]:
         "status": exchange.status,
     }
     if exchange.events is not None:
-        out["events"] = [[name, data if data == "[DONE]" else scrub(data)] for name, data in exchange.events]
+        out["events"] = [[name, data if data == "[DONE]" else scrub(data)] for name, data in exchange.event_objects()]
     else:
         out["response"] = scrub(exchange.response)
     return out
+
+
+def _keep(value: Any, key: str | None = None) -> Any:
+    return value
 
 
 def write_fixtures(recordings_dir: Path, out_dir: Path) -> list[Path]:
