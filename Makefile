@@ -6,7 +6,7 @@ VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
 PYTEST_FLAGS ?= -q
 
-.PHONY: demo test test-sdk3 test-sdk2 test-install lint contract contract-data bench clean screenshots
+.PHONY: demo test test-sdk3 test-sdk2 test-install lint contract contract-data conformance bench clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ contract-data: $(BIN)/.installed
 
 contract: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) contract_tests
+
+## make conformance: derive the recorded-conformance fixtures again from ../shared/recordings.
+conformance: $(BIN)/.installed
+	$(BIN)/python -m fake_assistants.conformance.derive ../shared/recordings -o contract_tests/conformance
 
 clean:
 	rm -rf $(VENV) $(VENV2) site build *.egg-info

@@ -1,4 +1,5 @@
-"""The contract the suite holds the emulator to: OpenAI's published spec, through ``fake_assistants.contract``.
+"""The contract the suite holds the emulator to: OpenAI's published spec, through ``fake_assistants.contract``,
+with the deviation table of ``fake_assistants.contract.wire`` laid over it for the default (real) shapes.
 
 The contract ships inside the package (``fake_assistants/contract/assistants-v2.json``, the spec's facts without
 its prose); ``$FAKE_ASSISTANTS_SPEC`` overrides it (see ``docs/contract.md``). This module adds the assertions the
@@ -19,6 +20,7 @@ from fake_assistants.contract import (
     pointers,
     spec_path,
 )
+from fake_assistants.contract.wire import wire_contract
 
 __all__ = [
     "SPEC_ENV",
@@ -43,8 +45,9 @@ __all__ = [
 ]
 
 
-def contract() -> Contract:
-    return Contract.load()
+def contract(shapes: str = "wire") -> Contract:
+    """The spec with the deviations of ``shapes`` laid over it (``"spec"``: only those the spec shapes keep)."""
+    return wire_contract(Contract.load(), shapes)
 
 
 def load_spec() -> dict[str, Any]:
@@ -75,9 +78,9 @@ def stream_event_schemas() -> dict[str, str | None]:
     return contract().stream_event_schemas
 
 
-def assert_valid(schema_name: str, body: Any, *, label: str, exact: bool = True) -> None:
+def assert_valid(schema_name: str, body: Any, *, label: str, exact: bool = True, shapes: str = "wire") -> None:
     """Raise an ``AssertionError`` naming ``label`` and each bad field's pointer if ``body`` breaks the schema."""
-    problems = contract().problems(schema_name, body, exact=exact)
+    problems = contract(shapes).problems(schema_name, body, exact=exact)
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise AssertionError(
@@ -86,12 +89,12 @@ def assert_valid(schema_name: str, body: Any, *, label: str, exact: bool = True)
         )
 
 
-def assert_response(operation_id: str, body: Any, *, exact: bool = True) -> None:
+def assert_response(operation_id: str, body: Any, *, exact: bool = True, shapes: str = "wire") -> None:
     """Hold a 200 body to its operation's response schema in the spec (and, by default, to its exact shape)."""
-    op = operation(operation_id)
+    op = contract(shapes).operation(operation_id)
     if op.schema_name is None:
         raise AssertionError(f"{operation_id}: the spec gives no JSON schema $ref for its 200 response")
-    assert_valid(op.schema_name, body, label=operation_id, exact=exact)
+    assert_valid(op.schema_name, body, label=operation_id, exact=exact, shapes=shapes)
 
 
 def assert_error_envelope(body: Any, *, label: str) -> None:
@@ -99,7 +102,7 @@ def assert_error_envelope(body: Any, *, label: str) -> None:
     assert_valid("ErrorResponse", body, label=label)
 
 
-def assert_stream_event(name: str, data: Any) -> None:
+def assert_stream_event(name: str, data: Any, *, shapes: str = "wire") -> None:
     """Hold one SSE frame to the spec: a known event name, and ``data`` exactly of that event's schema."""
     schemas = stream_event_schemas()
     if name not in schemas:
@@ -109,4 +112,4 @@ def assert_stream_event(name: str, data: Any) -> None:
         if data != "[DONE]":
             raise AssertionError(f"event {name!r}: data must be '[DONE]', not {data!r}")
         return
-    assert_valid(schema_name, data, label=f"event {name}")
+    assert_valid(schema_name, data, label=f"event {name}", shapes=shapes)

@@ -34,7 +34,7 @@ def test_every_kind_of_step_and_tool_output_round(recorder: Recorder, fake_assis
     fake_assistants.script.run_code("print(1)", "1").then_search_files("hours").then_call(
         "get_weather", {"city": "Oslo"}
     ).and_call("get_weather", {"city": "Rome"}).then_reply("Done.")
-    assistant = client.beta.assistants.create(model="gpt-4o", tools=TOOLS)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=TOOLS)
     run = client.beta.threads.create_and_run_poll(
         assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "Go"}]}
     )
@@ -60,7 +60,7 @@ def test_every_kind_of_step_and_tool_output_round(recorder: Recorder, fake_assis
 
 def test_expired_and_cancelled_steps(recorder: Recorder, fake_assistants: FakeAssistants) -> None:
     client = recorder.client
-    assistant = client.beta.assistants.create(model="gpt-4o", tools=TOOLS)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=TOOLS)
     fake_assistants.script.call_function("get_weather")
     fake_assistants.script.call_function("get_weather")
     first = client.beta.threads.create_and_run_poll(assistant_id=assistant.id)
@@ -82,7 +82,7 @@ def test_expired_and_cancelled_steps(recorder: Recorder, fake_assistants: FakeAs
 )
 def test_error_bodies(recorder: Recorder, fake_assistants: FakeAssistants, mistake: str) -> None:
     client = recorder.client
-    assistant = client.beta.assistants.create(model="gpt-4o", tools=TOOLS)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=TOOLS)
     if mistake == "wrong ids":
         fake_assistants.script.call_function("get_weather")
     run = client.beta.threads.create_and_run_poll(assistant_id=assistant.id)

@@ -62,7 +62,7 @@ def streams() -> Iterator[Streams]:
 
 def play_everything(streams: Streams) -> None:
     script = streams.fake.script
-    assistant = streams.post("/assistants", {"model": "gpt-4o", "tools": TOOLS})
+    assistant = streams.post("/assistants", {"model": "gpt-4o", "instructions": "Be brief.", "tools": TOOLS})
     cited = streams.http.post("/files", files={"file": ("a.txt", b"text")}, data={"purpose": "assistants"}).json()
     attachment = {"file_id": cited["id"], "tools": [{"type": "code_interpreter"}]}
     thread = streams.post("/threads", {"messages": [{"role": "user", "content": "Hi", "attachments": [attachment]}]})

@@ -36,7 +36,6 @@ def main() -> None:
         api_key="sk-demo",
         base_url=BASE_URL,
         http_client=http.Client(transport=fake.transport(http), event_hooks={"response": [show_run_status]}),
-        _strict_response_validation=True,
     )
 
     print("Step 1: create an assistant")

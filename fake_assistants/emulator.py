@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import snapshot as snapshots
 from .api.router import Router
+from .api.spec_shapes import SHAPES, SpecShapesRouter
 from .api.validating import Handles, ValidatingRouter
 from .api.wire import ApiRequest, ApiResponse
 from .azure import DEFAULT_API_VERSION as AZURE_API_VERSION
@@ -19,6 +20,7 @@ from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
+from .contract.wire import wire_contract
 from .control_access import ControlAccess
 from .faults import FaultSet
 from .frontdoor import FrontDoor, LoggedRequest
@@ -58,6 +60,9 @@ class FakeAssistants:
             ``$FAKE_ASSISTANTS_VALIDATE_RESPONSES`` is ``1``.
         max_upload_bytes: the largest file ``files.create`` accepts (default 512 MB, as the real API); a larger
             one is a 413.
+        shapes: ``"wire"`` (default): responses in the real API's recorded shapes, held to the spec with the
+            deviation table laid over it (``docs/fidelity.md``). ``"spec"``: in the OpenAPI spec's shapes, for
+            clients that validate strictly (``_strict_response_validation=True``), held to the spec.
     """
 
     def __init__(
@@ -72,8 +77,12 @@ class FakeAssistants:
         poll_after_ms: int = 0,
         validate_responses: bool | None = None,
         max_upload_bytes: int | None = None,
+        shapes: str = "wire",
     ) -> None:
         _check_progression(progression)
+        if shapes not in SHAPES:
+            raise ValueError(f"shapes must be one of {SHAPES}, not {shapes!r}")
+        self._shapes = shapes
         if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
             raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
         if not isinstance(seconds_per_status, int) or seconds_per_status < 1:
@@ -93,8 +102,10 @@ class FakeAssistants:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
         self._validator: ValidatingRouter | None = None
         checked: Handles = self._api
+        if shapes == "spec":
+            checked = SpecShapesRouter(self._api, lambda: self._api.backend)
         if validate_responses:
-            checked = self._validator = ValidatingRouter(self._api, Contract.load())
+            checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), shapes))
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
         self._control_access = ControlAccess()
         self._backend.script.fault_sink = self._router.faults.add_from  # a script file's ``faults:``
@@ -131,6 +142,11 @@ class FakeAssistants:
             self._run(run_id).progression = progression
 
     @property
+    def shapes(self) -> str:
+        """``"wire"`` (the real API's recorded shapes) or ``"spec"``, as given to the constructor."""
+        return self._shapes
+
+    @property
     def contract_violations(self) -> tuple[str, ...]:
         """With ``validate_responses``, every response that broke the contract (empty when it is off)."""
         return tuple(self._validator.violations) if self._validator else ()
@@ -153,8 +169,10 @@ class FakeAssistants:
     def client(self, **kwargs: Any) -> openai.OpenAI:
         """An ``openai.OpenAI`` wired to this emulator in-process.
 
-        Keywords go to the client unchanged. ``_strict_response_validation`` defaults to ``True`` so that the
-        SDK checks every response against its models; ``api_key`` and ``base_url`` have harmless defaults.
+        Keywords go to the client unchanged. ``_strict_response_validation`` defaults to ``True`` under
+        ``shapes="spec"`` (the SDK then checks every response against its models) and to ``False`` under the
+        default real shapes, which the SDK's strict models reject as they rejected the real API's (a REST message
+        has no ``status``). ``api_key`` and ``base_url`` have harmless defaults.
         """
         import openai
 
@@ -197,7 +215,7 @@ class FakeAssistants:
         http = sdk_http_module()
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
-        kwargs.setdefault("_strict_response_validation", True)
+        kwargs.setdefault("_strict_response_validation", self._shapes == "spec")
         if base_url is not None:
             kwargs.setdefault("base_url", base_url)
         kwargs["http_client"] = client_class(transport=self.transport(http))

@@ -54,6 +54,13 @@ def invalid_request(message: str, *, param: str | None = None, code: str | None 
     return ApiError(400, message, param=param, code=code)
 
 
+def thread_without_user_message() -> ApiError:
+    """A run on a thread with no user message, whose assistant has no instructions and the run adds none."""
+    return invalid_request(
+        "Run creation requires a Thread with a user message or an assistant with instructions.", code="invalid_thread"
+    )
+
+
 def missing_parameter(name: str) -> ApiError:
     return ApiError(400, f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
 

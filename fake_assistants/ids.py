@@ -20,7 +20,7 @@ ID_SHAPES: dict[str, tuple[str, int, str]] = {
     "step": ("_", 24, _BASE62),
     "call": ("_", 24, _BASE62),
     "file": ("-", 22, _BASE62),
-    "vs": ("_", 24, _BASE62),
+    "vs": ("_", 32, _HEX),  # 2025 ids (2024 ones were 24 alphanumerics)
     "vsfb": ("_", 32, _HEX),
     "req": ("_", 32, _HEX),
 }

@@ -3,7 +3,7 @@
 Fixtures:
     ``fake_assistants``: a fresh :class:`~fake_assistants.FakeAssistants` per test.
     ``fake_openai_client`` / ``fake_async_openai_client``: ``openai`` clients wired to it, with strict response
-    validation on.
+    validation on under ``shapes="spec"`` and off under the default real shapes (see ``FakeAssistants.client``).
 
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
 keywords to the emulator the fixture builds; ``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand
@@ -65,18 +65,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False, faults=None, rate_limits=None, "
-        "recording=None): configure the emulator of the fake_assistants fixture; patch=True routes every openai "
-        "client built during the test to it; faults and rate_limits take the documents of docs/faults.md; "
-        "recording='cassette.yaml' scripts it from a recording (path relative to the test file)",
+        "poll_after_ms=0, validate_responses=None, shapes='wire', check_script=False, patch=False, faults=None, "
+        "rate_limits=None, recording=None): configure the emulator of the fake_assistants fixture; patch=True routes "
+        "every openai client built during the test to it; faults and rate_limits take the documents of "
+        "docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the test file)",
     )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # As item marks, the filters win over both ini ``filterwarnings`` and ``-W`` given on the command line.
-    keep = config.getoption("--fake-assistants-keep-deprecations") or config.getini(
-        "fake_assistants_keep_deprecations"
-    )
+    keep = config.getoption("--fake-assistants-keep-deprecations") or config.getini("fake_assistants_keep_deprecations")
     if keep:
         return
     for item in items:
@@ -115,13 +113,13 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
 
 @pytest.fixture
 def fake_openai_client(fake_assistants: FakeAssistants) -> Iterator[openai.OpenAI]:
-    """An ``openai.OpenAI`` wired to ``fake_assistants``, with ``_strict_response_validation=True``."""
-    client = fake_assistants.client(_strict_response_validation=True)
+    """An ``openai.OpenAI`` wired to ``fake_assistants`` (strict response validation as ``fake.client()``)."""
+    client = fake_assistants.client()
     yield client
     client.close()
 
 
 @pytest.fixture
 def fake_async_openai_client(fake_assistants: FakeAssistants) -> openai.AsyncOpenAI:
-    """An ``openai.AsyncOpenAI`` wired to ``fake_assistants``, with ``_strict_response_validation=True``."""
-    return fake_assistants.async_client(_strict_response_validation=True)
+    """An ``openai.AsyncOpenAI`` wired to ``fake_assistants`` (strict response validation as ``fake.client()``)."""
+    return fake_assistants.async_client()

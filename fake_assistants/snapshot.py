@@ -33,6 +33,7 @@ from .script.turns import (
     OutputFile,
     Reply,
     RunCode,
+    Say,
     SearchFiles,
     ToolStep,
     Turn,
@@ -129,6 +130,9 @@ def _step_wire(step: ToolStep) -> JsonDict:
     if isinstance(step, RunCode):
         files = [{"name": f.name, "content": base64.b64encode(f.content).decode()} for f in step.files]
         return {"run_code": {"input": step.input, "output": step.output, "files": files}}
+    if isinstance(step, Say):
+        notes = [{"file_id": a.file_id, "marker": a.marker, "kind": a.kind} for a in step.annotations]
+        return {"say": {"text": step.text, "annotations": notes}}
     return {"search_files": step.query}
 
 
@@ -213,6 +217,9 @@ def _step_from(raw: JsonDict) -> ToolStep:
         code = raw["run_code"]
         files = tuple(OutputFile(f["name"], base64.b64decode(f["content"])) for f in code["files"])
         return RunCode(code["input"], code["output"], files)
+    if "say" in raw:
+        notes = tuple(Annotation(a["file_id"], a["marker"], a["kind"]) for a in raw["say"]["annotations"])
+        return Say(raw["say"]["text"], notes)
     return SearchFiles(raw["search_files"])
 
 

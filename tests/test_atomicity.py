@@ -248,7 +248,7 @@ def test_a_late_failure_in_create_thread_and_run_leaves_no_store_behind() -> Non
     """Issue 15: a createThreadAndRun that failed after a helper had made its vector store left the store behind."""
     fake = FakeAssistants(seed=4, clock=ManualClock(), validate_responses=False)
     c = fake.client(max_retries=0)
-    assistant = c.beta.assistants.create(model="gpt-4o")
+    assistant = c.beta.assistants.create(model="gpt-4o", instructions="Be brief.")  # a run needs one or a message
     before = copy.deepcopy(state(fake))
     thread: Any = {"tool_resources": {"file_search": {"vector_stores": [{"file_ids": []}]}}}
     with pytest.raises(openai.NotFoundError):

@@ -120,7 +120,7 @@ def test_a_wrong_key_gets_invalid_api_key() -> None:
 def test_several_keys_may_be_accepted() -> None:
     fake = FakeAssistants()
     fake.require_api_key(ALICE, BOB)
-    fake.client(api_key=ALICE).beta.assistants.create(model="gpt-4o")
+    fake.client(api_key=ALICE).beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert len(fake.client(api_key=BOB).beta.assistants.list().data) == 1  # no isolation: one shared world
     with pytest.raises(openai.AuthenticationError):
         fake.client().beta.assistants.list()  # the default key is not on the list
@@ -148,7 +148,7 @@ class World:
 
 @pytest.fixture(params=["in-process", "server"])
 def clients(request: pytest.FixtureRequest) -> Iterator[tuple[FakeAssistants, openai.OpenAI, openai.OpenAI]]:
-    fake = FakeAssistants(seed=11)
+    fake = FakeAssistants(seed=11, shapes="spec")  # the server leg uses strict SDK clients
     fake.isolate_keys()
     if request.param == "in-process":
         yield fake, fake.client(api_key=ALICE), fake.client(api_key=BOB)
@@ -254,7 +254,7 @@ def test_a_stream_created_thread_belongs_to_its_key(
     clients: tuple[FakeAssistants, openai.OpenAI, openai.OpenAI],
 ) -> None:
     _, alice, bob = clients
-    assistant = alice.beta.assistants.create(model="gpt-4o")
+    assistant = alice.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     with alice.beta.threads.create_and_run_stream(
         assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hi"}]}
     ) as stream:
@@ -272,7 +272,7 @@ def test_a_stream_created_thread_belongs_to_its_key(
 def test_without_isolation_every_key_sees_everything() -> None:
     fake = FakeAssistants()
     alice, bob = fake.client(api_key=ALICE), fake.client(api_key=BOB)
-    assistant = alice.beta.assistants.create(model="gpt-4o")
+    assistant = alice.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert bob.beta.assistants.retrieve(assistant.id).id == assistant.id
     fake.isolate_keys()  # ownership was recorded all along: turning isolation on applies to what exists
     assert_absent(lambda: bob.beta.assistants.retrieve(assistant.id), f"No assistant found with id '{assistant.id}'.")
@@ -298,7 +298,7 @@ def test_objects_no_key_created_stay_shared() -> None:
 
 
 def test_isolation_over_the_server_with_required_keys() -> None:
-    fake = FakeAssistants()
+    fake = FakeAssistants(shapes="spec")
     fake.require_api_key(ALICE, BOB)
     fake.isolate_keys()
     with fake.serve() as url:

@@ -69,7 +69,9 @@ def worker(client: openai.OpenAI, created: Created, seed: int, ops: int) -> None
         created.ops[operation] += 1
         try:
             if operation == "assistant":
-                created.add("assistants", beta.assistants.create(model="gpt-4o", name=f"w{seed}").id)
+                created.add(
+                    "assistants", beta.assistants.create(model="gpt-4o", instructions="Be brief.", name=f"w{seed}").id
+                )
             elif operation == "thread":
                 created.add("threads", beta.threads.create().id)
             elif operation == "message":
@@ -161,7 +163,7 @@ def storm(fake: FakeAssistants, make_client: Callable[[], openai.OpenAI]) -> Cre
 def backend(request: pytest.FixtureRequest) -> Iterator[tuple[FakeAssistants, Callable[[], openai.OpenAI]]]:
     # The SDK's strict validation checks every response; the contract validator's jsonschema pass would double the
     # runtime here, and it is exercised by the rest of the suite.
-    fake = FakeAssistants(seed=99, validate_responses=False)
+    fake = FakeAssistants(seed=99, validate_responses=False, shapes="spec")
     if request.param == "in-process":
         yield fake, lambda: fake.client(max_retries=0)
         return

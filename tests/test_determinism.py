@@ -79,7 +79,7 @@ def test_ids_look_real(prefix: str, separator: str, length: int) -> None:
 
 def test_default_clock_follows_freezegun(fake_openai_client: Any) -> None:
     with freeze_time("2031-05-06 07:08:09"):
-        assistant = fake_openai_client.beta.assistants.create(model="gpt-4o")
+        assistant = fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert assistant.created_at == calendar.timegm((2031, 5, 6, 7, 8, 9))
 
 
@@ -92,7 +92,7 @@ def test_default_clock_follows_time_machine(fake_openai_client: Any) -> None:
 def test_run_timestamps_follow_the_frozen_clock(fake_openai_client: Any) -> None:
     client = fake_openai_client
     with freeze_time("2030-01-01 00:00:00") as frozen:
-        assistant = client.beta.assistants.create(model="gpt-4o")
+        assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = client.beta.threads.create()
         run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
         frozen.tick(5)
@@ -109,7 +109,7 @@ def test_manual_clock_expires_a_run_that_is_never_advanced(fake_assistants: Fake
     client = fake_assistants.client()
     clock = fake_assistants.clock
     assert isinstance(clock, ManualClock)
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     clock.advance(599)

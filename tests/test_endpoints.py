@@ -110,7 +110,7 @@ def test_thread_create_with_messages_metadata_and_tool_resources(fake_openai_cli
 
 def test_thread_update_and_delete_removes_messages_and_runs(fake_assistants: FakeAssistants) -> None:
     client = fake_assistants.client()
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
     updated = client.beta.threads.update(thread.id, metadata={"k": "v"})
     assert updated.metadata == {"k": "v"} and client.beta.threads.retrieve(thread.id).metadata == {"k": "v"}
@@ -141,7 +141,8 @@ def test_message_content_parts_and_defaults(fake_openai_client: openai.OpenAI) -
     assert [part.type for part in message.content] == ["text", "image_url", "image_file"]
     assert message.content[1].image_url.detail == "auto"  # type: ignore[union-attr]
     assert message.content[2].image_file.detail == "low"  # type: ignore[union-attr]
-    assert message.status == "completed" and message.assistant_id is None and message.run_id is None
+    assert message.status is None  # the real API sent no status over REST
+    assert message.assistant_id is None and message.run_id is None
     assert message.attachments == [] and message.metadata == {}
     assert message.thread_id == thread.id
     assert client.beta.threads.messages.retrieve(message.id, thread_id=thread.id) == message
@@ -219,7 +220,7 @@ def test_run_inherits_the_assistant_settings(fake_openai_client: openai.OpenAI) 
 
 def test_run_update_cancel_and_list(fake_openai_client: openai.OpenAI) -> None:
     client = fake_openai_client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     updated = client.beta.threads.runs.update(run.id, thread_id=thread.id, metadata={"m": "1"})
@@ -234,7 +235,7 @@ def test_run_update_cancel_and_list(fake_openai_client: openai.OpenAI) -> None:
 
 def test_messages_list_filters_by_run(fake_openai_client: openai.OpenAI) -> None:
     client = fake_openai_client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "one"}])
     first = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     client.beta.threads.messages.create(thread_id=thread.id, role="user", content="two")
@@ -248,7 +249,7 @@ def test_messages_list_filters_by_run(fake_openai_client: openai.OpenAI) -> None
 @pytest.mark.fake_assistants(progression="immediate")
 def test_immediate_progression_settles_at_create(fake_openai_client: openai.OpenAI) -> None:
     client = fake_openai_client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "completed"
@@ -257,7 +258,7 @@ def test_immediate_progression_settles_at_create(fake_openai_client: openai.Open
 @pytest.mark.fake_assistants(progression="manual")
 def test_manual_progression_moves_only_on_advance(fake_assistants: FakeAssistants) -> None:
     client = fake_assistants.client()
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     for _ in range(3):
@@ -291,4 +292,4 @@ def test_user_built_client_with_the_exposed_transport(fake_assistants: FakeAssis
         http_client=http.Client(transport=fake_assistants.transport()),
         _strict_response_validation=True,
     )
-    assert client.beta.assistants.create(model="gpt-4o").model == "gpt-4o"
+    assert client.beta.assistants.create(model="gpt-4o", instructions="Be brief.").model == "gpt-4o"

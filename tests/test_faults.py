@@ -211,7 +211,7 @@ def test_a_cut_stream_breaks_runs_stream_and_the_run_goes_on(fake: FakeAssistant
     fake.script.reply("All done.")
     with fake.serve() as base_url:
         client = openai.OpenAI(base_url=base_url, api_key="k") if over_http else fake.client()
-        assistant = client.beta.assistants.create(model="gpt-4o")
+        assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = client.beta.threads.create()
         fake.faults.cut_stream(after_events=4, operation="createRun")
         seen: list[str] = []
@@ -346,7 +346,7 @@ def test_a_request_faulted_before_the_api_changes_no_state(kind: str, operation:
 def test_async_clients_meet_the_same_faults(fake: FakeAssistants) -> None:
     async def main() -> list[str]:
         client = fake.async_client(max_retries=0)
-        assistant = await client.beta.assistants.create(model="gpt-4o")
+        assistant = await client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = await client.beta.threads.create()
         fake.faults.timeout()
         with pytest.raises(openai.APITimeoutError):
@@ -374,7 +374,7 @@ def test_a_yaml_script_file_carries_faults(fake: FakeAssistants, tmp_path: Any) 
     assert fake.script.load(script) == 1
     assert [fault.document()["fault"] for fault in fake.faults] == ["rate_limit", "cut_stream"]
     client = fake.client(max_retries=2)
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "completed"

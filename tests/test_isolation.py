@@ -38,7 +38,7 @@ def test_stores_made_by_create_and_run_belong_to_their_creator(stream: bool) -> 
     fake = emulator()
     alice, bob = fake.client(api_key=ALICE), fake.client(api_key=BOB)
     secret = alice.files.create(file=("secret.txt", b"the launch code is swordfish"), purpose="assistants")
-    assistant = alice.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}])
+    assistant = alice.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=[{"type": "file_search"}])
     helper: Any = {"tool_resources": {"file_search": {"vector_stores": [{"file_ids": [secret.id]}]}}}
     if stream:
         with alice.beta.threads.create_and_run(assistant_id=assistant.id, thread=helper, stream=True) as events:
@@ -95,7 +95,8 @@ def test_objects_a_run_makes_belong_to_its_thread_owner_whoever_moves_it() -> No
     fake.progression = "manual"
     alice, bob = fake.client(api_key=ALICE), fake.client(api_key=BOB)
     fake.script.run_code("plot()", files=[OutputFile("chart.png", b"\x89PNG not really")])
-    assistant = alice.beta.assistants.create(model="gpt-4o", tools=[{"type": "code_interpreter"}])
+    tools: Any = [{"type": "code_interpreter"}]
+    assistant = alice.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=tools)
     run = alice.beta.threads.create_and_run(assistant_id=assistant.id)
     while fake.advance(run.id) not in ("completed", "failed"):  # moved from Python, with no key acting
         pass
@@ -156,7 +157,8 @@ class Tenant:
 def act(me: Tenant, action: str, n: int, other: Tenant) -> None:
     c = me.client
     if action == "assistant":
-        me.assistants.append(c.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}]).id)
+        tools: Any = [{"type": "file_search"}]
+        me.assistants.append(c.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=tools).id)
     elif action == "file":
         me.files.append(c.files.create(file=(f"f{n}.txt", f"text {n} of {id(me)}".encode()), purpose="assistants").id)
     elif action == "store" and me.files:

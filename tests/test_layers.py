@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "recordings",
+                "conformance",
                 "azure",
                 "faults",
                 "ratelimits",

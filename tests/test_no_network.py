@@ -48,7 +48,7 @@ def test_async_client_opens_no_socket(no_sockets: list[str]) -> None:
 
     async def main() -> str:
         client = fake.async_client()
-        assistant = await client.beta.assistants.create(model="gpt-4o")
+        assistant = await client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = await client.beta.threads.create()
         run = await client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
         return run.status

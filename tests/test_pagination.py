@@ -134,7 +134,7 @@ def test_first_page(ids: list[str], order: Order, limit: int) -> None:
 
 @contextmanager
 def sdk_client() -> Iterator[openai.OpenAI]:
-    client = FakeAssistants().client(_strict_response_validation=True, max_retries=0)
+    client = FakeAssistants(shapes="spec").client(_strict_response_validation=True, max_retries=0)
     try:
         yield client
     finally:
@@ -229,7 +229,7 @@ def test_a_thread_lists_only_its_own_messages(owners: list[str], limit: int) -> 
 @given(user_messages_per_run=st.lists(st.integers(0, 3), min_size=1, max_size=3), limit=st.integers(1, 5))
 def test_run_id_filter_returns_that_runs_reply(user_messages_per_run: list[int], limit: int) -> None:
     with sdk_client() as client:
-        assistant = client.beta.assistants.create(model="gpt-4o")
+        assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = client.beta.threads.create()
         other = client.beta.threads.create()
         add_messages(client, other.id, 2)

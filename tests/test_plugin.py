@@ -13,17 +13,22 @@ from fake_assistants import FakeAssistants, ManualClock
 
 def test_fresh_emulator_a(fake_assistants, fake_openai_client):
     assert isinstance(fake_assistants, FakeAssistants)
-    fake_openai_client.beta.assistants.create(model="gpt-4o")
+    fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert len(fake_openai_client.beta.assistants.list().data) == 1
 
 def test_fresh_emulator_b(fake_openai_client):
-    fake_openai_client.beta.assistants.create(model="gpt-4o")
+    fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert len(fake_openai_client.beta.assistants.list().data) == 1
 
-def test_client_is_strict_and_shares_the_fixture(fake_assistants, fake_openai_client):
-    assert fake_openai_client._strict_response_validation is True
+def test_client_is_loose_under_real_shapes_and_shares_the_fixture(fake_assistants, fake_openai_client):
+    assert fake_openai_client._strict_response_validation is False
     fake_assistants.script.reply("from the script")
     assert [t.turn.ending.text for t in fake_assistants.script.pending] == ["from the script"]
+
+@pytest.mark.fake_assistants(shapes="spec")
+def test_spec_shapes_give_a_strict_client(fake_openai_client, fake_async_openai_client):
+    assert fake_openai_client._strict_response_validation is True
+    assert fake_async_openai_client._strict_response_validation is True
 
 def test_async_client(fake_async_openai_client):
     async def main():
@@ -34,7 +39,7 @@ def test_async_client(fake_async_openai_client):
 @pytest.mark.fake_assistants(seed=42, clock=ManualClock(1_234_567_890), progression="immediate")
 def test_marker_configures_the_emulator(fake_assistants, fake_openai_client):
     assert (fake_assistants.seed, fake_assistants.progression) == (42, "immediate")
-    assistant = fake_openai_client.beta.assistants.create(model="gpt-4o")
+    assistant = fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     assert assistant.created_at == 1_234_567_890
     thread = fake_openai_client.beta.threads.create()
     run = fake_openai_client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
@@ -59,7 +64,7 @@ def test_other_seed(fake_openai_client):
 
 USES_DEPRECATED_CALLS = """
 def test_calls_assistants_and_threads(fake_openai_client):
-    assistant = fake_openai_client.beta.assistants.create(model="gpt-4o")
+    assistant = fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = fake_openai_client.beta.threads.create()
     fake_openai_client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
 """
@@ -68,7 +73,7 @@ def test_calls_assistants_and_threads(fake_openai_client):
 def test_fixtures_are_fresh_per_test_and_the_marker_configures_them(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(TESTS_USING_FIXTURES)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_marker_seed_makes_ids_repeatable(pytester: pytest.Pytester) -> None:

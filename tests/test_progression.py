@@ -94,7 +94,7 @@ def test_a_run_can_have_its_own_policy() -> None:
         _thread_id, run = begin(client)
         assert run.status == "completed"  # immediate: done as soon as it was created
         fake.progression = "manual"
-        other_thread = client.beta.threads.create().id
+        other_thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}]).id
         held = client.beta.threads.runs.create(thread_id=other_thread, assistant_id=run.assistant_id)
         fake.set_progression(held.id, "per_read")
         assert [status(client, other_thread, held.id) for _ in range(3)] == ["in_progress", "completed", "completed"]
@@ -120,7 +120,7 @@ def test_every_terminal_status_is_reachable_from_a_script() -> None:
     with freeze_time(START):
         fake = FakeAssistants(progression="immediate")
         client = fake.client()
-        assistant = client.beta.assistants.create(model="gpt-4o")
+        assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         fake.script.reply("ok")
         fake.script.fail("server_error", "boom")
         fake.script.incomplete("max_prompt_tokens")

@@ -30,12 +30,14 @@ def test_embedded_code_is_the_seed_code_verbatim() -> None:
     ]
 
 
-def test_seed_quickstart_completes_and_replies(fake_assistants: FakeAssistants) -> None:
+@pytest.mark.parametrize("shapes", ["wire", "spec"])
+def test_seed_quickstart_completes_and_replies(shapes: str) -> None:
+    fake_assistants = FakeAssistants(shapes=shapes)
     fake_assistants.script.reply("Subtract 11, then divide by 3: x = 1, Jane Doe.")
     ns = run_seed(fake_assistants)
     run, thread, assistant, message = ns["run"], ns["thread"], ns["assistant"], ns["message"]
 
-    assert ns["client"]._strict_response_validation is True
+    assert ns["client"]._strict_response_validation is (shapes == "spec")  # strict SDK models reject real shapes
     assert run.status == "completed"
     assert run.instructions == "Please address the user as Jane Doe. The user has a premium account."
     assert run.started_at is not None and run.completed_at is not None
@@ -74,7 +76,7 @@ def test_hand_written_polling_loop_sees_every_status(fake_assistants: FakeAssist
 
 def test_poll_after_header_is_zero_so_create_and_poll_never_sleeps(fake_assistants: FakeAssistants) -> None:
     client = fake_assistants.client()
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     raw = client.beta.threads.runs.with_raw_response.create(thread_id=thread.id, assistant_id=assistant.id)
     assert raw.headers["openai-poll-after-ms"] == "0"
@@ -87,7 +89,7 @@ def test_seed_quickstart_with_async_client(fake_assistants: FakeAssistants) -> N
 
     async def main() -> None:
         client = fake_assistants.async_client()
-        assert client._strict_response_validation is True
+        assert client._strict_response_validation is False  # the default real shapes
         assistant = await client.beta.assistants.create(
             name="Math Tutor",
             instructions="You are a personal math tutor. Write and run code to answer math questions.",

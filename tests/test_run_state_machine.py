@@ -155,7 +155,8 @@ class RunMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = ManualClock(start=START)
-        self.fake = FakeAssistants(seed=0, clock=self.clock, progression="per_read")
+        # spec shapes and a strict client: REST messages show their status, which the checks below read
+        self.fake = FakeAssistants(seed=0, clock=self.clock, progression="per_read", shapes="spec")
         self.progression = "per_read"
         self.client = self.fake.client()
         tools: list[Any] = [{"type": "code_interpreter"}]
@@ -163,7 +164,7 @@ class RunMachine(RuleBasedStateMachine):
             {"type": "function", "function": {"name": name, "parameters": {"type": "object", "properties": {}}}}
             for name in FUNCTIONS
         ]
-        self.assistant_id = self.client.beta.assistants.create(model="gpt-4o", tools=tools).id
+        self.assistant_id = self.client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=tools).id
         self.thread_ids = [self.client.beta.threads.create().id for _ in range(2)]
         self.runs_of: dict[str, list[str]] = {thread_id: [] for thread_id in self.thread_ids}
         self.user_messages: dict[str, list[str]] = {thread_id: [] for thread_id in self.thread_ids}

@@ -97,6 +97,7 @@ def test_thread_attachments_stay_in_their_thread_and_the_knowledge_base_serves_a
     attached = upload(client, "report.csv")
     assistant = client.beta.assistants.create(
         model="gpt-4o",
+        instructions="Be brief.",
         tools=[{"type": "code_interpreter"}],
         tool_resources={"code_interpreter": {"file_ids": [knowledge]}},
     )
@@ -120,6 +121,7 @@ def test_scope_is_limited_to_the_tools_the_run_has(fake: FakeAssistants, client:
     knowledge = upload(client, "kb.txt")
     assistant = client.beta.assistants.create(
         model="gpt-4o",
+        instructions="Be brief.",
         tools=[{"type": "code_interpreter"}],
         tool_resources={"code_interpreter": {"file_ids": [knowledge]}},
     )
@@ -133,7 +135,7 @@ def test_scope_is_limited_to_the_tools_the_run_has(fake: FakeAssistants, client:
 def test_file_search_attachments_build_the_threads_own_store(fake: FakeAssistants, client: openai.OpenAI) -> None:
     faq = upload(client, "faq.txt", b"Our shop opens at nine and closes at five on weekdays.")
     other = upload(client, "other.txt", b"The warehouse opens at six.")
-    assistant = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}])
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=[{"type": "file_search"}])
     thread = client.beta.threads.create(
         messages=[
             {"role": "user", "content": "When?", "attachments": [{"file_id": faq, "tools": [{"type": "file_search"}]}]}
@@ -170,6 +172,7 @@ def test_the_vector_stores_helper_builds_the_knowledge_base(client: openai.OpenA
     doc = upload(client, "doc.txt")
     assistant = client.beta.assistants.create(
         model="gpt-4o",
+        instructions="Be brief.",
         tools=[{"type": "file_search"}],
         tool_resources={"file_search": {"vector_stores": [{"file_ids": [doc], "metadata": {"kb": "1"}}]}},
     )
@@ -194,7 +197,7 @@ def test_unknown_files_and_stores_are_404_and_change_nothing(
     fake: FakeAssistants, client: openai.OpenAI, resources: Any
 ) -> None:
     with pytest.raises(openai.NotFoundError):
-        client.beta.assistants.create(model="gpt-4o", tool_resources=resources)
+        client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tool_resources=resources)
     with pytest.raises(openai.NotFoundError):
         client.beta.threads.create(tool_resources=resources)
     assert client.beta.assistants.list().data == [] and fake._backend.threads == {}
@@ -220,6 +223,7 @@ def test_both_store_ids_and_the_helper_is_a_400(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError):
         client.beta.assistants.create(
             model="gpt-4o",
+            instructions="Be brief.",
             tool_resources={"file_search": {"vector_store_ids": [store], "vector_stores": [{"file_ids": []}]}},
         )
 
@@ -240,6 +244,7 @@ def test_scope_is_the_knowledge_base_plus_the_threads_own_files(
     files = [upload(client, f"f{i}.txt", f"word{i} text".encode()) for i in range(4)]
     assistant = client.beta.assistants.create(
         model="gpt-4o",
+        instructions="Be brief.",
         tools=[{"type": "code_interpreter"}, {"type": "file_search"}],
         tool_resources={"code_interpreter": {"file_ids": [files[i] for i in knowledge]}},
     )

@@ -81,3 +81,25 @@ def test_mistakes_name_the_line_and_the_problem(text: str, where: str, problem: 
 def test_json_mistakes_name_the_pointer() -> None:
     with pytest.raises(ScriptFileError, match=r"at /turns/0/fail/code: Input should be"):
         parse_script('{"turns": [{"fail": {"code": "teapot"}}]}', source="s.json")
+
+
+def test_a_script_file_interleaves_code_and_messages(tmp_path: Path) -> None:
+    path = tmp_path / "interleaved.yaml"
+    path.write_text(
+        "turns:\n"
+        "  - steps:\n"
+        "      - run_code: {input: 'print(1)', output: '1'}\n"
+        "      - say: First part.\n"
+        "      - run_code: {input: 'print(2)'}\n"
+        "    reply: Second part.\n"
+    )
+    fake = FakeAssistants()
+    fake.script.load(path)
+    client = fake.client()
+    assistant = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "code_interpreter"}])
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Go."}])
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    steps = client.beta.threads.runs.steps.list(run.id, thread_id=thread.id, order="asc").data
+    assert [step.type for step in steps] == ["tool_calls", "message_creation", "tool_calls", "message_creation"]
+    texts = [m.content[0].text.value for m in client.beta.threads.messages.list(thread.id, order="asc").data]  # type: ignore[union-attr]
+    assert texts == ["Go.", "First part.", "Second part."]

@@ -40,7 +40,7 @@ TEXT_EVENTS = [
 
 @pytest.fixture
 def fake() -> FakeAssistants:
-    return FakeAssistants(seed=7)
+    return FakeAssistants(seed=7, shapes="spec")  # these tests talk to it with strict SDK clients
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_seed_quickstart_over_http(fake: FakeAssistants, url: str) -> None:
 
 
 def test_runs_stream_over_http(fake: FakeAssistants, client: openai.OpenAI) -> None:
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "Tell me a story."}])
     fake.script.reply("Once upon a time, a test ran offline over HTTP.")
     with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
@@ -128,7 +128,7 @@ def test_async_client_over_http(fake: FakeAssistants, url: str) -> None:
 
     async def main() -> str:
         async with openai.AsyncOpenAI(base_url=url, api_key="sk-test", _strict_response_validation=True) as client:
-            assistant = await client.beta.assistants.create(model="gpt-4o")
+            assistant = await client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
             thread = await client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
             fake.script.reply("async over HTTP")
             run = await client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
@@ -150,7 +150,7 @@ def test_raw_sse_is_sent_event_by_event(fake: FakeAssistants, url: str) -> None:
 
     fake.script.respond_with(responder)
     inprocess = fake.client()
-    assistant = inprocess.beta.assistants.create(model="gpt-4o")
+    assistant = inprocess.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = inprocess.beta.threads.create()
     body = {"assistant_id": assistant.id, "stream": True}
     with urllib.request.urlopen(request(f"{url}/threads/{thread.id}/runs", "POST", body), timeout=20) as response:
@@ -173,7 +173,7 @@ def test_a_client_that_hangs_up_mid_stream_leaves_the_run_to_finish() -> None:
     fake = FakeAssistants(progression="manual")  # reads move nothing: only the stream plays the run
     with fake.serve() as url:
         inprocess = fake.client()
-        assistant = inprocess.beta.assistants.create(model="gpt-4o")
+        assistant = inprocess.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         thread = inprocess.beta.threads.create()
         body = {"assistant_id": assistant.id, "stream": True}
         with urllib.request.urlopen(request(f"{url}/threads/{thread.id}/runs", "POST", body), timeout=10) as response:
@@ -271,7 +271,7 @@ def test_a_busy_port_is_a_clear_error() -> None:
 
 def start_cli(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "fake_assistants", "serve", "--port", "0", *args]
+    command = [sys.executable, "-m", "fake_assistants", "serve", "--port", "0", "--shapes", "spec", *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -316,7 +316,7 @@ def test_cli_api_key_and_isolation_flags() -> None:
         alice = openai.OpenAI(base_url=url, api_key="sk-alice-0000000000", _strict_response_validation=True)
         bob = openai.OpenAI(base_url=url, api_key="sk-bob-00000000000", _strict_response_validation=True)
         eve = openai.OpenAI(base_url=url, api_key="sk-eve-00000000000", _strict_response_validation=True)
-        assistant = alice.beta.assistants.create(model="gpt-4o")
+        assistant = alice.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         with pytest.raises(openai.NotFoundError):
             bob.beta.assistants.retrieve(assistant.id)
         with pytest.raises(openai.AuthenticationError) as caught:
@@ -421,7 +421,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         first = client.beta.threads.messages.list(thread.id).data[0]
         assert first.content[0].text.value == "Remember me"  # type: ignore[union-attr]
         assert client.files.content(uploaded.id).read() == b"kept bytes"
-        newer = client.beta.assistants.create(model="gpt-4o")
+        newer = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
         assert newer.id != assistant.id  # the id streams went on, not back
     finally:
         stop_cli(process)
@@ -438,7 +438,7 @@ def test_the_control_api_mirrors_the_python_methods(fake: FakeAssistants, url: s
 
     assert control("/script", {"turns": [{"reply": "scripted over HTTP"}]}) == {"queued": 1}
     assert len(fake.script.pending) == 1
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     fake.progression = "manual"
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)

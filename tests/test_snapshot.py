@@ -89,19 +89,19 @@ def test_a_damaged_snapshot_is_refused() -> None:
 def test_reset_and_reseed() -> None:
     fake = FakeAssistants(seed=1)
     client = fake.client()
-    first = client.beta.assistants.create(model="gpt-4o").id
+    first = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.").id
     fake.script.reply("x")
     fake.reset()
     assert client.beta.assistants.list().data == [] and fake.script.pending == ()
-    assert client.beta.assistants.create(model="gpt-4o").id == first  # ids start over
+    assert client.beta.assistants.create(model="gpt-4o", instructions="Be brief.").id == first  # ids start over
     fake.reset(seed=2)
-    assert fake.seed == 2 and client.beta.assistants.create(model="gpt-4o").id != first
+    assert fake.seed == 2 and client.beta.assistants.create(model="gpt-4o", instructions="Be brief.").id != first
 
 
 def test_advance_clock_moves_any_clock() -> None:
     fake = FakeAssistants(progression="manual")
     client = fake.client()
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     fake.advance_clock(600)
@@ -111,7 +111,7 @@ def test_advance_clock_moves_any_clock() -> None:
 def test_the_request_log_lists_api_requests() -> None:
     fake = FakeAssistants()
     client = fake.client()
-    client.beta.assistants.create(model="gpt-4o")
+    client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     with pytest.raises(openai.NotFoundError):
         client.beta.assistants.retrieve("asst_missing")
     assert [(e.method, e.path, e.status) for e in fake.request_log] == [

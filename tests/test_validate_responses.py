@@ -22,7 +22,7 @@ def broken_run_wire(run: Any) -> dict[str, Any]:
 
 def start(fake: FakeAssistants) -> tuple[openai.OpenAI, str, str]:
     client = fake.client()
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
     return client, assistant.id, thread.id
 
@@ -44,7 +44,7 @@ def test_a_drifted_response_is_a_500_naming_operation_and_pointer(monkeypatch: p
 def test_a_drifted_stream_event_becomes_an_error_event(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeAssistants(validate_responses=True)
     client, assistant_id, thread_id = start(fake)
-    monkeypatch.setattr(stream_module, "run_wire", broken_run_wire)
+    monkeypatch.setattr(stream_module, "run_event_wire", broken_run_wire)
     stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
     names = [event.event for event in stream]
     assert names[0] == "error"
@@ -53,7 +53,7 @@ def test_a_drifted_stream_event_becomes_an_error_event(monkeypatch: pytest.Monke
 
 def test_validation_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FAKE_ASSISTANTS_VALIDATE_RESPONSES", raising=False)
-    fake = FakeAssistants()
+    fake = FakeAssistants(shapes="spec")  # its client validates strictly
     client, assistant_id, thread_id = start(fake)
     monkeypatch.setattr(run_handlers, "run_wire", broken_run_wire)
     with pytest.raises(Exception):  # noqa: B017 - the SDK's own strict validation rejects "thinking"

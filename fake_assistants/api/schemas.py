@@ -82,9 +82,25 @@ class FileSearchOptions(Strict):
     ranking_options: RankingOptions | None = None
 
 
+DEFAULT_RANKER = "default_2024_08_21"
+
+
 class FileSearchTool(Strict):
     type: Literal["file_search"]
     file_search: FileSearchOptions | None = None
+
+    def wire(self) -> JsonDict:
+        """Normalized as the real API stored it: ranking options always there (the default ranker, threshold 0),
+        with ``hybrid_search: null``."""
+        options = self.file_search or FileSearchOptions()
+        out: JsonDict = {}
+        if options.max_num_results is not None:
+            out["max_num_results"] = options.max_num_results
+        ranking = options.ranking_options
+        ranker = ranking.ranker if ranking is not None and ranking.ranker not in (None, "auto") else DEFAULT_RANKER
+        threshold = ranking.score_threshold if ranking is not None else 0.0
+        out["ranking_options"] = {"ranker": ranker, "score_threshold": float(threshold), "hybrid_search": None}
+        return {"type": "file_search", "file_search": out}
 
 
 class FunctionDefinition(Strict):
@@ -99,7 +115,9 @@ class FunctionTool(Strict):
     function: FunctionDefinition
 
     def wire(self) -> JsonDict:
+        """Normalized as the real API stored it: ``parameters`` (an empty object schema) and ``strict: false``."""
         out = super().wire()
+        out["function"].setdefault("parameters", {"type": "object", "properties": {}})
         out["function"].setdefault("strict", False)
         return out
 
@@ -360,8 +378,8 @@ class RunOptions(Strict):
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     top_p: Annotated[float, Field(ge=0, le=1)] | None = None
     stream: bool | None = None
-    max_prompt_tokens: Annotated[int, Field(ge=256)] | None = None
-    max_completion_tokens: Annotated[int, Field(ge=256)] | None = None
+    max_prompt_tokens: Annotated[int, Field(ge=1)] | None = None  # the spec says >= 256; the real API took 16
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
     truncation_strategy: TruncationStrategy | None = None
     tool_choice: ToolChoice = None
     parallel_tool_calls: bool | None = None

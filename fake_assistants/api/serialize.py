@@ -7,6 +7,7 @@ from typing import Any, Protocol, TypeVar
 
 from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
 from ..backend.pagination import Page, paginate
+from ..contract.wire import MESSAGE_STREAM_ONLY
 from .schemas import ListQuery
 
 T = TypeVar("T")
@@ -22,15 +23,23 @@ def assistant_wire(assistant: Assistant) -> JsonDict:
         "model": assistant.model,
         "instructions": assistant.instructions,
         "tools": assistant.tools,
-        "tool_resources": assistant.tool_resources,
+        "tool_resources": _with_code_interpreter(assistant.tool_resources)
+        if any(tool["type"] == "code_interpreter" for tool in assistant.tools)
+        else assistant.tool_resources,
         "metadata": assistant.metadata,
         "temperature": assistant.temperature,
         "top_p": assistant.top_p,
+        "reasoning_effort": assistant.reasoning_effort,
         "response_format": assistant.response_format,
     }
 
 
+def _with_code_interpreter(resources: JsonDict) -> JsonDict:
+    return {**resources, "code_interpreter": resources.get("code_interpreter", {"file_ids": []})}
+
+
 def thread_wire(thread: Thread) -> JsonDict:
+    """A thread as create and modify answer it: its tool resources as stored (``{}`` when none)."""
     return {
         "id": thread.id,
         "object": "thread",
@@ -40,7 +49,29 @@ def thread_wire(thread: Thread) -> JsonDict:
     }
 
 
+def thread_read_wire(thread: Thread) -> JsonDict:
+    """A thread as retrieve and the ``thread.created`` event show it: with ``code_interpreter.file_ids``."""
+    return {**thread_wire(thread), "tool_resources": _with_code_interpreter(thread.tool_resources)}
+
+
 def message_wire(message: Message) -> JsonDict:
+    """A message as REST answers it (create, retrieve, list): without the stream-only keys."""
+    out = message_event_wire(message)
+    for key in MESSAGE_STREAM_ONLY:
+        del out[key]
+    return out
+
+
+def modified_message_wire(message: Message) -> JsonDict:
+    """The modify-message answer: the real API sent ``file_ids: []`` there instead of ``attachments``."""
+    out = message_wire(message)
+    del out["attachments"]
+    out["file_ids"] = []
+    return out
+
+
+def message_event_wire(message: Message) -> JsonDict:
+    """A message as the ``thread.message.*`` stream events carry it: with its status and times."""
     return {
         "id": message.id,
         "object": "thread.message",
@@ -66,10 +97,23 @@ def usage_wire(usage: Usage | None) -> JsonDict | None:
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
         "total_tokens": usage.total_tokens,
+        "prompt_token_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
     }
 
 
+def run_expires_at(run: Run) -> int | None:
+    """The real API cleared a run's ``expires_at`` once it completed."""
+    return None if run.status == "completed" else run.expires_at
+
+
+def run_event_wire(run: Run) -> JsonDict:
+    """A run as the ``thread.run.*`` stream events carry it: its tool resources with ``code_interpreter``."""
+    return {**run_wire(run), "tool_resources": _with_code_interpreter(run.tool_resources)}
+
+
 def run_wire(run: Run) -> JsonDict:
+    """A run over REST: ``tool_resources`` are the run's own (``{}`` unless create-thread-and-run gave some)."""
     return {
         "id": run.id,
         "object": "thread.run",
@@ -79,7 +123,7 @@ def run_wire(run: Run) -> JsonDict:
         "status": run.status,
         "required_action": run.required_action,
         "last_error": run.last_error,
-        "expires_at": run.expires_at,
+        "expires_at": run_expires_at(run),
         "started_at": run.started_at,
         "cancelled_at": run.cancelled_at,
         "failed_at": run.failed_at,
@@ -88,10 +132,12 @@ def run_wire(run: Run) -> JsonDict:
         "model": run.model,
         "instructions": run.instructions,
         "tools": run.tools,
+        "tool_resources": run.tool_resources,
         "metadata": run.metadata,
         "usage": usage_wire(run.usage),
         "temperature": run.temperature,
         "top_p": run.top_p,
+        "reasoning_effort": run.reasoning_effort,
         "max_prompt_tokens": run.max_prompt_tokens,
         "max_completion_tokens": run.max_completion_tokens,
         "truncation_strategy": run.truncation_strategy,
@@ -101,8 +147,11 @@ def run_wire(run: Run) -> JsonDict:
     }
 
 
-def step_wire(step: RunStep, *, with_search_content: bool = False) -> JsonDict:
-    """A run step. File search results carry their ``content`` only when ``include[]`` asked for it."""
+def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = False) -> JsonDict:
+    """A run step. File search results carry their ``content`` only when ``include[]`` asked for it.
+
+    ``expires_at`` is the run's (null once the run has completed), as the real API sent it; it has no ``metadata``.
+    """
     details = step.step_details
     if details["type"] == "tool_calls":
         details = {
@@ -120,11 +169,10 @@ def step_wire(step: RunStep, *, with_search_content: bool = False) -> JsonDict:
         "status": step.status,
         "step_details": details,
         "last_error": step.last_error,
-        "expired_at": step.expired_at,
+        "expires_at": run_expires_at(run) if run is not None else None,
         "cancelled_at": step.cancelled_at,
         "failed_at": step.failed_at,
         "completed_at": step.completed_at,
-        "metadata": step.metadata,
         "usage": usage_wire(step.usage),
     }
 

@@ -18,9 +18,9 @@ def file_wire(stored: StoredFile) -> JsonDict:
         "filename": stored.filename,
         "purpose": stored.purpose,
         "status": "processed",
+        "expires_at": stored.expires_at,  # null when it never expires, as the real API sent it
+        "status_details": None,
     }
-    if stored.expires_at is not None:  # the spec types it as a plain integer: absent, never null
-        out["expires_at"] = stored.expires_at
     return out
 
 

@@ -20,7 +20,7 @@ from ..backend.state import Backend
 from ..errors import ApiError, script_problem
 from ..runs.events import Event, Events, drain
 from ..script.engine import ScriptError
-from .serialize import message_wire, run_wire, step_wire, thread_wire
+from .serialize import message_event_wire, run_event_wire, step_wire, thread_read_wire
 
 DONE = b"event: done\ndata: [DONE]\n\n"
 CONTENT_TYPE = "text/event-stream; charset=utf-8"
@@ -30,16 +30,17 @@ def frame(name: str, data: JsonDict) -> bytes:
     return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def event_data(event: Event, *, with_search_content: bool = False) -> JsonDict:
+def event_data(event: Event, backend: Backend | None = None, *, with_search_content: bool = False) -> JsonDict:
     data = event.data
     if isinstance(data, Run):
-        return run_wire(data)
+        return run_event_wire(data)
     if isinstance(data, RunStep):
-        return step_wire(data, with_search_content=with_search_content)
+        run = backend.runs.get(data.run_id) if backend is not None else None
+        return step_wire(data, run, with_search_content=with_search_content)
     if isinstance(data, Message):
-        return message_wire(data)
+        return message_event_wire(data)
     if isinstance(data, Thread):
-        return thread_wire(data)
+        return thread_read_wire(data)
     return data
 
 
@@ -74,7 +75,8 @@ class EventStream:
                         chunk = error_frame(ApiError(500, f"{type(exc).__name__}: {exc}", type="server_error"))
                         finished = True
                     else:
-                        chunk = frame(event.name, event_data(event, with_search_content=self.with_search_content))
+                        data = event_data(event, backend, with_search_content=self.with_search_content)
+                        chunk = frame(event.name, data)
                 yield chunk
                 if finished:
                     break

@@ -89,7 +89,7 @@ class Run(Journaled):
     thread_id: str
     assistant_id: str
     model: str
-    instructions: str
+    instructions: str | None  # None when neither the assistant nor the run sets any (the real API sent null)
     tools: list[JsonDict]
     expires_at: int | None
     status: RunStatus = "queued"
@@ -111,8 +111,8 @@ class Run(Journaled):
     completed_at: int | None = None
     incomplete_details: JsonDict | None = None
     usage: Usage | None = None
-    # Not on the wire: how the run plays out.
     tool_resources: JsonDict = field(default_factory=dict)  # the run's own (create-and-run), on top of the others
+    # Not on the wire: how the run plays out.
     step_ids: list[str] = field(default_factory=list)
     turn: Turn | None = None  # taken from the script when the run starts
     turn_position: int = 0  # the index of the turn's next tool step

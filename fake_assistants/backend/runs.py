@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..api.schemas import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
-from ..errors import invalid_request
+from ..errors import invalid_request, thread_without_user_message
 from ..runs import engine
 from ..runs.lifecycle import RUN_LIFETIME_SECONDS
 from .messages import add_message, create_thread
@@ -14,9 +14,10 @@ from .state import Backend
 INSTRUCTIONS_SEPARATOR = "\n\n"
 
 
-def effective_instructions(assistant: Assistant, override: str | None, additional: str | None) -> str:
-    """The assistant's instructions (or the run's override), then the additional instructions."""
-    base = override if override is not None else (assistant.instructions or "")
+def effective_instructions(assistant: Assistant, override: str | None, additional: str | None) -> str | None:
+    """The assistant's instructions (or the run's override), then the additional instructions; ``None`` when
+    neither sets any (the real API answered ``instructions: null`` then)."""
+    base = override if override is not None else assistant.instructions
     if not additional:
         return base
     return base + INSTRUCTIONS_SEPARATOR + additional if base else additional
@@ -30,9 +31,13 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
         raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
     for message in request.additional_messages or []:  # check every attachment before adding any message
         check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
+    instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
+    has_user_message = any(backend.messages[message_id].role == "user" for message_id in thread.message_ids)
+    has_user_message = has_user_message or any(m.role == "user" for m in request.additional_messages or [])
+    if not instructions and not has_user_message:
+        raise thread_without_user_message()
     for message in request.additional_messages or []:
         add_message(backend, thread, now, message)
-    instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
     run = _new_run(backend, thread, assistant, now, request, instructions)
     run.reasoning_effort = request.reasoning_effort
     if not request.stream:  # a streamed run is played by its stream
@@ -45,11 +50,13 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
     assistant = backend.assistant(request.assistant_id)
     for message in request.thread.messages or [] if request.thread else []:
         check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
+    instructions = effective_instructions(assistant, request.instructions, None)
+    messages = request.thread.messages or [] if request.thread else []
+    if not instructions and not any(message.role == "user" for message in messages):
+        raise thread_without_user_message()
     resources = tool_resources_wire(backend, now, request.tool_resources)
     thread = create_thread(backend, now, request.thread or CreateThread())
-    run = _new_run(
-        backend, thread, assistant, now, request, effective_instructions(assistant, request.instructions, None)
-    )
+    run = _new_run(backend, thread, assistant, now, request, instructions)
     run.tool_resources = resources
     if not request.stream:
         engine.started(backend, run, now)
@@ -57,7 +64,7 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
 
 
 def _new_run(
-    backend: Backend, thread: Thread, assistant: Assistant, now: int, request: RunOptions, instructions: str
+    backend: Backend, thread: Thread, assistant: Assistant, now: int, request: RunOptions, instructions: str | None
 ) -> Run:
     run = Run(
         id=backend.ids.new("run"),

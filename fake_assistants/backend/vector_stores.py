@@ -60,6 +60,16 @@ def _on_read(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
         _step(item for item in items if item.created_at <= due)
 
 
+def ready_thread_stores(backend: Backend, thread_resources: dict[str, Any]) -> None:
+    """Finish processing the files of a thread's own vector store: the real API made a run wait for them (up to
+    60 s) before it searched, so a file attached to a message is found by the thread's next run, polled or not.
+    The assistant's stores get no such wait."""
+    for store_id in thread_resources.get("file_search", {}).get("vector_store_ids", []):
+        store = backend.storage.vector_stores.get(store_id)
+        if store is not None:
+            _step(store.files.values())
+
+
 def _touch(store: VectorStore, now: int) -> None:
     """Activity (files added, a search) renews ``last_active_at``; an expired store stays expired."""
     if store.status(now) != "expired":
@@ -144,6 +154,10 @@ def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
     storage = backend.storage
     storage.vector_store(vector_store_id)
     del storage.vector_stores[vector_store_id]
+    for assistant in backend.assistants.values():  # the real API took it out of the assistants that used it
+        store_ids = assistant.tool_resources.get("file_search", {}).get("vector_store_ids", [])
+        if vector_store_id in store_ids:
+            store_ids.remove(vector_store_id)
     for batch_id in [batch.id for batch in storage.batches.values() if batch.vector_store_id == vector_store_id]:
         del storage.batches[batch_id]
 

@@ -9,17 +9,27 @@ exchange's method, path, query, beta header, JSON request, status, content type,
 * HAR 1.2 (``log.entries``), as browsers and proxies write it;
 * the shared JSON layout itself (``{"source": ..., "interactions": [...]}``).
 
-:func:`read_recording` picks the reader by content. A file it cannot read raises :class:`RecordingError`, whose
+:func:`read_recording` picks the reader (:data:`READERS`, pluggable) by the file's name and content. A file it
+cannot read raises :class:`RecordingError`, whose
 message names the file, the interaction and the problem.
 """
 
 from pathlib import Path
 
 from .model import Exchange, Recording, RecordingError
-from .readers import read_recording
+from .readers import READERS, Reader, read_recording, read_recordings
 
 # A vcrpy cassette of real traffic (a polled function-call run; free text replaced by placeholders), for trying the
 # tools out: the worked example of docs/recordings.md.
 EXAMPLE_CASSETTE = Path(__file__).resolve().parent / "examples" / "favorite_food.yaml"
 
-__all__ = ["EXAMPLE_CASSETTE", "Exchange", "Recording", "RecordingError", "read_recording"]
+__all__ = [
+    "EXAMPLE_CASSETTE",
+    "READERS",
+    "Exchange",
+    "Reader",
+    "Recording",
+    "RecordingError",
+    "read_recording",
+    "read_recordings",
+]

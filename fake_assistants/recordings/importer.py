@@ -3,15 +3,16 @@
 For every run the recording shows (in the order it first appears), the turn holds:
 
 * its tool steps: function-call rounds with their recorded arguments (from the run's ``required_action``, or from
-  its recorded steps), code interpreter steps with their input and logs, file search steps;
+  its recorded steps), code interpreter steps with their input and logs, file search steps, and the messages it
+  wrote between them (``say``), in the recorded order;
 * its ending: the text of the assistant's reply when the run completed, ``fail`` with the recorded ``last_error``,
   ``incomplete`` with its reason, or ``expire``;
 * its binding: the assistant's name when the recording shows it, so that the same client code, which creates the
   same assistants, gets the same answers in the same order.
 
 What cannot be carried over is listed in :attr:`ImportedScript.notes` (and as comments at the top of the YAML file):
-annotations that cite recorded file ids, a run's earlier messages when it wrote several, and failure codes or
-incomplete reasons the script vocabulary does not have.
+annotations that cite recorded file ids, and failure codes or incomplete reasons the script vocabulary does not
+have.
 """
 
 from __future__ import annotations
@@ -113,10 +114,17 @@ def _turn(
         (step for step in steps.values() if step.get("run_id") == run.id),
         key=lambda step: (step.get("created_at") or 0,),
     )
-    tool_steps = _from_steps(run_steps) if run_steps else _from_required_actions(run.snapshots)
+    written = sorted(
+        (m for m in messages.values() if m.get("run_id") == run.id), key=lambda m: m.get("created_at") or 0
+    )
+    said = {m["id"]: _text(m, run.id, notes) for m in written[:-1]}  # every message but the last is said on the way
+    if run_steps:
+        tool_steps = _from_steps(run_steps, said)
+    else:
+        tool_steps = _from_required_actions(run.snapshots) + [{"say": text} for text in said.values()]
     if tool_steps:
         turn["steps"] = tool_steps
-    turn.update(_ending(run, messages, notes))
+    turn.update(_ending(run, written[-1:], notes))
     return turn
 
 
@@ -133,10 +141,14 @@ def _from_required_actions(snapshots: list[dict[str, Any]]) -> list[dict[str, An
     return rounds
 
 
-def _from_steps(run_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _from_steps(run_steps: list[dict[str, Any]], said: dict[str, str]) -> list[dict[str, Any]]:
+    """The run's steps in order; a message written between tool steps (not the last one) becomes a ``say`` step."""
     out: list[dict[str, Any]] = []
     for step in run_steps:
         details = step.get("step_details") or {}
+        written = (details.get("message_creation") or {}).get("message_id")
+        if details.get("type") == "message_creation" and written in said:
+            out.append({"say": said.pop(written)})
         calls = details.get("tool_calls") or [] if details.get("type") == "tool_calls" else []
         functions = [_call(call) for call in calls if call.get("type") == "function"]
         if functions:
@@ -148,6 +160,7 @@ def _from_steps(run_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 out.append({"run_code": {"input": code.get("input", ""), "output": "".join(logs) or None}})
             elif call.get("type") == "file_search":
                 out.append({"search_files": ""})
+    out += [{"say": text} for text in said.values()]  # messages no recorded step places: after the tool steps
     return out
 
 
@@ -157,18 +170,15 @@ def _call(call: dict[str, Any]) -> dict[str, Any]:
     return {"name": function.get("name", ""), "arguments": function.get("arguments")}
 
 
-def _ending(run: _Run, messages: dict[str, dict[str, Any]], notes: list[str]) -> dict[str, Any]:
+def _ending(run: _Run, final: list[dict[str, Any]], notes: list[str]) -> dict[str, Any]:
+    """``final`` holds the run's last message, if the recording shows it."""
     last = run.snapshots[-1]
     status = last.get("status")
     if status == "completed":
-        written = [m for m in messages.values() if m.get("run_id") == run.id]
-        written.sort(key=lambda m: m.get("created_at") or 0)
-        if not written:
+        if not final:
             notes.append(f"the reply of {run.id}: the recording never shows its message (the default reply plays)")
             return {}
-        if len(written) > 1:
-            notes.append(f"{run.id} wrote {len(written)} messages; the turn replies with the last one only")
-        return {"reply": _text(written[-1], run.id, notes)}
+        return {"reply": _text(final[-1], run.id, notes)}
     if status == "failed":
         error = last.get("last_error") or {}
         code = error.get("code") if error.get("code") in FAIL_CODES else "server_error"

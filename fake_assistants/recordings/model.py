@@ -30,12 +30,12 @@ class Exchange:
     method: str
     path: str  # with /v1, without the query
     query: str = ""
-    beta: str | None = None
     request: Any = None
     status: int = 200
     content_type: str = "application/json"
     response: Any = None
     events: tuple[tuple[str, str], ...] | None = None
+    beta: str | None = None
 
     @property
     def streamed(self) -> bool:
@@ -70,11 +70,13 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Recording:
-    """A recorded session: where it was read from, what it says of its origin, and its exchanges in order."""
+    """A recorded session: its name, what it says of its origin (``source``: repository, format, recorder...), its
+    exchanges in order, and the file it was read from."""
 
-    source: str
-    exchanges: tuple[Exchange, ...]
-    origin: dict[str, Any] = field(default_factory=dict)
+    name: str
+    source: dict[str, Any] = field(default_factory=dict)
+    exchanges: tuple[Exchange, ...] = ()
+    path: str = ""
 
     def to_shared(self) -> dict[str, Any]:
-        return {"source": self.origin, "interactions": [exchange.to_shared() for exchange in self.exchanges]}
+        return {"source": self.source, "interactions": [exchange.to_shared() for exchange in self.exchanges]}

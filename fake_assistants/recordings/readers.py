@@ -1,8 +1,9 @@
-"""Which reader a file needs, and the readers for the shared JSON layout and HAR 1.2.
+"""The readers, one per format, behind one protocol, and the call that picks one.
 
-vcrpy and Ruby VCR cassettes are in :mod:`.vcr`. Each reader turns every interaction into an :class:`Exchange`
-through :func:`.decode.exchange_from_http` (or, for the shared layout, directly), and names the interaction
-(1-based) in any error.
+A :class:`Reader` says whether it can read a file and reads it into a :class:`Recording`. :data:`READERS` holds the
+formats known here (vcrpy and Ruby VCR cassettes in :mod:`.vcr`, HAR 1.2 and the shared JSON layout here); a reader
+for another format only has to produce the same model, and can be passed to :func:`read_recording` and
+:func:`read_recordings` beside them. Each reader names the interaction (1-based) in any error.
 """
 
 from __future__ import annotations
@@ -10,44 +11,113 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .decode import BodyError, exchange_from_http
 from .model import Exchange, Recording, RecordingError
 from .vcr import read_vcr
 
-Reader = Callable[[str, Any], Recording]
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def read_recording(path: str | Path) -> Recording:
-    """Read a vcrpy/VCR YAML cassette, a HAR file or a shared-layout JSON recording."""
-    file = Path(path)
-    source = str(file)
+class Reader(Protocol):
+    name: str
+
+    def accepts(self, path: Path) -> bool: ...
+
+    def read(self, path: Path) -> Recording: ...
+
+
+def _text(path: Path) -> str:
     try:
-        text = file.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RecordingError(source, f"cannot read the file ({exc})") from None
-    if file.suffix.lower() in (".yaml", ".yml"):
-        return read_vcr(source, text)
+        raise RecordingError(str(path), f"cannot read the file ({exc})") from None
+
+
+def _json_document(path: Path) -> Any:
     try:
-        document = json.loads(text)
-    except ValueError as exc:
-        if file.suffix.lower() in (".json", ".har"):
-            raise RecordingError(source, f"not valid JSON ({exc})") from None
-        return read_vcr(source, text)  # a cassette without the usual suffix
-    return reader_for(source, document)(source, document)
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
-def reader_for(source: str, document: Any) -> Reader:
-    if isinstance(document, Mapping) and isinstance(document.get("log"), Mapping):
-        return read_har
-    if isinstance(document, Mapping) and isinstance(document.get("interactions"), list):
-        return read_shared
-    raise RecordingError(
-        source, "not a recording this tool knows (a vcrpy or VCR YAML cassette, HAR 1.2, or the shared JSON layout)"
-    )
+class VcrReader:
+    """vcrpy / pytest-recording cassettes (current and old layouts) and Ruby VCR cassettes: YAML files."""
+
+    name = "vcr"
+
+    def accepts(self, path: Path) -> bool:
+        return path.suffix.lower() in YAML_SUFFIXES
+
+    def read(self, path: Path) -> Recording:
+        return read_vcr(str(path), _text(path))
+
+
+class HarReader:
+    """HAR 1.2 (``log.entries``)."""
+
+    name = "har"
+
+    def accepts(self, path: Path) -> bool:
+        if path.suffix.lower() == ".har":
+            return True
+        document = _json_document(path) if path.suffix.lower() == ".json" else None
+        return isinstance(document, Mapping) and isinstance(document.get("log"), Mapping)
+
+    def read(self, path: Path) -> Recording:
+        text = _text(path)
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise RecordingError(str(path), f"not valid JSON ({exc})") from None
+        if not isinstance(document, Mapping) or not isinstance(document.get("log"), Mapping):
+            raise RecordingError(str(path), "not a HAR file: no 'log' object")
+        return read_har(str(path), document)
+
+
+class SharedJsonReader:
+    """The shared JSON layout: ``{"source": {...}, "interactions": [...]}``."""
+
+    name = "shared-json"
+
+    def accepts(self, path: Path) -> bool:
+        document = _json_document(path) if path.suffix.lower() == ".json" else None
+        return isinstance(document, Mapping) and isinstance(document.get("interactions"), list)
+
+    def read(self, path: Path) -> Recording:
+        document = _json_document(path)
+        if not isinstance(document, Mapping) or not isinstance(document.get("interactions"), list):
+            raise RecordingError(str(path), "not the shared JSON layout: no 'interactions' list")
+        return read_shared(str(path), document)
+
+
+READERS: tuple[Reader, ...] = (VcrReader(), HarReader(), SharedJsonReader())
+
+
+def read_recording(path: str | Path, readers: Sequence[Reader] = READERS) -> Recording:
+    """Read one recording with the first of ``readers`` that accepts it."""
+    file = Path(path)
+    if not file.is_file():
+        raise RecordingError(str(file), "cannot read the file (it does not exist)")
+    reader = next((r for r in readers if r.accepts(file)), None)
+    if reader is None:
+        raise RecordingError(
+            str(file),
+            "not a recording this tool knows (a vcrpy or VCR YAML cassette, HAR 1.2, or the shared JSON layout)",
+        )
+    return reader.read(file)
+
+
+def read_recordings(directory: Path, readers: Sequence[Reader] = READERS) -> list[Recording]:
+    """Every file in ``directory`` that one of ``readers`` accepts, in name order."""
+    return [
+        read_recording(path, readers)
+        for path in sorted(directory.iterdir())
+        if path.is_file() and any(r.accepts(path) for r in readers)
+    ]
 
 
 def read_shared(source: str, document: Any) -> Recording:
@@ -78,7 +148,7 @@ def read_shared(source: str, document: Any) -> Recording:
             )
         )
     origin = document.get("source")
-    return Recording(source, tuple(exchanges), dict(origin) if isinstance(origin, Mapping) else {})
+    return Recording(Path(source).stem, dict(origin) if isinstance(origin, Mapping) else {}, tuple(exchanges), source)
 
 
 def read_har(source: str, document: Any) -> Recording:
@@ -111,7 +181,8 @@ def read_har(source: str, document: Any) -> Recording:
         except (BodyError, binascii.Error, ValueError) as exc:
             raise RecordingError(source, str(exc), interaction=number) from None
     creator = log.get("creator") if isinstance(log.get("creator"), Mapping) else {}
-    return Recording(source, tuple(exchanges), {"format": "HAR", "creator": creator.get("name")})
+    origin = {"format": "HAR", "creator": creator.get("name")}
+    return Recording(Path(source).stem, origin, tuple(exchanges), source)
 
 
 def _har_headers(message: Mapping[str, Any], mime: str | None, *, decoded: bool = False) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import Any
 
 from .decode import BodyError, exchange_from_http
@@ -45,7 +46,7 @@ def read_vcr(source: str, text: str) -> Recording:
     origin: dict[str, Any] = {"format": layout}
     if isinstance(document, Mapping) and document.get("recorded_with"):
         origin["recorded_with"] = str(document["recorded_with"])
-    return Recording(source, tuple(exchanges), origin)
+    return Recording(PurePath(source).stem, origin, tuple(exchanges), source)
 
 
 def _load_yaml(source: str, text: str) -> Any:

@@ -27,7 +27,7 @@ def run_context(backend: Backend, run: Run) -> RunContext:
             metadata=frozen(assistant.metadata if assistant else {}),
         ),
         model=run.model,
-        instructions=run.instructions,
+        instructions=run.instructions or "",
         tools=frozen(run.tools),
         tool_choice=frozen(run.tool_choice),
         parallel_tool_calls=run.parallel_tool_calls,

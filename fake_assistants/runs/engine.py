@@ -11,6 +11,7 @@ from collections.abc import Generator, Sequence
 
 from ..backend.models import Progression, Run, Thread
 from ..backend.state import Backend
+from ..backend.vector_stores import ready_thread_stores
 from ..errors import invalid_request
 from ..script.turns import CallFunctions
 from .context import run_context
@@ -145,7 +146,9 @@ def started(backend: Backend, run: Run, now: int) -> None:
 
 
 def _start(backend: Backend, run: Run, now: int) -> Events:
-    """``queued`` → ``in_progress``. A new run picks its turn first; a failing pick changes nothing."""
+    """``queued`` → ``in_progress``. A new run picks its turn first; a failing pick changes nothing. The thread's
+    own vector store is ready before the run searches it."""
+    ready_thread_stores(backend, backend.threads[run.thread_id].tool_resources)
     if run.turn is None:
         context = run_context(backend, run)
         selection = backend.script.select(context)

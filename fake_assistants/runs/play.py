@@ -13,6 +13,8 @@ instead (a reply is cut at the cap and its message left ``incomplete``).
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 from ..backend.files import upload_file
 from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
 from ..backend.state import Backend
@@ -28,6 +30,7 @@ from ..script.turns import (
     IncompleteReason,
     Reply,
     RunCode,
+    Say,
     ToolStep,
     is_image_name,
 )
@@ -54,7 +57,7 @@ def prompt_tokens(backend: Backend, run: Run) -> int:
     thread = backend.threads[run.thread_id]
     messages = sum(count_tokens(message_text(backend.messages[message_id])) for message_id in thread.message_ids)
     tool_io = sum(count_tokens(out.name + out.arguments) + count_tokens(out.output) for out in run.tool_outputs)
-    return count_tokens(run.instructions) + messages + tool_io
+    return count_tokens(run.instructions or "") + messages + tool_io
 
 
 def spent(backend: Backend, run: Run) -> Usage:
@@ -115,11 +118,17 @@ def _step_completion_tokens(step: ToolStep) -> int:
         return sum(count_tokens(call.name) + count_tokens(call.arguments) for call in step.calls)
     if isinstance(step, RunCode):
         return count_tokens(step.input)
+    if isinstance(step, Say):
+        return count_tokens(step.text)
     return count_tokens(step.query)
 
 
 def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) -> Events:
-    """One tool step. A function-call round stops the run in ``requires_action``; the others complete at once."""
+    """One step of a turn. A function-call round stops the run in ``requires_action``; a message (``Say``) is
+    written and the run goes on; the others complete at once."""
+    if isinstance(tool_step, Say):
+        yield from _say(backend, run, now, tool_step)
+        return
     completion = _step_completion_tokens(tool_step)
     reason = _over_budget(backend, run, completion)
     if reason is not None:
@@ -216,8 +225,9 @@ def _fill_tool_calls(backend: Backend, step: RunStep, calls: list[JsonDict]) -> 
                 )
         else:
             keep(stored)
-            stored.append(call)
-            yield _step_delta(step, {**head, "file_search": {}})
+            stored.append(call)  # the first delta carries the ranking options and no results yet, as the real API's
+            ranking = call["file_search"]["ranking_options"]
+            yield _step_delta(step, {**head, "file_search": {"ranking_options": dict(ranking), "results": []}})
 
 
 def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
@@ -277,6 +287,29 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
     if _over_budget(backend, run, 0) == "max_prompt_tokens":
         yield from end_incomplete(backend, run, now, "max_prompt_tokens")
         return
+    cut = yield from _write_message(backend, run, now, reply)
+    if cut:
+        run.incomplete_details = {"reason": "max_completion_tokens"}
+        yield from _finish(backend, run, now, "incomplete")
+    else:
+        run.completed_at = now
+        yield from _finish(backend, run, now, "completed")
+
+
+def _say(backend: Backend, run: Run, now: int, say: Say) -> Events:
+    """A message mid-turn: written like a reply, and the run stays ``in_progress`` for the turn's next step."""
+    if _over_budget(backend, run, 0) == "max_prompt_tokens":
+        yield from end_incomplete(backend, run, now, "max_prompt_tokens")
+        return
+    cut = yield from _write_message(backend, run, now, Reply(say.text, say.annotations))
+    if cut:
+        run.incomplete_details = {"reason": "max_completion_tokens"}
+        yield from _finish(backend, run, now, "incomplete")
+
+
+def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Generator[Event, None, bool]:
+    """A message_creation step and its message, written as the stream tells it. Returns whether the completion
+    budget cut the text (the message is then ``incomplete``)."""
     left = _completion_left(backend, run)
     text = reply.text
     cut = left is not None and count_tokens(text) > left
@@ -314,12 +347,7 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
         message.completed_at = now
         yield Event("thread.message.completed", message)
     yield _complete_step(step, now, Usage(prompt_tokens=prompt, completion_tokens=count_tokens(text)))
-    if cut:
-        run.incomplete_details = {"reason": "max_completion_tokens"}
-        yield from _finish(backend, run, now, "incomplete")
-    else:
-        run.completed_at = now
-        yield from _finish(backend, run, now, "completed")
+    return cut
 
 
 def _attach_images(backend: Backend, run: Run, message: Message) -> Events:

@@ -11,7 +11,8 @@ from ..search import search_stores
 def search_results(
     backend: Backend, scope: FileScope, query: str, *, max_num_results: int = 20, score_threshold: float = 0.0
 ) -> list[JsonDict]:
-    """The search over the stores in scope, each hit as ``{"file_id", "file_name", "score", "content"}``, best first.
+    """The search over the stores in scope, each hit as ``{"file_id", "file_name", "score", "attributes",
+    "content"}``, best first.
 
     ``content`` is always kept; the wire drops it unless ``include[]`` asks for it.
     """
@@ -21,6 +22,7 @@ def search_results(
             "file_id": hit.file_id,
             "file_name": hit.filename,
             "score": round(hit.score, 6),
+            "attributes": dict(hit.attributes),
             "content": [{"type": "text", "text": text} for text in hit.chunks],
         }
         for hit in hits

@@ -13,6 +13,7 @@ from .turns import (
     OutputFile,
     Reply,
     RunCode,
+    Say,
     SearchFiles,
     Turn,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Responder",
     "RunCode",
     "RunContext",
+    "Say",
     "Script",
     "ScriptBinding",
     "ScriptError",

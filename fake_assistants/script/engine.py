@@ -165,6 +165,10 @@ class _Vocabulary:
         """Queue a file_search step over the run's vector stores (then the default reply, unless chained)."""
         return self.add(Turn.search_files(query))
 
+    def say(self, text: str, annotations: Sequence[Annotation] | None = None) -> ScriptedTurn:
+        """Queue a message written mid-turn; chain the tool steps and messages that follow it."""
+        return self.add(Turn.say(text, annotations))
+
     def fail(self, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> ScriptedTurn:
         """Queue a failure: the run ends ``failed`` with this ``last_error``."""
         return self.add(Turn.fail(code, message))

@@ -45,6 +45,7 @@ from .turns import (
     Incomplete,
     Reply,
     RunCode,
+    Say,
     SearchFiles,
     ToolStep,
     Turn,
@@ -73,12 +74,13 @@ class StepSpec(_Model):
     call: CallSpec | list[CallSpec] | None = None
     run_code: RunCodeSpec | None = None
     search_files: str | None = None
+    say: str | None = None
 
     @model_validator(mode="after")
     def _one(self) -> StepSpec:
-        given = [name for name in ("call", "run_code", "search_files") if getattr(self, name) is not None]
+        given = [name for name in ("call", "run_code", "search_files", "say") if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("a step is exactly one of 'call', 'run_code' or 'search_files'")
+            raise ValueError("a step is exactly one of 'call', 'run_code', 'search_files' or 'say'")
         return self
 
 
@@ -150,6 +152,8 @@ def _step(spec: StepSpec) -> ToolStep:
         return CallFunctions(tuple(FunctionCall.of(call.name, call.arguments) for call in calls))
     if spec.run_code is not None:
         return RunCode(spec.run_code.input, spec.run_code.output)
+    if spec.say is not None:
+        return Say(spec.say)
     return SearchFiles(spec.search_files or "")
 
 

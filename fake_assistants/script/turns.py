@@ -93,7 +93,24 @@ class SearchFiles:
     query: str
 
 
-ToolStep = CallFunctions | RunCode | SearchFiles
+@dataclass(frozen=True)
+class Say:
+    """A message the assistant writes between tool steps; the run goes on with the turn's next step (real
+    code-interpreter runs wrote code, message, code, message, ... in one run)."""
+
+    text: str
+    annotations: tuple[Annotation, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(f"a scripted message is a str, not {type(self.text).__name__}")
+        for annotation in self.annotations:
+            if annotation.marker not in self.text:
+                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the message text")
+
+
+ToolStep = CallFunctions | RunCode | SearchFiles | Say
+"""The steps of a turn, in order: tool calls, and messages written between them."""
 
 
 # --- endings ---------------------------------------------------------------------------------------------------
@@ -186,6 +203,10 @@ class TurnChain:
         """After the previous step, a file_search step."""
         return self._extended(lambda turn: turn._with_step(SearchFiles(query)))
 
+    def then_say(self, text: str, annotations: Sequence[Annotation] | None = None) -> Self:
+        """Then write a message, and go on with the next step (a reply ends the turn; this does not)."""
+        return self._extended(lambda turn: turn._with_step(Say(text, as_annotations(annotations))))
+
     def then_reply(self, text: str, annotations: Sequence[Annotation] | None = None) -> Self:
         """End the turn with a text reply."""
         return self._extended(lambda turn: turn._with_ending(Reply(text, as_annotations(annotations))))
@@ -231,6 +252,10 @@ class Turn(TurnChain):
     @classmethod
     def search_files(cls, query: str) -> Turn:
         return cls(steps=(SearchFiles(query),))
+
+    @classmethod
+    def say(cls, text: str, annotations: Sequence[Annotation] | None = None) -> Turn:
+        return cls(steps=(Say(text, as_annotations(annotations)),))
 
     @classmethod
     def fail(cls, code: ErrorCode = "server_error", message: str = "Something went wrong.") -> Turn:

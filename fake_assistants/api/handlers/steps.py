@@ -17,7 +17,7 @@ def list_(call: Call) -> JsonDict:
     run = backend.run(call.params["thread_id"], call.params["run_id"])
     engine.catch_up(backend, run, call.now)
     steps = [backend.steps[step_id] for step_id in run.step_ids]
-    return paged_list_wire(steps, query, lambda step: step_wire(step, with_search_content=with_content))
+    return paged_list_wire(steps, query, lambda step: step_wire(step, run, with_search_content=with_content))
 
 
 def retrieve(call: Call) -> JsonDict:
@@ -28,4 +28,4 @@ def retrieve(call: Call) -> JsonDict:
     step_id = call.params["step_id"]
     if step_id not in run.step_ids:
         raise not_found("step", step_id)
-    return step_wire(backend.steps[step_id], with_search_content=with_content)
+    return step_wire(backend.steps[step_id], run, with_search_content=with_content)

@@ -6,7 +6,14 @@ from ...backend import messages as ops
 from ...backend.models import JsonDict
 from ..call import Call
 from ..schemas import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
-from ..serialize import deleted_wire, message_wire, paged_list_wire, thread_wire
+from ..serialize import (
+    deleted_wire,
+    message_wire,
+    modified_message_wire,
+    paged_list_wire,
+    thread_read_wire,
+    thread_wire,
+)
 
 
 def create_thread(call: Call) -> JsonDict:
@@ -14,7 +21,7 @@ def create_thread(call: Call) -> JsonDict:
 
 
 def retrieve_thread(call: Call) -> JsonDict:
-    return thread_wire(call.backend.thread(call.params["thread_id"]))
+    return thread_read_wire(call.backend.thread(call.params["thread_id"]))
 
 
 def modify_thread(call: Call) -> JsonDict:
@@ -41,7 +48,7 @@ def modify_message(call: Call) -> JsonDict:
     message = call.backend.message(call.params["thread_id"], call.params["message_id"])
     if request.metadata is not None:
         message.metadata = request.metadata
-    return message_wire(message)
+    return modified_message_wire(message)
 
 
 def delete_message(call: Call) -> JsonDict:
