@@ -112,7 +112,7 @@ def test_a_streamed_response_is_kept_as_its_events(
     fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
 ) -> None:
     client = fake_openai_client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
     thread = client.beta.threads.create()
     with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
         stream.until_done()
@@ -159,7 +159,7 @@ def test_script_queue_shows_waiting_and_consumed_turns(
     client = fake_openai_client
     fake_assistants.script.reply("first reply")
     fake_assistants.script.call_function("lookup", {"q": "x"})
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     text = page(fake_assistants)
@@ -249,7 +249,7 @@ def test_a_foreign_origin_or_host_cannot_use_the_page_or_its_buttons(
 ) -> None:
     fake_assistants.progression = "manual"
     client = fake_openai_client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     before = fake_assistants.snapshot()

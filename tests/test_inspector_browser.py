@@ -207,7 +207,7 @@ def test_user_text_stays_text_in_every_view(served: Served, page: Page) -> None:
 
 def test_a_new_run_appears_without_a_reload(served: Served, page: Page) -> None:
     client = served.client
-    assistant = client.beta.assistants.create(model="gpt-4o", name="Live")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.", name="Live")
     page.goto(served.ui)
     assert "No threads." in section(page, "threads").inner_text()
     page.evaluate("window.__same_document = true")
@@ -228,7 +228,7 @@ def test_a_new_run_appears_without_a_reload(served: Served, page: Page) -> None:
 @pytest.mark.fake_assistants(progression="manual")
 def test_the_advance_and_reset_buttons_use_the_control_api(served: Served, page: Page) -> None:
     client = served.client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     page.goto(served.ui)
@@ -252,7 +252,7 @@ def test_with_an_api_key_the_browser_needs_the_credential(browser: Browser, serv
     served.fake.require_api_key("sk-page")
     client = served.fake.client(api_key="sk-page")
     served.fake.progression = "manual"
-    assistant = client.beta.assistants.create(model="gpt-4o", name="Behind a key")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.", name="Behind a key")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
 
@@ -285,7 +285,7 @@ def test_with_an_api_key_the_browser_needs_the_credential(browser: Browser, serv
 @pytest.mark.fake_assistants(progression="manual")
 def test_a_page_from_another_origin_cannot_press_the_buttons(served: Served, page: Page) -> None:
     client = served.client
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
     thread = client.beta.threads.create()
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     before = served.fake.snapshot()

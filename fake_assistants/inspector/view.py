@@ -132,7 +132,7 @@ def _thread(backend: Backend, thread_id: str) -> JsonDict:
 
 
 def _run(backend: Backend, run: Run) -> JsonDict:
-    steps = [step_wire(backend.steps[step_id], with_search_content=True) for step_id in run.step_ids]
+    steps = [step_wire(backend.steps[step_id], run, with_search_content=True) for step_id in run.step_ids]
     wire = run_wire(run)
     return {
         **wire,
@@ -153,7 +153,7 @@ def timeline(run: JsonDict, steps: list[JsonDict]) -> list[JsonDict]:
         what = "message creation" if step["type"] == "message_creation" else "tool calls"
         events.append(_event(step["created_at"], f"{what} step started", ref=step["id"]))
         for name in ("completed", "failed", "cancelled", "expired"):
-            if step[f"{name}_at"] is not None:
+            if step.get(f"{name}_at") is not None:  # the wire has no expired_at for steps; it may come back
                 events.append(_event(step[f"{name}_at"], f"{what} step {name}", ref=step["id"]))
     for name in ("completed", "failed", "cancelled"):
         if run[f"{name}_at"] is not None:
