@@ -352,4 +352,4 @@ def test_a_hostile_body_is_kept_as_sent(fake_assistants: FakeAssistants) -> None
     huge = json.dumps({"model": "m", "instructions": "x" * 30_000}).encode()
     assert fake_assistants.handle(ApiRequest("POST", "/v1/assistants", (), headers, huge)).status == 200
     cut = json.loads(get(fake_assistants, f"{UI}requests/2").body)["request_body"]
-    assert cut.startswith(huge.decode()[:100]) and cut.endswith(f"(cut at 20000 of {len(huge)} characters)")
+    assert cut.startswith(huge.decode()[:100]) and cut.endswith(f"(cut at 20000 of {len(huge)} bytes)")

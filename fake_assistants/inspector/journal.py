@@ -1,8 +1,9 @@
 """The journal: what the request log does not keep, for the inspector: when, which operation, and the bodies.
 
-Bodies are kept as text, cut at :data:`BODY_LIMIT` characters; the journal keeps the last :data:`KEEP` exchanges.
-Headers are not kept (they carry API keys). A streamed response is teed: its server-sent events are kept as they
-are sent (the stream itself is unchanged, and closing it still closes the emulator's).
+Bodies are kept as bytes, cut at :data:`BODY_LIMIT`, and made readable (JSON indented) only when the page asks for
+them; the journal keeps the last :data:`KEEP` exchanges. Headers are not kept (they carry API keys). A streamed
+response is teed: its server-sent events are kept as they are sent (the stream itself is unchanged, and closing it
+still closes the emulator's).
 """
 
 from __future__ import annotations
@@ -34,17 +35,50 @@ class Exchange:
     status: int
     operation: str | None  # the spec's operationId, when the path is one of the API's
     request_id: str | None
-    request_body: str
-    response_body: str  # for a stream, what was sent before the journal was read: see :meth:`response_text`
+    request_body: Body
+    response_body: Body  # empty for a stream: its frames are in ``frames``
     key: str | None = field(default=None, repr=False, compare=False)  # who sent it: a tenant sees only its own
     frames: list[bytes] | None = field(default=None, repr=False, compare=False)  # a stream's frames, as sent
+
+    def request_text(self) -> str:
+        return self.request_body.text()
 
     def response_text(self) -> str:
         """The response body as text; for a stream, the events sent so far."""
         if self.frames is None:
-            return self.response_body
+            return self.response_body.text()
         sent = b"".join(list(self.frames))
-        return _text(sent, "text/event-stream") if sent else "(server-sent events: none sent yet)"
+        return Body.of(sent, "text/event-stream").text() if sent else "(server-sent events: none sent yet)"
+
+
+@dataclass(frozen=True)
+class Body:
+    """The first :data:`BODY_LIMIT` bytes of a body, its size and type; made readable only when asked for."""
+
+    head: bytes
+    size: int
+    content_type: str
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str) -> Body:
+        return cls(body[:BODY_LIMIT], len(body), content_type)
+
+    def text(self) -> str:
+        if not self.size:
+            return ""
+        if self.content_type.startswith("multipart/"):
+            return f"(multipart form, {self.size} bytes)"
+        try:
+            text = self.head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if self.size == len(self.head) or error.start < len(self.head) - 3:
+                return f"({self.content_type or 'binary'}, {self.size} bytes)"
+            text = self.head[: error.start].decode("utf-8")  # the cut fell inside a character
+        if self.size > len(self.head):
+            return text + f"\n… (cut at {len(self.head)} of {self.size} bytes)"
+        with contextlib.suppress(ValueError, RecursionError):  # indented when it is JSON; a hostile body stays as sent
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        return text
 
 
 class Journal:
@@ -72,8 +106,8 @@ class Journal:
                 status=response.status,
                 operation=found,
                 request_id=response.headers.get("x-request-id"),
-                request_body=_text(request.body, request.header("content-type") or ""),
-                response_body=_text(response.body, response.headers.get("content-type", "")),
+                request_body=Body.of(request.body, request.header("content-type") or ""),
+                response_body=Body.of(response.body, response.headers.get("content-type", "")),
                 key=key,
                 frames=frames,
             )
@@ -100,23 +134,6 @@ def _operation(method: str, path: str, request: ApiRequest) -> str | None:
             return None
     found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
     return found[0].operation_id if found else None
-
-
-def _text(body: bytes, content_type: str) -> str:
-    if not body:
-        return ""
-    if content_type.startswith("multipart/"):
-        return f"(multipart form, {len(body)} bytes)"
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"({content_type or 'binary'}, {len(body)} bytes)"
-    if len(text) <= BODY_LIMIT:  # indented when it is JSON; a hostile body (10 000 levels deep) stays as sent
-        with contextlib.suppress(ValueError, RecursionError):
-            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    if len(text) > BODY_LIMIT:
-        return text[:BODY_LIMIT] + f"\n… (cut at {BODY_LIMIT} of {len(text)} characters)"
-    return text
 
 
 class _Tee:

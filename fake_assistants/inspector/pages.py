@@ -102,7 +102,7 @@ def _bodies(fake: FakeAssistants, number: int, tenant: Tenant | None) -> ApiResp
         found = fake._router.journal.get(number)
     if found is None or (tenant is not None and found.key != tenant.key):
         raise ApiError(404, f"No request number {number} in the inspector's journal.")
-    body = {"number": number, "request_body": found.request_body, "response_body": found.response_text()}
+    body = {"number": number, "request_body": found.request_text(), "response_body": found.response_text()}
     return ApiResponse(200, {"content-type": "application/json", **SECURITY_HEADERS}, json.dumps(body).encode())
 
 
