@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.api.wire import ApiRequest, ApiResponse
+from fake_assistants.inspector.journal import Body
 from fake_assistants.inspector.view import timeline
 
 from .screenshots import populate
@@ -353,3 +354,12 @@ def test_a_hostile_body_is_kept_as_sent(fake_assistants: FakeAssistants) -> None
     assert fake_assistants.handle(ApiRequest("POST", "/v1/assistants", (), headers, huge)).status == 200
     cut = json.loads(get(fake_assistants, f"{UI}requests/2").body)["request_body"]
     assert cut.startswith(huge.decode()[:100]) and cut.endswith(f"(cut at 20000 of {len(huge)} bytes)")
+
+
+def test_a_body_is_made_readable_only_as_far_as_it_can_be() -> None:
+    euros = ("€" * 10_000).encode()  # 30 000 bytes: the cut at 20 000 falls inside a character
+    text = Body.of(euros, "text/plain").text()
+    assert text == "€" * 6_666 + "\n… (cut at 20000 of 30000 bytes)"
+    assert Body.of(b"\xff\xfe\x00", "application/octet-stream").text() == "(application/octet-stream, 3 bytes)"
+    assert Body.of(b'{"a": [1]}', "application/json").text() == '{\n  "a": [\n    1\n  ]\n}'
+    assert Body.of(b"", "application/json").text() == ""
