@@ -60,7 +60,7 @@ def snapshot(backend: Backend) -> JsonDict:
         "seconds_per_status": backend.seconds_per_status,
         "stream_chunk_tokens": backend.stream_chunk_tokens,
         "assistants": [_plain(a) for a in backend.assistants.values()],
-        "threads": [_plain(t) for t in backend.threads.values()],
+        "threads": [_thread(t) for t in backend.threads.values()],
         "messages": [_plain(m) for m in backend.messages.values()],
         "runs": [_run(r) for r in backend.runs.values()],
         "steps": [_plain(s) for s in backend.steps.values()],
@@ -69,15 +69,25 @@ def snapshot(backend: Backend) -> JsonDict:
             for f in storage.files.values()
         ],
         "vector_stores": [
-            {**_plain(v, skip=("files",)), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
+            {**_plain(v, skip=_STORE_INDEXES), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
             for v in storage.vector_stores.values()
         ],
-        "batches": [_plain(b) for b in storage.batches.values()],
+        "batches": [_plain(b, skip=("files",)) for b in storage.batches.values()],
         "script": {
             "strict": backend.script.strict,
             "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
         },
     }
+
+
+_STORE_INDEXES = ("files", "order", "batch_ids", "usage_bytes")  # rebuilt on restore from the files
+
+
+def _thread(thread: Thread) -> JsonDict:
+    out = _plain(thread, skip=("message_ids", "run_ids"))
+    out["message_ids"] = list(thread.message_ids)
+    out["run_ids"] = list(thread.run_ids)
+    return out
 
 
 def _plain(obj: Any, skip: tuple[str, ...] = ()) -> JsonDict:
@@ -97,7 +107,8 @@ def _usage(usage: Usage | None) -> JsonDict | None:
 
 
 def _run(run: Run) -> JsonDict:
-    out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage"))
+    out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage", "step_ids"))
+    out["step_ids"] = list(run.step_ids)
     out["usage"] = _usage(run.usage)
     out["turn"] = None if run.turn is None else turn_wire(run.turn)
     out["tool_outputs"] = [_plain(o) for o in run.tool_outputs]
@@ -163,19 +174,31 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
     backend.progression = doc["progression"]
     backend.seconds_per_status = doc["seconds_per_status"]
     backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
-    backend.assistants = {a["id"]: Assistant(**a) for a in doc["assistants"]}
-    backend.threads = {t["id"]: Thread(**t) for t in doc["threads"]}
-    backend.messages = {m["id"]: Message(**m) for m in doc["messages"]}
-    backend.steps = {s["id"]: RunStep(**{**s, "usage": _usage_from(s["usage"])}) for s in doc["steps"]}
-    backend.runs = {r["id"]: _run_from(r) for r in doc["runs"]}
+    # Objects go back through the backend's write primitives, in their saved (creation) order, so every index is
+    # rebuilt as it was; the id lists a snapshot carries (a thread's messages and runs, a run's steps) follow.
+    for a in doc["assistants"]:
+        backend.put_assistant(Assistant(**a))
+    for t in doc["threads"]:
+        backend.put_thread(Thread(**{k: v for k, v in t.items() if k not in ("message_ids", "run_ids")}))
+    for m in doc["messages"]:
+        backend.put_message(Message(**m))
+    for r in doc["runs"]:
+        backend.put_run(_run_from(r))
+    for s in doc["steps"]:
+        backend.put_step(RunStep(**{**s, "usage": _usage_from(s["usage"])}))
     storage = backend.storage
-    storage.files = {f["id"]: StoredFile(**{**f, "content": base64.b64decode(f["content"])}) for f in doc["files"]}
-    storage.vector_stores = {}
-    for raw in doc["vector_stores"]:
-        store = VectorStore(**{**raw, "files": {}})
-        store.files = {item["id"]: VectorStoreFile(**item) for item in raw["files"]}
-        storage.vector_stores[store.id] = store
-    storage.batches = {b["id"]: FileBatch(**b) for b in doc["batches"]}
+    for f in doc["files"]:
+        storage.put_file(StoredFile(**{**f, "content": base64.b64decode(f["content"])}))
+    stores = [
+        (VectorStore(**{k: v for k, v in raw.items() if k != "files"}), raw["files"]) for raw in doc["vector_stores"]
+    ]
+    for store, _ in stores:
+        storage.put_store(store)
+    for b in doc["batches"]:
+        storage.put_batch(FileBatch(**b))
+    for store, items in stores:
+        for item in items:
+            storage.attach(store, VectorStoreFile(**item))
     script: Script = backend.script
     script.strict = doc["script"]["strict"]
     for entry in doc["script"]["pending"]:
@@ -194,6 +217,7 @@ def _run_from(raw: JsonDict) -> Run:
     values["turn"] = None if raw["turn"] is None else turn_from(raw["turn"])
     values["tool_outputs"] = [ToolOutput(**o) for o in raw["tool_outputs"]]
     values["streaming"] = False  # no stream survives a restart
+    values.pop("step_ids", None)  # rebuilt from the steps
     return Run(**values)
 
 

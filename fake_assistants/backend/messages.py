@@ -20,7 +20,7 @@ def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
         metadata=request.metadata or {},
         tool_resources=resources,
     )
-    backend.threads[thread.id] = thread
+    backend.put_thread(thread)
     for message in request.messages or []:
         add_message(backend, thread, now, message)
     return thread
@@ -37,13 +37,8 @@ def modify_thread(backend: Backend, thread_id: str, now: int, request: ModifyThr
 
 def delete_thread(backend: Backend, thread_id: str) -> None:
     """Delete a thread with its messages and runs."""
-    thread = backend.thread(thread_id)
-    for message_id in thread.message_ids:
-        del backend.messages[message_id]
-    for run_id in thread.run_ids:
-        for step_id in backend.runs.pop(run_id).step_ids:
-            del backend.steps[step_id]
-    del backend.threads[thread_id]
+    backend.thread(thread_id)
+    backend.drop_thread(thread_id)
 
 
 def add_message(
@@ -63,8 +58,7 @@ def add_message(
         attachments=attachments,
         metadata=request.metadata or {},
     )
-    backend.messages[message.id] = message
-    thread.message_ids.append(message.id)
+    backend.put_message(message)
     index_attachments(backend, thread, now, attachments)
     return message
 
@@ -79,5 +73,4 @@ def create_message(backend: Backend, thread_id: str, now: int, request: CreateMe
 
 def delete_message(backend: Backend, thread_id: str, message_id: str) -> None:
     message = backend.message(thread_id, message_id)
-    backend.threads[thread_id].message_ids.remove(message.id)
-    del backend.messages[message.id]
+    backend.drop_message(message)

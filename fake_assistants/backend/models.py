@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ..script.context import ToolOutput
 from ..script.engine import ResponderEntry
 from ..script.turns import Turn
+from .index import OrderedIndex
 
 JsonDict = dict[str, Any]
 
@@ -49,9 +50,9 @@ class Thread:
     created_at: int
     metadata: dict[str, str] = field(default_factory=dict)
     tool_resources: JsonDict = field(default_factory=dict)
-    # Creation-ordered ids of the thread's messages and runs: listing a thread never scans other threads.
-    message_ids: list[str] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
+    # Creation-ordered ids of the thread's messages (tagged by their run) and runs: see ``backend/index.py``.
+    message_ids: OrderedIndex = field(default_factory=OrderedIndex)
+    run_ids: OrderedIndex = field(default_factory=OrderedIndex)
 
 
 @dataclass
@@ -112,7 +113,7 @@ class Run:
     usage: Usage | None = None
     # Not on the wire: how the run plays out.
     tool_resources: JsonDict = field(default_factory=dict)  # the run's own (create-and-run), on top of the others
-    step_ids: list[str] = field(default_factory=list)
+    step_ids: OrderedIndex = field(default_factory=OrderedIndex)
     turn: Turn | None = None  # taken from the script when the run starts
     turn_position: int = 0  # the index of the turn's next tool step
     responder: ResponderEntry | None = None  # asked again when the turn ends open after tool outputs
