@@ -16,6 +16,7 @@ import base64
 from dataclasses import fields
 from typing import Any
 
+from .backend.messages import leaned
 from .backend.models import Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
@@ -181,7 +182,7 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
     for t in doc["threads"]:
         backend.put_thread(Thread(**{k: v for k, v in t.items() if k not in ("message_ids", "run_ids")}))
     for m in doc["messages"]:
-        backend.put_message(Message(**m))
+        backend.put_message(leaned(Message(**m)))
     for r in doc["runs"]:
         backend.put_run(_run_from(r))
     for s in doc["steps"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..api.schemas import CreateMessage, CreateThread, ModifyThread
 from ..errors import invalid_request
 from ..runs import engine
-from .models import Message, Thread
+from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .resources import check_attachments, index_attachments, tool_resources_wire
 from .state import Backend
 
@@ -53,13 +53,31 @@ def add_message(
         id=backend.ids.new("msg"),
         created_at=now,
         thread_id=thread.id,
-        role=request.role,
-        content=request.content,
-        attachments=attachments,
-        metadata=request.metadata or {},
+        role=ROLES[request.role],
+        content=_lean(request.content),
+        attachments=attachments or NO_ATTACHMENTS,
+        metadata=request.metadata or NO_METADATA,
     )
     backend.put_message(message)
     index_attachments(backend, thread, now, attachments)
+    return message
+
+
+def _lean(content: list[JsonDict]) -> list[JsonDict]:
+    """The content with every empty ``annotations`` list shared (see ``models.NO_ANNOTATIONS``)."""
+    for part in content:
+        text = part.get("text")
+        if isinstance(text, dict) and text.get("annotations") == []:
+            text["annotations"] = NO_ANNOTATIONS
+    return content
+
+
+def leaned(message: Message) -> Message:
+    """``message`` with the shared empty containers and interned role (for messages restored from a snapshot)."""
+    message.role = ROLES[message.role]
+    message.content = _lean(message.content)
+    message.attachments = message.attachments or NO_ATTACHMENTS
+    message.metadata = message.metadata or NO_METADATA
     return message
 
 

@@ -26,8 +26,16 @@ RunStatus = Literal[
 
 Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 
+# Shared empty containers and interned constants, so that a short message costs little (see docs/performance.md).
+# A stored object never changes these containers in place: a modify replaces its metadata whole, and nothing adds
+# to a stored message's attachments or to a user message's annotations. ``tests/test_lean_objects.py`` checks.
+NO_METADATA: dict[str, str] = {}
+NO_ATTACHMENTS: list[JsonDict] = []
+NO_ANNOTATIONS: list[JsonDict] = []
+ROLES: dict[str, Literal["user", "assistant"]] = {"user": "user", "assistant": "assistant"}
 
-@dataclass
+
+@dataclass(slots=True)
 class Assistant:
     id: str
     created_at: int
@@ -44,7 +52,7 @@ class Assistant:
     reasoning_effort: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Thread:
     id: str
     created_at: int
@@ -55,7 +63,7 @@ class Thread:
     run_ids: OrderedIndex = field(default_factory=OrderedIndex)
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     id: str
     created_at: int
@@ -72,7 +80,7 @@ class Message:
     incomplete_details: JsonDict | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Usage:
     prompt_tokens: int
     completion_tokens: int
@@ -82,7 +90,7 @@ class Usage:
         return self.prompt_tokens + self.completion_tokens
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     id: str
     created_at: int
@@ -125,7 +133,7 @@ class Run:
     streaming: bool = False  # a stream is playing this run: reads and the clock leave it alone
 
 
-@dataclass
+@dataclass(slots=True)
 class RunStep:
     id: str
     created_at: int

@@ -28,7 +28,7 @@ AUTO_CHUNK_TOKENS = 800  # the auto strategy: "a max_chunk_size_tokens of 800 an
 AUTO_OVERLAP_TOKENS = 400
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredFile:
     id: str
     created_at: int
@@ -42,7 +42,7 @@ class StoredFile:
         return len(self.content)
 
 
-@dataclass
+@dataclass(slots=True)
 class VectorStoreFile:
     id: str  # the file's id: a file appears at most once in a store
     vector_store_id: str
@@ -60,7 +60,7 @@ class VectorStoreFile:
         return self.size if self.status == "completed" else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileCounts:
     in_progress: int = 0
     completed: int = 0
@@ -93,7 +93,7 @@ class FileCounts:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class VectorStore:
     id: str
     created_at: int
@@ -124,7 +124,7 @@ class VectorStore:
         return "in_progress" if self.counts().in_progress else "completed"
 
 
-@dataclass
+@dataclass(slots=True)
 class FileBatch:
     id: str
     vector_store_id: str

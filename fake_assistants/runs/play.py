@@ -14,7 +14,7 @@ instead (a reply is cut at the cap and its message left ``incomplete``).
 from __future__ import annotations
 
 from ..backend.files import upload_file
-from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
+from ..backend.models import NO_ATTACHMENTS, NO_METADATA, JsonDict, Message, Run, RunStatus, RunStep, Usage
 from ..backend.state import Backend
 from ..script.context import ToolOutput
 from ..script.turns import (
@@ -286,6 +286,8 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
         content=[],
         assistant_id=run.assistant_id,
         run_id=run.id,
+        attachments=NO_ATTACHMENTS,
+        metadata=NO_METADATA,
         status="in_progress",
     )
     backend.put_message(message)
