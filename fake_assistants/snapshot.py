@@ -13,11 +13,15 @@ default reply).
 from __future__ import annotations
 
 import base64
-from dataclasses import fields
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import MISSING, fields
+from operator import attrgetter
 from typing import Any
 
 from .backend.messages import leaned
-from .backend.models import Assistant, Message, Run, RunStep, Thread, Usage
+from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
 from .script.context import ToolOutput
@@ -40,6 +44,9 @@ from .script.turns import (
 
 FORMAT = "fake_assistants.snapshot"
 VERSION = 1
+# A state file (``save_state``) packs the messages as columns and rows: one list of field names, then one array of
+# values per message, so the keys are not repeated 100 000 times. ``restore`` reads both forms.
+PACKED = "packed"
 JsonDict = dict[str, Any]
 
 
@@ -51,6 +58,10 @@ class SnapshotError(ValueError):
 
 
 def snapshot(backend: Backend) -> JsonDict:
+    return _document(backend, [_plain(m) for m in backend.messages.values()])
+
+
+def _document(backend: Backend, messages: Any) -> JsonDict:
     storage = backend.storage
     return {
         "format": FORMAT,
@@ -62,7 +73,7 @@ def snapshot(backend: Backend) -> JsonDict:
         "stream_chunk_tokens": backend.stream_chunk_tokens,
         "assistants": [_plain(a) for a in backend.assistants.values()],
         "threads": [_thread(t) for t in backend.threads.values()],
-        "messages": [_plain(m) for m in backend.messages.values()],
+        "messages": messages,
         "runs": [_run(r) for r in backend.runs.values()],
         "steps": [_plain(s) for s in backend.steps.values()],
         "files": [
@@ -89,6 +100,58 @@ def _thread(thread: Thread) -> JsonDict:
     out["message_ids"] = list(thread.message_ids)
     out["run_ids"] = list(thread.run_ids)
     return out
+
+
+def packed(backend: Backend) -> JsonDict:
+    """The snapshot in its state-file form: messages as columns and rows, and no id lists that restore rebuilds
+    anyway (a thread's messages and runs, a run's steps)."""
+    rows = list(map(_message_row, backend.messages.values()))
+    document = _document(backend, {PACKED: MESSAGE_COLUMNS, "rows": rows})
+    for thread in document["threads"]:
+        thread["message_ids"] = thread["run_ids"] = []
+    for run in document["runs"]:
+        run["step_ids"] = []
+    document["id_states"] = backend.ids.states()  # restoring them is O(1); replaying 100 000 ids is not
+    return document
+
+
+MESSAGE_COLUMNS = [item.name for item in fields(Message)]
+_message_values = attrgetter(*MESSAGE_COLUMNS)
+_CONTENT, _ATTACHMENTS, _METADATA = (MESSAGE_COLUMNS.index(name) for name in ("content", "attachments", "metadata"))
+
+
+def _message_row(message: Message) -> list[Any]:
+    """A message's values in column order; a plain text content is its string, empty attachments and metadata
+    are null (half the JSON values of a short message, and a third of the file)."""
+    row = list(_message_values(message))
+    content = message.content
+    if len(content) == 1 and content[0]["type"] == "text" and not content[0]["text"]["annotations"]:
+        row[_CONTENT] = content[0]["text"]["value"]
+    if not message.attachments:
+        row[_ATTACHMENTS] = None
+    if not message.metadata:
+        row[_METADATA] = None
+    return row
+
+
+def _message_from(row: list[Any]) -> Message:
+    text = row[_CONTENT]
+    if isinstance(text, str):
+        row[_CONTENT] = [{"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}}]
+    row[_ATTACHMENTS] = row[_ATTACHMENTS] or NO_ATTACHMENTS
+    row[_METADATA] = row[_METADATA] or NO_METADATA
+    return Message(*row)
+
+
+def _messages_from(raw: Any) -> list[Message]:
+    if isinstance(raw, list):
+        return [leaned(Message(**m)) for m in raw]
+    columns, rows = raw[PACKED], raw["rows"]
+    if columns != MESSAGE_COLUMNS:  # a file from another version: name the values, take defaults for the rest
+        defaults = {f.name: None if f.default is MISSING else f.default for f in fields(Message)}
+        named = [{**defaults, **dict(zip(columns, row, strict=True))} for row in rows]
+        rows = [[values[name] for name in MESSAGE_COLUMNS] for values in named]
+    return [_message_from(row) for row in rows]
 
 
 def _plain(obj: Any, skip: tuple[str, ...] = ()) -> JsonDict:
@@ -155,6 +218,19 @@ def _ending_wire(ending: Ending | None) -> JsonDict | None:
     return None
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large state is built or taken apart (it would walk the young objects
+    again and again for nothing: none of them is garbage yet)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- restoring -------------------------------------------------------------------------------------------------
 
 
@@ -165,13 +241,17 @@ def restore(backend: Backend, document: JsonDict) -> None:
     if document.get("version") != VERSION:
         raise SnapshotError(f"snapshot version {document.get('version')!r} is not {VERSION}")
     try:
-        _restore(backend, document)
+        with gc_paused():
+            _restore(backend, document)
     except (KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"the snapshot is damaged: {type(exc).__name__}: {exc}") from exc
 
 
 def _restore(backend: Backend, doc: JsonDict) -> None:
-    backend.ids.replay(doc["ids"])
+    if "id_states" in doc:
+        backend.ids.resume(doc["ids"], doc["id_states"])
+    else:
+        backend.ids.replay(doc["ids"])
     backend.progression = doc["progression"]
     backend.seconds_per_status = doc["seconds_per_status"]
     backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
@@ -181,8 +261,7 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
         backend.put_assistant(Assistant(**a))
     for t in doc["threads"]:
         backend.put_thread(Thread(**{k: v for k, v in t.items() if k not in ("message_ids", "run_ids")}))
-    for m in doc["messages"]:
-        backend.put_message(leaned(Message(**m)))
+    backend.put_messages(_messages_from(doc["messages"]))
     for r in doc["runs"]:
         backend.put_run(_run_from(r))
     for s in doc["steps"]:

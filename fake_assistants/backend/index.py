@@ -101,6 +101,22 @@ class OrderedIndex(Order):
             self._tag_of[item_id] = tag
             self._tagged(tag)._put(item_id, seq)
 
+    def add_many(self, entries: list[tuple[str, str | None]]) -> None:
+        """``add`` for each ``(id, tag)``, in order, in bulk."""
+        first = self._next
+        ids = [item_id for item_id, _ in entries]
+        seq_of = self._seq_of
+        if len(set(ids)) != len(ids) or not seq_of.keys().isdisjoint(ids):
+            raise ValueError("an id is already indexed")
+        seq_of.update(zip(ids, range(first, first + len(ids)), strict=True))
+        self._next = first + len(ids)
+        self._ids.extend(ids)
+        self._seqs.extend(range(first, first + len(ids)))
+        for seq, (item_id, tag) in enumerate(entries, first):
+            if tag is not None:
+                self._tag_of[item_id] = tag
+                self._tagged(tag)._put(item_id, seq)
+
     def remove(self, item_id: str) -> None:
         seq = self._seq_of[item_id]
         self._drop(seq)

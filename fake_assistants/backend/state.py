@@ -93,6 +93,15 @@ class Backend:
         self.messages[message.id] = message
         self.threads[message.thread_id].message_ids.add(message.id, message.run_id)
 
+    def put_messages(self, messages: list[Message]) -> None:
+        """Many messages at once, oldest first (restoring a state file): the same as ``put_message`` on each."""
+        self.messages.update((message.id, message) for message in messages)
+        by_thread: dict[str, list[Message]] = {}
+        for message in messages:
+            by_thread.setdefault(message.thread_id, []).append(message)
+        for thread_id, group in by_thread.items():
+            self.threads[thread_id].message_ids.add_many([(message.id, message.run_id) for message in group])
+
     def drop_message(self, message: Message) -> None:
         self.threads[message.thread_id].message_ids.remove(message.id)
         del self.messages[message.id]
