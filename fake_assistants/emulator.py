@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -175,6 +176,12 @@ class FakeAssistants:
     def handle(self, request: ApiRequest) -> ApiResponse:
         """Serve one request directly, without any HTTP library."""
         return self._router.handle(request)
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every request holds while it reads or changes the state (the server uses it to serve a request
+        on its event loop when nobody holds it)."""
+        return self._backend.lock
 
     # --- test controls ------------------------------------------------------------------------------------
 

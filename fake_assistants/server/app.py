@@ -10,10 +10,11 @@ to its end, as if the stream had been read through).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterator
+from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -22,10 +23,16 @@ from ..api.wire import ApiRequest, ApiResponse
 
 
 class EmulatorApp:
-    """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router)."""
+    """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router).
+
+    A request is read and answered with plain ASGI messages (a streamed one through starlette). It is served on the
+    event loop when the emulator's lock is free at once (most requests take well under a millisecond), and in a
+    worker thread when it is not (a stream holds it, or another request), so the event loop never waits on it.
+    """
 
     def __init__(self, handler: Handles) -> None:
         self.handler = handler
+        self.lock: Any = getattr(handler, "lock", None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -34,24 +41,47 @@ class EmulatorApp:
         if scope["type"] != "http":  # websockets: refuse the handshake
             await send({"type": "websocket.close", "code": 1003})
             return
-        request = await to_api_request(Request(scope, receive))
-        response = await run_in_threadpool(self.handler.handle, request)
-        await to_starlette_response(response)(scope, receive, send)
+        request = await read_request(scope, receive)
+        response = None
+        if self.lock is not None and self.lock.acquire(blocking=False):
+            try:
+                response = self.handler.handle(request)
+            finally:
+                self.lock.release()
+        if response is None:
+            response = await run_in_threadpool(self.handler.handle, request)
+        if response.stream is None:
+            await send_plain(response, send)
+        else:
+            await to_starlette_response(response)(scope, receive, send)
 
 
-async def to_api_request(request: Request) -> ApiRequest:
-    """A starlette request as the router's: query pairs in order with repeats, lower-case headers, the body."""
+async def read_request(scope: Scope, receive: Receive) -> ApiRequest:
+    """An ASGI request as the router's: query pairs in order with repeats, lower-case headers, the body."""
     headers: dict[str, str] = {}
-    for name, value in request.headers.items():  # a repeated header is joined, as httpx joins it
-        name = name.lower()
+    for raw_name, raw_value in scope["headers"]:  # a repeated header is joined, as httpx joins it
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
     return ApiRequest(
-        method=request.method,
-        path=request.url.path,
-        query=tuple(request.query_params.multi_items()),
+        method=scope["method"],
+        path=scope.get("root_path", "") + scope["path"],
+        query=tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)),
         headers=headers,
-        body=await request.body(),
+        body=body,
     )
+
+
+async def send_plain(response: ApiResponse, send: Send) -> None:
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers.items()]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 def to_starlette_response(response: ApiResponse) -> Response:
