@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,18 @@ async def _load(host: str, port: int, payload: bytes, connections: int, seconds:
     return LoadResult(sum(counts), time.perf_counter() - start, sorted(latencies))
 
 
+def _run(coroutine: Any) -> Any:
+    """``asyncio.run``, on uvloop when it is installed (a lighter client leaves more of the CPU to the server)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
+
+
 def load(host: str, port: int, payload: bytes, *, connections: int, seconds: float) -> LoadResult:
     """Keep ``connections`` keep-alive connections busy with ``payload`` for ``seconds``."""
-    return asyncio.run(_load(host, port, payload, connections, seconds))
+    return _run(_load(host, port, payload, connections, seconds))  # type: ignore[no-any-return]
 
 
 async def _first_frame(host: str, port: int, payload: bytes) -> tuple[float, float, int]:
@@ -109,4 +119,4 @@ async def _first_frame(host: str, port: int, payload: bytes) -> tuple[float, flo
 
 
 def first_frame(host: str, port: int, payload: bytes) -> tuple[float, float, int]:
-    return asyncio.run(_first_frame(host, port, payload))
+    return _run(_first_frame(host, port, payload))  # type: ignore[no-any-return]
