@@ -8,7 +8,8 @@ Fixtures:
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
 keywords to the emulator the fixture builds. ``check_script=True`` on the marker (or ``fake_assistants_check_script
 = true`` in the ini file) fails the test at teardown when a scripted turn was never played or a run hit a script
-error.
+error. ``skip_sleep=True`` makes ``time.sleep`` return at once during the test, so a client that polls with its own
+sleep runs through every status without waiting (see docs/performance.md, "Fast suites for poll-loop clients").
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -16,6 +17,8 @@ is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -60,8 +63,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False): configure the emulator of the "
-        "fake_assistants fixture; patch=True routes every openai client built during the test to it",
+        "poll_after_ms=0, validate_responses=None, check_script=False, patch=False, skip_sleep=False): configure the "
+        "emulator of the fake_assistants fixture; patch=True routes every openai client built during the test to it; "
+        "skip_sleep=True makes time.sleep return at once during the test",
     )
 
 
@@ -87,14 +91,22 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     if check_script is None:
         check_script = request.config.getini("fake_assistants_check_script")
     patch = kwargs.pop("patch", False)  # patch=True: every openai.OpenAI() built in the test reaches the emulator
+    skip_sleep = kwargs.pop("skip_sleep", False)  # skip_sleep=True: a client's own poll sleeps return at once
     fake = FakeAssistants(**kwargs)
-    if patch:
-        with fake.patch():
-            yield fake
-    else:
+    with contextlib.ExitStack() as stack:
+        if skip_sleep:
+            stack.enter_context(pytest.MonkeyPatch.context()).setattr(time, "sleep", _no_sleep)
+        if patch:
+            stack.enter_context(fake.patch())
         yield fake
     if check_script:
         fake.script.assert_all_consumed()
+
+
+def _no_sleep(seconds: float) -> None:
+    """``time.sleep`` under ``skip_sleep=True``: checks its argument as the real one does, and returns."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
 
 
 @pytest.fixture
