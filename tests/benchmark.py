@@ -195,7 +195,7 @@ def grow(fake: FakeAssistants, thread_id: str, count: int) -> None:
             message_ops.add_message(backend, thread, 1_800_000_000, CreateMessage(role="user", content=f"message {n}"))
 
 
-def list_and_state_rows() -> list[Row]:
+def list_rows() -> list[Row]:
     """Three threads of 100, 10 000 and 100 000 messages in one emulator, their pages timed in turn."""
     fake = FakeAssistants(progression="manual")
     client = fake.client()
@@ -233,10 +233,15 @@ def list_and_state_rows() -> list[Row]:
             f"≤ 1.5{TIMES}",
         )
     )
+    return rows
+
+
+def fresh_state_rows() -> list[Row]:
+    """State files of one emulator holding 100 000 messages, with nothing else alive."""
+    gc.collect()
     state = FakeAssistants(progression="manual")
     grow(state, state.client().beta.threads.create().id, SIZES[-1])
-    rows += state_rows(state)
-    return rows
+    return state_rows(state)
 
 
 def state_rows(fake: FakeAssistants) -> list[Row]:
@@ -490,7 +495,8 @@ def main(argv: list[str]) -> None:
     rows = sdk_floor_rows()
     rows.append(seed_flow_row())
     rows.append(openai_responses_row())
-    rows += list_and_state_rows()
+    rows += list_rows()
+    rows += fresh_state_rows()
     rows += memory_rows()
     rows += server_rows(seconds=3.0)
     missing = [label for label in ROWS if label not in {r.label for r in rows}]
