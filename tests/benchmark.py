@@ -81,8 +81,13 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
     return best
 
 
+def grouped(number: float) -> str:
+    """A whole number with its thousands set apart by spaces: 12 345."""
+    return f"{number:,.0f}".replace(",", " ")
+
+
 def us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f} µs" if seconds < 0.01 else f"{seconds * 1e3:,.1f} ms"
+    return f"{grouped(seconds * 1e6)} µs" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
 
 
 # --- in-process: the emulator against the SDK floor ------------------------------------------------------------
@@ -330,7 +335,7 @@ def memory_rows() -> list[Row]:
         rows.append(
             Row(
                 f"bytes per short message ({label}), 100 000 messages",
-                f"{per_message:,.0f} B",
+                f"{grouped(per_message)} B",
                 "1 024 B (1 KiB)",
                 f"{per_message / 1024:.2f}{TIMES}",
                 "≤ 1 KiB",
@@ -392,8 +397,8 @@ def _server_rows(host: str, port: int, seconds: float) -> list[Row]:
             rows.append(
                 Row(
                     f"server {name}, {connections} connections",
-                    f"{result.per_second:,.0f} req/s (p50 {p50:.1f} ms, p99 {p99:.1f} ms)".replace(",", " "),
-                    f"{1 / local_cost:,.0f} req/s in-process".replace(",", " "),
+                    f"{grouped(result.per_second)} req/s (p50 {p50:.1f} ms, p99 {p99:.1f} ms)",
+                    f"{grouped(1 / local_cost)} req/s in-process",
                     f"{result.per_second * local_cost:.2f}{TIMES}",
                     target,
                 )
@@ -445,7 +450,7 @@ def _stream_rows(host: str, port: int, fake: FakeAssistants) -> list[Row]:
         ),
         Row(
             "stream: events per second (server)",
-            f"{rate:,.0f} events/s".replace(",", " "),
+            f"{grouped(rate)} events/s",
             f"{events // 20} events per run",
             "n/a",
         ),
