@@ -180,13 +180,50 @@ def seed_flow_row() -> Row:
     )
 
 
+OPENAI2_PYTHON = PAGE.parent.parent / ".venv-openai2" / "bin" / "python"
+
+
 def openai_responses_row() -> Row:
-    try:
-        import openai_responses  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        note = "not installed in this run: optional, on the openai 2.x leg only"
-        return Row("overhead vs openai-responses (openai 2.x)", "skipped", note, "n/a")
-    return Row("overhead vs openai-responses (openai 2.x)", "skipped", "installed, comparison not written yet", "n/a")
+    """openai-responses (a respx-based mock) runs on openai 2.x only: measured in the 2.x venv, if it is there."""
+    label = "overhead vs openai-responses (openai 2.x)"
+    if not OPENAI2_PYTHON.exists():
+        return Row(label, "skipped", "no .venv-openai2 (make .venv-openai2/bin/.installed)", "n/a")
+    out = subprocess.run(
+        [str(OPENAI2_PYTHON), "-m", "tests.benchmark", "--openai-responses"],
+        capture_output=True,
+        text=True,
+        cwd=PAGE.parent.parent,
+    )
+    if out.returncode != 0:
+        return Row(label, "skipped", "openai-responses is not installed in .venv-openai2 (pip install it there)", "n/a")
+    ours, theirs, floor = json.loads(out.stdout.strip().splitlines()[-1])
+    return Row(
+        label,
+        f"{us(ours)} per retrieve ({us(ours - floor)} over the SDK floor)",
+        f"{us(theirs)} per retrieve ({us(theirs - floor)} over the SDK floor), openai-responses",
+        f"{ours / theirs:.2f}{TIMES}",
+    )
+
+
+def measure_openai_responses() -> list[float]:
+    """Seconds per ``assistants.retrieve``: through the emulator, through openai-responses, and the SDK floor."""
+    import openai
+    from openai_responses import OpenAIMock  # type: ignore[import-not-found]
+
+    fake = FakeAssistants()
+    client = fake.client()
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    log: list[tuple[int, dict[str, str], bytes]] = []
+    recording_client(fake, log).beta.assistants.retrieve(assistant.id)
+    floor = canned_client(log)
+    ours = timed(lambda: client.beta.assistants.retrieve(assistant.id), 300)
+    canned = timed(lambda: floor.beta.assistants.retrieve(assistant.id), 300)
+    mock = OpenAIMock()
+    with mock.router:
+        theirs_client = openai.OpenAI(api_key="sk-bench", max_retries=0)
+        created = theirs_client.beta.assistants.create(model="gpt-4o")
+        theirs = timed(lambda: theirs_client.beta.assistants.retrieve(created.id), 300)
+    return [ours, theirs, canned]
 
 
 # --- lists, memory and state files at scale --------------------------------------------------------------------
@@ -495,6 +532,9 @@ def main(argv: list[str]) -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     if argv[:1] == ["--memory"]:
         print(measure_memory(argv[1]))
+        return
+    if argv[:1] == ["--openai-responses"]:
+        print(json.dumps(measure_openai_responses()))
         return
     started = time.perf_counter()
     rows = sdk_floor_rows()
