@@ -226,3 +226,44 @@ def test_vector_store_file_lists_equal_the_scan(
 
     assert [f.id for f in listed.data] == wanted(kept)
     assert [f.id for f in batch_listed.data] == wanted(in_batch)
+
+
+@sdk_settings
+@given(
+    kinds=st.lists(st.sampled_from(["assistants", "batch"]), max_size=10),
+    deletes=st.lists(st.integers(0, 100), max_size=4),
+    order=st.sampled_from(["asc", "desc"]),
+    limit=st.integers(1, 4),
+    data=st.data(),
+)
+def test_assistant_and_file_lists_equal_the_scan_after_deletes(
+    kinds: list[str], deletes: list[int], order: Order, limit: int, data: st.DataObject
+) -> None:
+    """Assistants (with deletes) and files (with deletes and the ``purpose`` filter) against the scan."""
+    with sdk_client() as client:
+        assistants: list[str] = []
+        files: list[tuple[str, str]] = []  # (id, purpose)
+        for n, purpose in enumerate(kinds):
+            assistants.append(client.beta.assistants.create(model="gpt-4o", name=f"a{n}").id)
+            files.append((client.files.create(file=(f"f{n}.txt", b"x"), purpose=purpose).id, purpose))  # type: ignore[arg-type]
+        gone: list[str] = []
+        for pick in deletes:
+            if assistants:
+                gone.append(assistants.pop(pick % len(assistants)))
+                client.beta.assistants.delete(gone[-1])
+            if files:
+                file_id, _ = files.pop(pick % len(files))
+                client.files.delete(file_id)
+                gone.append(file_id)
+        cursor = data.draw(st.sampled_from([None, *assistants, *[f for f, _ in files], *gone]), label="after")
+        after = openai.omit if cursor is None else cursor
+        listed = client.beta.assistants.list(order=order, limit=limit, after=after)
+        purpose = data.draw(st.sampled_from([None, "assistants", "batch"]), label="purpose")
+        raw = client.files.with_raw_response.list(
+            order=order, limit=limit, after=after, purpose=openai.omit if purpose is None else purpose
+        ).http_response.json()
+    assert [a.id for a in listed.data] == paginate(assistants, id_of, order=order, limit=limit, after=cursor).data
+    chosen = [f for f, p in files if purpose is None or p == purpose]
+    want = paginate(chosen, id_of, order=order, limit=limit, after=cursor)
+    assert [f["id"] for f in raw["data"]] == want.data
+    assert raw["has_more"] is want.has_more
