@@ -53,7 +53,7 @@ class EmulatorApp:
         if response.stream is None:
             await send_plain(response, send)
         else:
-            await to_starlette_response(response)(scope, receive, send)
+            await to_starlette_response(response, self.lock)(scope, receive, send)
 
 
 async def read_request(scope: Scope, receive: Receive) -> ApiRequest:
@@ -84,18 +84,20 @@ async def send_plain(response: ApiResponse, send: Send) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-def to_starlette_response(response: ApiResponse) -> Response:
+def to_starlette_response(response: ApiResponse, lock: Any = None) -> Response:
     if response.stream is None:
         return Response(response.body, status_code=response.status, headers=response.headers)
-    return FrameStreamResponse(response.stream, status_code=response.status, headers=response.headers)
+    return FrameStreamResponse(response.stream, status_code=response.status, headers=response.headers, lock=lock)
 
 
 class FrameStreamResponse(StreamingResponse):
     """Server-sent events from a synchronous frame iterator, which is closed however the response ends."""
 
-    def __init__(self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str]) -> None:
+    def __init__(
+        self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None
+    ) -> None:
         self._frames = frames
-        self._chunks = _in_threads(frames)
+        self._chunks = _in_threads(frames, lock)
         super().__init__(self._chunks, status_code=status_code, headers=headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,11 +109,18 @@ class FrameStreamResponse(StreamingResponse):
                 await anyio.to_thread.run_sync(_close, self._frames)  # if it never started, aclose skipped it
 
 
-async def _in_threads(frames: Iterator[bytes]) -> AsyncGenerator[bytes, None]:
-    """Each frame pulled in a worker thread (the emulator's lock may block), so the event loop never waits."""
+async def _in_threads(frames: Iterator[bytes], lock: Any = None) -> AsyncGenerator[bytes, None]:
+    """Each frame pulled on the event loop when the emulator's lock is free at once, else in a worker thread (the
+    lock may block), so the event loop never waits."""
     try:
         while True:
-            chunk = await anyio.to_thread.run_sync(_next, frames)
+            if lock is not None and lock.acquire(blocking=False):
+                try:
+                    chunk = _next(frames)
+                finally:
+                    lock.release()
+            else:
+                chunk = await anyio.to_thread.run_sync(_next, frames)
             if chunk is None:
                 break
             yield chunk
