@@ -57,7 +57,8 @@ conformance: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) $(VENV2) site build *.egg-info
 
-## make bench: the emulator's own cost per request against the whole SDK call.
+## make bench: one table of side-by-side ratios (lists, memory, state files, server, streams); it also
+## regenerates docs/performance.md. A minute or two; never part of `make test`.
 bench: $(BIN)/.installed
 	$(BIN)/python -m tests.benchmark
 

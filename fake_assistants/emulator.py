@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from . import jsoncodec
 from . import snapshot as snapshots
 from .api.router import Router
 from .api.spec_shapes import SHAPES, SpecShapesRouter
@@ -225,6 +226,12 @@ class FakeAssistants:
         """Serve one request directly, without any HTTP library."""
         return self._router.handle(request)
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every request holds while it reads or changes the state (the server uses it to serve a request
+        on its event loop when nobody holds it)."""
+        return self._backend.lock
+
     # --- test controls ------------------------------------------------------------------------------------
 
     def advance(self, object_id: str) -> str:
@@ -320,12 +327,14 @@ class FakeAssistants:
         return fake
 
     def save_state(self, path: str | Path) -> None:
-        """Write a snapshot to ``path`` atomically: to a temporary file beside it, then renamed over it."""
+        """Write the state to ``path`` atomically: to a temporary file beside it, then renamed over it. The file is
+        the snapshot with its messages packed as rows, encoded by ``orjson`` when installed (``jsoncodec``)."""
         target = Path(path)
-        document = json.dumps(self.snapshot())
+        with self._backend.lock, snapshots.gc_paused():
+            document = jsoncodec.dumps(snapshots.packed(self._backend))
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            with os.fdopen(handle, "wb") as out:
                 out.write(document)
             os.replace(temporary, target)
         except BaseException:
@@ -334,8 +343,10 @@ class FakeAssistants:
 
     @classmethod
     def load_state(cls, path: str | Path, **kwargs: Any) -> FakeAssistants:
-        """A new emulator from a state file written by :meth:`save_state`."""
-        return cls.restore(json.loads(Path(path).read_text(encoding="utf-8")), **kwargs)
+        """A new emulator from a state file written by :meth:`save_state` (or a snapshot saved as JSON)."""
+        with snapshots.gc_paused():
+            document = jsoncodec.loads(Path(path).read_bytes())
+        return cls.restore(document, **kwargs)
 
     # --- server mode, API keys and patch mode -------------------------------------------------------------
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import random
 import string
+import sys
+from array import array
+from typing import Any
 
 from .journal import active, record
 
@@ -24,6 +27,29 @@ ID_SHAPES: dict[str, tuple[str, int, str]] = {
     "vsfb": ("_", 32, _HEX),
     "req": ("_", 32, _HEX),
 }
+
+
+def _picks(stream: random.Random, size: int, count: int) -> list[int]:
+    """``count`` draws of ``stream.choice`` over ``size`` items, exactly as it draws them, in bulk.
+
+    ``choice`` calls ``getrandbits(k)`` (``k`` = ``size.bit_length()``) until the value is below ``size``; each call
+    takes the top ``k`` bits of the generator's next 32-bit word. ``getrandbits(32 * n)`` returns the next ``n``
+    words at once (least significant first), so the same words give the same picks, and the generator ends where
+    ``choice`` would have left it: the words of rejected values are drawn again only as many times as needed.
+    """
+    shift = 32 - size.bit_length()
+    picks: list[int] = []
+    while len(picks) < count:
+        wanted = count - len(picks)
+        words = array(_WORD, stream.getrandbits(32 * wanted).to_bytes(4 * wanted, "little"))
+        if _SWAP:
+            words.byteswap()
+        picks += [value for value in (word >> shift for word in words) if value < size]
+    return picks
+
+
+_SWAP = sys.byteorder == "big"
+_WORD = next(code for code in "ILH" if array(code).itemsize == 4)  # an unsigned 32-bit array item
 
 
 class IdFactory:
@@ -61,7 +87,21 @@ class IdFactory:
 
             record(give_back)
         self.issued[prefix] = self.issued.get(prefix, 0) + 1
-        return prefix + separator + "".join(stream.choice(alphabet) for _ in range(length))
+        return prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+
+    def states(self) -> dict[str, Any]:
+        """Each stream's generator state, JSON-ready: restoring it skips replaying every id issued."""
+        out: dict[str, Any] = {}
+        for prefix, stream in self._streams.items():
+            version, internal, gauss = stream.getstate()
+            out[prefix] = [version, list(internal), gauss]
+        return out
+
+    def resume(self, issued: dict[str, int], states: dict[str, Any]) -> None:
+        """Take up the streams where :meth:`states` found them."""
+        for prefix, (version, internal, gauss) in states.items():
+            self._stream(prefix).setstate((version, tuple(internal), gauss))
+        self.issued.update(issued)
 
     def replay(self, issued: dict[str, int]) -> None:
         """Move each stream on by ``issued[prefix]`` ids, so a restored emulator issues the same ids next."""

@@ -12,7 +12,9 @@ and ``rate_limits={"requests_per_minute": 3}`` sets the rate-limit policy (see `
 teardown when a scripted turn was never played or a run hit a script error. ``recording="cassettes/x.yaml"`` queues
 one turn per run of that recording (a vcrpy/VCR cassette, a HAR file or the shared JSON layout; a relative path is
 read from the test file's folder), so a test that used a cassette gets the recorded answers, and anything beyond the
-recording is answered by the emulator.
+recording is answered by the emulator. ``skip_sleep=True`` makes ``time.sleep`` return at once during the test, so a
+client that polls with its own sleep runs through every status without waiting (see docs/performance.md, "Fast
+suites for poll-loop clients").
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -20,6 +22,8 @@ is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,9 +70,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
         "poll_after_ms=0, validate_responses=None, shapes='wire', check_script=False, patch=False, faults=None, "
-        "rate_limits=None, recording=None): configure the emulator of the fake_assistants fixture; patch=True routes "
-        "every openai client built during the test to it; faults and rate_limits take the documents of "
-        "docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the test file)",
+        "rate_limits=None, recording=None, skip_sleep=False): configure the emulator of the fake_assistants fixture; "
+        "patch=True routes every openai client built during the test to it; faults and rate_limits take the "
+        "documents of docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the "
+        "test file); skip_sleep=True makes time.sleep return at once during the test",
     )
 
 
@@ -95,6 +100,7 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     recording = kwargs.pop("recording", None)
     faults = kwargs.pop("faults", None)
     rate_limits = kwargs.pop("rate_limits", None)
+    skip_sleep = kwargs.pop("skip_sleep", False)  # skip_sleep=True: a client's own poll sleeps return at once
     fake = FakeAssistants(**kwargs)
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
@@ -102,13 +108,20 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
         fake.faults.add_from(faults)
     if rate_limits:
         fake.rate_limits(**rate_limits)
-    if patch:
-        with fake.patch():
-            yield fake
-    else:
+    with contextlib.ExitStack() as stack:
+        if skip_sleep:
+            stack.enter_context(pytest.MonkeyPatch.context()).setattr(time, "sleep", _no_sleep)
+        if patch:
+            stack.enter_context(fake.patch())
         yield fake
     if check_script:
         fake.script.assert_all_consumed()
+
+
+def _no_sleep(seconds: float) -> None:
+    """``time.sleep`` under ``skip_sleep=True``: checks its argument as the real one does, and returns."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
 
 
 @pytest.fixture

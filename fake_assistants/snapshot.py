@@ -13,10 +13,15 @@ default reply).
 from __future__ import annotations
 
 import base64
-from dataclasses import fields
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import MISSING, fields
+from operator import attrgetter
 from typing import Any
 
-from .backend.models import Assistant, Message, Run, RunStep, Thread, Usage
+from .backend.messages import leaned
+from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
 from .journal import JDict
@@ -41,6 +46,9 @@ from .script.turns import (
 
 FORMAT = "fake_assistants.snapshot"
 VERSION = 1
+# A state file (``save_state``) packs the messages as columns and rows: one list of field names, then one array of
+# values per message, so the keys are not repeated 100 000 times. ``restore`` reads both forms.
+PACKED = "packed"
 JsonDict = dict[str, Any]
 
 
@@ -52,6 +60,10 @@ class SnapshotError(ValueError):
 
 
 def snapshot(backend: Backend) -> JsonDict:
+    return _document(backend, [_plain(m) for m in backend.messages.values()])
+
+
+def _document(backend: Backend, messages: Any) -> JsonDict:
     storage = backend.storage
     return {
         "format": FORMAT,
@@ -62,8 +74,8 @@ def snapshot(backend: Backend) -> JsonDict:
         "seconds_per_status": backend.seconds_per_status,
         "stream_chunk_tokens": backend.stream_chunk_tokens,
         "assistants": [_plain(a) for a in backend.assistants.values()],
-        "threads": [_plain(t) for t in backend.threads.values()],
-        "messages": [_plain(m) for m in backend.messages.values()],
+        "threads": [_thread(t) for t in backend.threads.values()],
+        "messages": messages,
         "runs": [_run(r) for r in backend.runs.values()],
         "steps": [_plain(s) for s in backend.steps.values()],
         "files": [
@@ -71,16 +83,78 @@ def snapshot(backend: Backend) -> JsonDict:
             for f in storage.files.values()
         ],
         "vector_stores": [
-            {**_plain(v, skip=("files",)), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
+            {**_plain(v, skip=_STORE_INDEXES), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
             for v in storage.vector_stores.values()
         ],
-        "batches": [_plain(b) for b in storage.batches.values()],
+        "batches": [_plain(b, skip=("files",)) for b in storage.batches.values()],
         "owners": dict(backend.ownership.owners),  # which API key created which object (key isolation)
         "script": {
             "strict": backend.script.strict,
             "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
         },
     }
+
+
+_STORE_INDEXES = ("files", "order", "batch_ids", "usage_bytes")  # rebuilt on restore from the files
+
+
+def _thread(thread: Thread) -> JsonDict:
+    out = _plain(thread, skip=("message_ids", "run_ids"))
+    out["message_ids"] = list(thread.message_ids)
+    out["run_ids"] = list(thread.run_ids)
+    return out
+
+
+def packed(backend: Backend) -> JsonDict:
+    """The snapshot in its state-file form: messages as columns and rows, and no id lists that restore rebuilds
+    anyway (a thread's messages and runs, a run's steps)."""
+    rows = list(map(_message_row, backend.messages.values()))
+    document = _document(backend, {PACKED: MESSAGE_COLUMNS, "rows": rows})
+    for thread in document["threads"]:
+        thread["message_ids"] = thread["run_ids"] = []
+    for run in document["runs"]:
+        run["step_ids"] = []
+    document["id_states"] = backend.ids.states()  # restoring them is O(1); replaying 100 000 ids is not
+    return document
+
+
+MESSAGE_COLUMNS = [item.name for item in fields(Message)]
+_message_values = attrgetter(*MESSAGE_COLUMNS)
+_CONTENT, _ATTACHMENTS, _METADATA = (MESSAGE_COLUMNS.index(name) for name in ("content", "attachments", "metadata"))
+
+
+def _message_row(message: Message) -> list[Any]:
+    """A message's values in column order; a plain text content is its string, empty attachments and metadata
+    are null (half the JSON values of a short message, and a third of the file)."""
+    row = list(_message_values(message))
+    content = message.content
+    if len(content) == 1 and content[0]["type"] == "text" and not content[0]["text"]["annotations"]:
+        row[_CONTENT] = content[0]["text"]["value"]
+    if not message.attachments:
+        row[_ATTACHMENTS] = None
+    if not message.metadata:
+        row[_METADATA] = None
+    return row
+
+
+def _message_from(row: list[Any]) -> Message:
+    text = row[_CONTENT]
+    if isinstance(text, str):
+        row[_CONTENT] = [{"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}}]
+    row[_ATTACHMENTS] = row[_ATTACHMENTS] or NO_ATTACHMENTS
+    row[_METADATA] = row[_METADATA] or NO_METADATA
+    return Message(*row)
+
+
+def _messages_from(raw: Any) -> list[Message]:
+    if isinstance(raw, list):
+        return [leaned(Message(**m)) for m in raw]
+    columns, rows = raw[PACKED], raw["rows"]
+    if columns != MESSAGE_COLUMNS:  # a file from another version: name the values, take defaults for the rest
+        defaults = {f.name: None if f.default is MISSING else f.default for f in fields(Message)}
+        named = [{**defaults, **dict(zip(columns, row, strict=True))} for row in rows]
+        rows = [[values[name] for name in MESSAGE_COLUMNS] for values in named]
+    return [_message_from(row) for row in rows]
 
 
 def _plain(obj: Any, skip: tuple[str, ...] = ()) -> JsonDict:
@@ -100,7 +174,8 @@ def _usage(usage: Usage | None) -> JsonDict | None:
 
 
 def _run(run: Run) -> JsonDict:
-    out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage"))
+    out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage", "step_ids"))
+    out["step_ids"] = list(run.step_ids)
     out["usage"] = _usage(run.usage)
     out["turn"] = None if run.turn is None else turn_wire(run.turn)
     out["tool_outputs"] = [_plain(o) for o in run.tool_outputs]
@@ -149,6 +224,19 @@ def _ending_wire(ending: Ending | None) -> JsonDict | None:
     return None
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large state is built or taken apart (it would walk the young objects
+    again and again for nothing: none of them is garbage yet)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- restoring -------------------------------------------------------------------------------------------------
 
 
@@ -159,31 +247,44 @@ def restore(backend: Backend, document: JsonDict) -> None:
     if document.get("version") != VERSION:
         raise SnapshotError(f"snapshot version {document.get('version')!r} is not {VERSION}")
     try:
-        _restore(backend, document)
+        with gc_paused():
+            _restore(backend, document)
     except (KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"the snapshot is damaged: {type(exc).__name__}: {exc}") from exc
 
 
 def _restore(backend: Backend, doc: JsonDict) -> None:
-    backend.ids.replay(doc["ids"])
+    if "id_states" in doc:
+        backend.ids.resume(doc["ids"], doc["id_states"])
+    else:
+        backend.ids.replay(doc["ids"])
     backend.progression = doc["progression"]
     backend.seconds_per_status = doc["seconds_per_status"]
     backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
-    backend.assistants = JDict({a["id"]: Assistant(**a) for a in doc["assistants"]})
-    backend.threads = JDict({t["id"]: Thread(**t) for t in doc["threads"]})
-    backend.messages = JDict({m["id"]: Message(**m) for m in doc["messages"]})
-    backend.steps = JDict({s["id"]: RunStep(**{**s, "usage": _usage_from(s["usage"])}) for s in doc["steps"]})
-    backend.runs = JDict({r["id"]: _run_from(r) for r in doc["runs"]})
+    # Objects go back through the backend's write primitives, in their saved (creation) order, so every index is
+    # rebuilt as it was; the id lists a snapshot carries (a thread's messages and runs, a run's steps) follow.
+    for a in doc["assistants"]:
+        backend.put_assistant(Assistant(**a))
+    for t in doc["threads"]:
+        backend.put_thread(Thread(**{k: v for k, v in t.items() if k not in ("message_ids", "run_ids")}))
+    backend.put_messages(_messages_from(doc["messages"]))
+    for r in doc["runs"]:
+        backend.put_run(_run_from(r))
+    for s in doc["steps"]:
+        backend.put_step(RunStep(**{**s, "usage": _usage_from(s["usage"])}))
     storage = backend.storage
-    storage.files = JDict(
-        {f["id"]: StoredFile(**{**f, "content": base64.b64decode(f["content"])}) for f in doc["files"]}
-    )
-    storage.vector_stores = JDict()
-    for raw in doc["vector_stores"]:
-        store = VectorStore(**{**raw, "files": {}})
-        store.files = {item["id"]: VectorStoreFile(**item) for item in raw["files"]}
-        storage.vector_stores[store.id] = store
-    storage.batches = JDict({b["id"]: FileBatch(**b) for b in doc["batches"]})
+    for f in doc["files"]:
+        storage.put_file(StoredFile(**{**f, "content": base64.b64decode(f["content"])}))
+    stores = [
+        (VectorStore(**{k: v for k, v in raw.items() if k != "files"}), raw["files"]) for raw in doc["vector_stores"]
+    ]
+    for store, _ in stores:
+        storage.put_store(store)
+    for b in doc["batches"]:
+        storage.put_batch(FileBatch(**b))
+    for store, items in stores:
+        for item in items:
+            storage.attach(store, VectorStoreFile(**item))
     script: Script = backend.script
     backend.ownership.owners = JDict(doc.get("owners", {}))
     script.strict = doc["script"]["strict"]
@@ -203,6 +304,7 @@ def _run_from(raw: JsonDict) -> Run:
     values["turn"] = None if raw["turn"] is None else turn_from(raw["turn"])
     values["tool_outputs"] = [ToolOutput(**o) for o in raw["tool_outputs"]]
     values["streaming"] = False  # no stream survives a restart
+    values.pop("step_ids", None)  # rebuilt from the steps
     return Run(**values)
 
 

@@ -48,7 +48,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("runs", frozenset({"runs"})),
     ("backend", frozenset({"backend"})),
     ("script", frozenset({"script"})),
-    ("leaves", frozenset({"errors", "ids", "clock", "search", "contract", "journal"})),
+    ("leaves", frozenset({"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec"})),
 )
 
 # (importing module, imported module): why it is still there. Each is a place to mend, not a pattern to follow.

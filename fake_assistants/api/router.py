@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any
 
+from .. import jsoncodec
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
 from ..journal import transaction
@@ -57,7 +57,7 @@ class Router:
                 status, body, headers = bug.status, bug.envelope(), dict(bug.headers)
         headers["content-type"] = "application/json"
         headers["x-request-id"] = request_id
-        return ApiResponse(status, headers, json.dumps(body).encode())
+        return ApiResponse(status, headers, jsoncodec.dumps(body))
 
     def _dispatch(self, request: ApiRequest) -> dict[str, Any] | RawBody | EventStream:
         method, path = request.method.upper(), request.path

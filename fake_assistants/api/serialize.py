@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
+from ..backend.index import Order
 from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
-from ..backend.pagination import Page, paginate
+from ..backend.pagination import Page, page_of, paginate
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from .schemas import ListQuery
 
@@ -209,6 +210,21 @@ def paged_list_wire(items: Sequence[Item], query: ListQuery, to_wire: Callable[[
         items, lambda item: item.id, order=query.order, limit=query.limit, after=query.after, before=query.before
     )
     return list_wire(page, to_wire)
+
+
+def indexed_list_wire(
+    index: Order, lookup: Callable[[str], Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]
+) -> JsonDict:
+    """One page of the ids in ``index`` (see ``backend/pagination.page_of``), each looked up and written."""
+    page = page_of(index, order=query.order, limit=query.limit, after=query.after, before=query.before)
+    data = [to_wire(lookup(item_id)) for item_id in page.data]
+    return {
+        "object": "list",
+        "data": data,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+        "has_more": page.has_more,
+    }
 
 
 def deleted_wire(object_id: str, kind: str) -> dict[str, Any]:

@@ -63,14 +63,13 @@ def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
 
 
 def file_batch_wire(storage: Storage, batch: FileBatch) -> JsonDict:
-    files = storage.batch_files(batch)
     return {
         "id": batch.id,
         "object": "vector_store.files_batch",
         "created_at": batch.created_at,
         "vector_store_id": batch.vector_store_id,
         "status": storage.batch_status(batch),
-        "file_counts": FileCounts.of(files).wire(),
+        "file_counts": FileCounts.of_index(batch.files).wire(),
     }
 
 

@@ -25,7 +25,7 @@ def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> As
         response_format=request.response_format or "auto",
         reasoning_effort=request.reasoning_effort,
     )
-    backend.assistants[assistant.id] = assistant
+    backend.put_assistant(assistant)
     backend.ownership.claim(assistant.id)
     return assistant
 
@@ -59,4 +59,4 @@ def modify_assistant(backend: Backend, assistant_id: str, now: int, request: Mod
 
 def delete_assistant(backend: Backend, assistant_id: str) -> None:
     backend.assistant(assistant_id)
-    del backend.assistants[assistant_id]
+    backend.drop_assistant(assistant_id)

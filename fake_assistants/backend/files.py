@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import file_too_large
+from .index import Order
 from .state import Backend
 from .storage import StoredFile
 
@@ -31,28 +32,24 @@ def upload_file(
         content=content,
         expires_at=None if expires_after_seconds is None else now + expires_after_seconds,
     )
-    storage.files[stored.id] = stored
+    storage.put_file(stored)
     backend.ownership.claim(stored.id)
     return stored
 
 
 def delete_file(backend: Backend, file_id: str) -> None:
     """Delete a file, and take it out of every vector store that holds it (their counts and usage follow)."""
-    storage = backend.storage
-    storage.file(file_id)
-    for store in storage.stores_holding(file_id):
-        del store.files[file_id]
-    del storage.files[file_id]
+    backend.storage.file(file_id)
+    backend.storage.drop_file(file_id)
 
 
-def list_files(backend: Backend, purpose: str | None) -> list[StoredFile]:
-    files = backend.storage.files.values()
-    return [item for item in files if purpose is None or item.purpose == purpose]
+def list_order(backend: Backend, purpose: str | None) -> Order:
+    """The files to list, oldest first: all of them, or those of one purpose."""
+    order = backend.storage.file_order
+    return order if purpose is None else order.tagged(purpose)
 
 
 def expire_files(backend: Backend, now: int) -> None:
     """Delete every file whose ``expires_at`` has come, as the real API does."""
-    files = backend.storage.files.values()
-    expired = [item.id for item in files if item.expires_at is not None and now >= item.expires_at]
-    for file_id in expired:
+    for file_id in backend.storage.pop_expired(now):
         delete_file(backend, file_id)

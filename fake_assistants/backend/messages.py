@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..api.schemas import CreateMessage, CreateThread, ModifyThread
 from ..errors import invalid_request
 from ..runs import engine
-from .models import Message, Thread
+from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .resources import check_attachments, index_attachments, tool_resources_wire
 from .state import Backend
 
@@ -20,7 +20,7 @@ def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
         metadata=request.metadata or {},
         tool_resources=resources,
     )
-    backend.threads[thread.id] = thread
+    backend.put_thread(thread)
     backend.ownership.claim(thread.id)
     for message in request.messages or []:
         add_message(backend, thread, now, message)
@@ -38,13 +38,8 @@ def modify_thread(backend: Backend, thread_id: str, now: int, request: ModifyThr
 
 def delete_thread(backend: Backend, thread_id: str) -> None:
     """Delete a thread with its messages and runs."""
-    thread = backend.thread(thread_id)
-    for message_id in thread.message_ids:
-        del backend.messages[message_id]
-    for run_id in thread.run_ids:
-        for step_id in backend.runs.pop(run_id).step_ids:
-            del backend.steps[step_id]
-    del backend.threads[thread_id]
+    backend.thread(thread_id)
+    backend.drop_thread(thread_id)
 
 
 def add_message(
@@ -59,14 +54,31 @@ def add_message(
         id=backend.ids.new("msg"),
         created_at=now,
         thread_id=thread.id,
-        role=request.role,
-        content=request.content,
-        attachments=attachments,
-        metadata=request.metadata or {},
+        role=ROLES[request.role],
+        content=_lean(request.content),
+        attachments=attachments or NO_ATTACHMENTS,
+        metadata=request.metadata or NO_METADATA,
     )
-    backend.messages[message.id] = message
-    thread.message_ids.append(message.id)
+    backend.put_message(message)
     index_attachments(backend, thread, now, attachments)
+    return message
+
+
+def _lean(content: list[JsonDict]) -> list[JsonDict]:
+    """The content with every empty ``annotations`` list shared (see ``models.NO_ANNOTATIONS``)."""
+    for part in content:
+        text = part.get("text")
+        if isinstance(text, dict) and text.get("annotations") == []:
+            text["annotations"] = NO_ANNOTATIONS
+    return content
+
+
+def leaned(message: Message) -> Message:
+    """``message`` with the shared empty containers and interned role (for messages restored from a snapshot)."""
+    message.role = ROLES[message.role]
+    message.content = _lean(message.content)
+    message.attachments = message.attachments or NO_ATTACHMENTS
+    message.metadata = message.metadata or NO_METADATA
     return message
 
 
@@ -80,5 +92,4 @@ def create_message(backend: Backend, thread_id: str, now: int, request: CreateMe
 
 def delete_message(backend: Backend, thread_id: str, message_id: str) -> None:
     message = backend.message(thread_id, message_id)
-    backend.threads[thread_id].message_ids.remove(message.id)
-    del backend.messages[message.id]
+    backend.drop_message(message)

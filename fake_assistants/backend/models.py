@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..journal import Journaled
+from ..journal import JDict, JList, Journaled
 from ..script.context import ToolOutput
 from ..script.engine import ResponderEntry
 from ..script.turns import Turn
+from .index import OrderedIndex
 
 JsonDict = dict[str, Any]
 
@@ -26,8 +27,16 @@ RunStatus = Literal[
 
 Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 
+# Shared empty containers and interned constants, so that a short message costs little (see docs/performance.md).
+# A stored object never changes these containers in place: a modify replaces its metadata whole, and nothing adds
+# to a stored message's attachments or to a user message's annotations. ``tests/test_lean_objects.py`` checks.
+# They are journaled containers already, so a model's ``__setattr__`` keeps them (it copies a plain one).
+NO_METADATA: dict[str, str] = JDict()
+NO_ATTACHMENTS: list[JsonDict] = JList()
+NO_ANNOTATIONS: list[JsonDict] = JList()
+ROLES: dict[str, Literal["user", "assistant"]] = {"user": "user", "assistant": "assistant"}
 
-@dataclass
+@dataclass(slots=True)
 class Assistant(Journaled):
     id: str
     created_at: int
@@ -44,18 +53,18 @@ class Assistant(Journaled):
     reasoning_effort: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Thread(Journaled):
     id: str
     created_at: int
     metadata: dict[str, str] = field(default_factory=dict)
     tool_resources: JsonDict = field(default_factory=dict)
-    # Creation-ordered ids of the thread's messages and runs: listing a thread never scans other threads.
-    message_ids: list[str] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
+    # Creation-ordered ids of the thread's messages (tagged by their run) and runs: see ``backend/index.py``.
+    message_ids: OrderedIndex = field(default_factory=OrderedIndex)
+    run_ids: OrderedIndex = field(default_factory=OrderedIndex)
 
 
-@dataclass
+@dataclass(slots=True)
 class Message(Journaled):
     id: str
     created_at: int
@@ -72,7 +81,7 @@ class Message(Journaled):
     incomplete_details: JsonDict | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Usage(Journaled):
     prompt_tokens: int
     completion_tokens: int
@@ -82,7 +91,7 @@ class Usage(Journaled):
         return self.prompt_tokens + self.completion_tokens
 
 
-@dataclass
+@dataclass(slots=True)
 class Run(Journaled):
     id: str
     created_at: int
@@ -113,7 +122,7 @@ class Run(Journaled):
     usage: Usage | None = None
     tool_resources: JsonDict = field(default_factory=dict)  # the run's own (create-and-run), on top of the others
     # Not on the wire: how the run plays out.
-    step_ids: list[str] = field(default_factory=list)
+    step_ids: OrderedIndex = field(default_factory=OrderedIndex)
     turn: Turn | None = None  # taken from the script when the run starts
     turn_position: int = 0  # the index of the turn's next tool step
     responder: ResponderEntry | None = None  # asked again when the turn ends open after tool outputs
@@ -125,7 +134,7 @@ class Run(Journaled):
     streaming: bool = False  # a stream is playing this run: reads and the clock leave it alone
 
 
-@dataclass
+@dataclass(slots=True)
 class RunStep(Journaled):
     id: str
     created_at: int

@@ -87,6 +87,5 @@ def _new_run(
     )
     if request.truncation_strategy is not None:
         run.truncation_strategy = request.truncation_strategy.wire()
-    backend.runs[run.id] = run
-    thread.run_ids.append(run.id)
+    backend.put_run(run)
     return run

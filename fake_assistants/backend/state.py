@@ -1,4 +1,9 @@
-"""The backend: all of one emulator's state, behind one lock. It knows nothing of HTTP."""
+"""The backend: all of one emulator's state, behind one lock. It knows nothing of HTTP.
+
+Objects live in dicts by id (O(1) look-ups); each parent's children are also kept in creation order in an
+:class:`~.index.OrderedIndex` (lists page by position). The ``put_*`` and ``drop_*`` methods here and in
+``storage.py`` are the only writers of those dicts and indexes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from ..errors import not_found
 from ..ids import IdFactory
 from ..journal import JDict
 from ..script import Script
+from .index import OrderedIndex
 from .models import Assistant, Message, Progression, Run, RunStep, Thread
 from .ownership import Ownership
 from .storage import Storage
@@ -26,8 +32,10 @@ class Backend:
         self.script = Script()
         self.lock = threading.RLock()
         self.write_fault: Callable[[], None] | None = None  # a test seam: called at every write (journal.Journal)
-        # Every registry records its changes in the request's undo journal (see fake_assistants.journal).
+        # Every registry records its changes in the request's undo journal (see fake_assistants.journal); the
+        # indexes beside them (backend/index.py) journal their own.
         self.assistants: dict[str, Assistant] = JDict()
+        self.assistant_order = OrderedIndex()
         self.threads: dict[str, Thread] = JDict()
         self.messages: dict[str, Message] = JDict()
         self.runs: dict[str, Run] = JDict()
@@ -60,3 +68,55 @@ class Backend:
         if found is None or found.thread_id != thread_id:
             raise not_found("run", run_id)
         return found
+
+    def active_run_candidate(self, thread: Thread) -> Run | None:
+        """The thread's newest run: the only one that can still be active (a run is refused while one is)."""
+        newest = thread.run_ids.last()
+        return None if newest is None else self.runs[newest]
+
+    # --- the write primitives: every change to the dicts and indexes above ----------------------------------
+
+    def put_assistant(self, assistant: Assistant) -> None:
+        self.assistants[assistant.id] = assistant
+        self.assistant_order.add(assistant.id)
+
+    def drop_assistant(self, assistant_id: str) -> None:
+        del self.assistants[assistant_id]
+        self.assistant_order.remove(assistant_id)
+
+    def put_thread(self, thread: Thread) -> None:
+        self.threads[thread.id] = thread
+
+    def drop_thread(self, thread_id: str) -> None:
+        """The thread with its messages, runs and steps."""
+        thread = self.threads.pop(thread_id)
+        for message_id in thread.message_ids:
+            del self.messages[message_id]
+        for run_id in thread.run_ids:
+            for step_id in self.runs.pop(run_id).step_ids:
+                del self.steps[step_id]
+
+    def put_message(self, message: Message) -> None:
+        self.messages[message.id] = message
+        self.threads[message.thread_id].message_ids.add(message.id, message.run_id)
+
+    def put_messages(self, messages: list[Message]) -> None:
+        """Many messages at once, oldest first (restoring a state file): the same as ``put_message`` on each."""
+        self.messages.update((message.id, message) for message in messages)
+        by_thread: dict[str, list[Message]] = {}
+        for message in messages:
+            by_thread.setdefault(message.thread_id, []).append(message)
+        for thread_id, group in by_thread.items():
+            self.threads[thread_id].message_ids.add_many([(message.id, message.run_id) for message in group])
+
+    def drop_message(self, message: Message) -> None:
+        self.threads[message.thread_id].message_ids.remove(message.id)
+        del self.messages[message.id]
+
+    def put_run(self, run: Run) -> None:
+        self.runs[run.id] = run
+        self.threads[run.thread_id].run_ids.add(run.id)
+
+    def put_step(self, step: RunStep) -> None:
+        self.steps[step.id] = step
+        self.runs[step.run_id].step_ids.add(step.id)

@@ -1,18 +1,21 @@
 """Files and vector stores: their stored objects and lookups.
 
-A vector store holds its vector store files in creation order (``VectorStore.files``, keyed by file id). Every
-count the API reports (``file_counts``, ``usage_bytes``, a store's or a batch's ``status``) is derived from those
-records when it is read, so the numbers can never drift from the files they count.
+A vector store holds its vector store files by file id (``VectorStore.files``) and in creation order, tagged by
+status (``VectorStore.order``); a file batch keeps the same index of the files it added. Every count the API
+reports (``file_counts``, ``usage_bytes``, a store's or a batch's ``status``) is read from those indexes, which
+only the write primitives of :class:`Storage` change, so the numbers can never drift from the files they count.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import file_batch_not_found, not_found, vector_store_file_not_found
-from ..journal import JDict, Journaled
+from ..journal import JDict, JList, Journaled, keep
+from .index import OrderedIndex
 
 if TYPE_CHECKING:
     from ..search.engine import IndexedChunks
@@ -26,7 +29,7 @@ AUTO_CHUNK_TOKENS = 800  # the auto strategy: "a max_chunk_size_tokens of 800 an
 AUTO_OVERLAP_TOKENS = 400
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredFile(Journaled):
     id: str
     created_at: int
@@ -40,7 +43,7 @@ class StoredFile(Journaled):
         return len(self.content)
 
 
-@dataclass
+@dataclass(slots=True)
 class VectorStoreFile(Journaled):
     id: str  # the file's id: a file appears at most once in a store
     vector_store_id: str
@@ -58,7 +61,7 @@ class VectorStoreFile(Journaled):
         return self.size if self.status == "completed" else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileCounts:
     in_progress: int = 0
     completed: int = 0
@@ -76,6 +79,11 @@ class FileCounts:
             tally[item.status] += 1
         return cls(**tally)
 
+    @classmethod
+    def of_index(cls, index: OrderedIndex) -> FileCounts:
+        """The counts of an index of files tagged by status: O(1)."""
+        return cls(*(index.count(status) for status in ("in_progress", "completed", "cancelled", "failed")))
+
     def wire(self) -> dict[str, int]:
         return {
             "in_progress": self.in_progress,
@@ -86,7 +94,7 @@ class FileCounts:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class VectorStore(Journaled):
     id: str
     created_at: int
@@ -96,13 +104,13 @@ class VectorStore(Journaled):
     metadata: dict[str, str] = field(default_factory=dict)
     expires_after: dict[str, Any] | None = None  # {"anchor": "last_active_at", "days": n}
     files: dict[str, VectorStoreFile] = field(default_factory=dict)
-
-    @property
-    def usage_bytes(self) -> int:
-        return sum(item.usage_bytes for item in self.files.values())
+    # Kept by the write primitives of Storage: creation order tagged by status, the batches, the completed bytes.
+    order: OrderedIndex = field(default_factory=OrderedIndex, repr=False, compare=False)
+    batch_ids: list[str] = field(default_factory=list, repr=False, compare=False)
+    usage_bytes: int = field(default=0, repr=False, compare=False)
 
     def counts(self) -> FileCounts:
-        return FileCounts.of(self.files.values())
+        return FileCounts.of_index(self.order)
 
     @property
     def expires_at(self) -> int | None:
@@ -117,12 +125,13 @@ class VectorStore(Journaled):
         return "in_progress" if self.counts().in_progress else "completed"
 
 
-@dataclass
+@dataclass(slots=True)
 class FileBatch(Journaled):
     id: str
     vector_store_id: str
     created_at: int
     cancelled: bool = False
+    files: OrderedIndex = field(default_factory=OrderedIndex, repr=False, compare=False)  # tagged by status
 
 
 class Storage:
@@ -130,9 +139,15 @@ class Storage:
 
     def __init__(self) -> None:
         self.max_upload_bytes = DEFAULT_MAX_UPLOAD_BYTES
+        # Every registry records its changes in the request's undo journal (see fake_assistants.journal); the
+        # indexes beside them journal their own.
         self.files: dict[str, StoredFile] = JDict()
+        self.file_order = OrderedIndex()  # tagged by purpose
+        self.holders: dict[str, dict[str, None]] = JDict()  # file id -> the ids of the stores holding it, in order
         self.vector_stores: dict[str, VectorStore] = JDict()
+        self.store_order = OrderedIndex()
         self.batches: dict[str, FileBatch] = JDict()
+        self.expiring: list[tuple[int, str]] = JList()  # a heap of (expires_at, file id): what expiry looks at
 
     def file(self, file_id: str) -> StoredFile:
         found = self.files.get(file_id)
@@ -162,11 +177,11 @@ class Storage:
     def batch_files(self, batch: FileBatch) -> list[VectorStoreFile]:
         """The files the batch added that are still in its store, in creation order."""
         store = self.vector_stores[batch.vector_store_id]
-        return [item for item in store.files.values() if item.batch_id == batch.id]
+        return [store.files[file_id] for file_id in batch.files]
 
     def batch_status(self, batch: FileBatch) -> Literal["in_progress", "completed", "cancelled", "failed"]:
         """``in_progress`` exactly while a file of the batch is (Python's poll reads the count, Node's the status)."""
-        counts = FileCounts.of(self.batch_files(batch))
+        counts = FileCounts.of_index(batch.files)
         if batch.cancelled:
             return "cancelled"
         if counts.in_progress:
@@ -176,4 +191,84 @@ class Storage:
         return "completed"
 
     def stores_holding(self, file_id: str) -> list[VectorStore]:
-        return [store for store in self.vector_stores.values() if file_id in store.files]
+        return [self.vector_stores[store_id] for store_id in self.holders.get(file_id, ())]
+
+    # --- the write primitives: every change to the dicts and indexes above ----------------------------------
+
+    def put_file(self, stored: StoredFile) -> None:
+        self.files[stored.id] = stored
+        self.file_order.add(stored.id, stored.purpose)
+        if stored.expires_at is not None:
+            keep(self.expiring)  # heapq writes the list directly, past JList's journaling
+            heapq.heappush(self.expiring, (stored.expires_at, stored.id))
+
+    def pop_expired(self, now: int) -> list[str]:
+        """The ids of the files whose ``expires_at`` has come (taken off the expiry heap; the caller deletes them).
+        O(log n) per expired file, O(1) when none is due."""
+        due: list[str] = []
+        heap = self.expiring
+        if heap and heap[0][0] <= now:
+            keep(heap)  # heapq writes the list directly, past JList's journaling
+        while heap and heap[0][0] <= now:
+            _, file_id = heapq.heappop(heap)
+            if file_id in self.files:  # a file deleted by hand leaves its entry behind
+                due.append(file_id)
+        return due
+
+    def drop_file(self, file_id: str) -> None:
+        """The file, taken out of every vector store that holds it first."""
+        for store in self.stores_holding(file_id):
+            self.detach(store, file_id)
+        del self.files[file_id]
+        self.file_order.remove(file_id)
+
+    def put_store(self, store: VectorStore) -> None:
+        self.vector_stores[store.id] = store
+        self.store_order.add(store.id)
+
+    def drop_store(self, vector_store_id: str) -> None:
+        """The store with its vector store files and batches; the files themselves stay."""
+        store = self.vector_stores.pop(vector_store_id)
+        self.store_order.remove(vector_store_id)
+        for file_id in store.files:
+            self._unhold(file_id, vector_store_id)
+        for batch_id in store.batch_ids:
+            del self.batches[batch_id]
+
+    def put_batch(self, batch: FileBatch) -> None:
+        self.batches[batch.id] = batch
+        self.vector_stores[batch.vector_store_id].batch_ids.append(batch.id)
+
+    def attach(self, store: VectorStore, item: VectorStoreFile) -> None:
+        """Add ``item`` to ``store`` as its newest file (a file it already holds is taken out first)."""
+        if item.id in store.files:
+            self.detach(store, item.id)
+        store.files[item.id] = item
+        store.order.add(item.id, item.status)
+        store.usage_bytes += item.usage_bytes
+        self.holders.setdefault(item.id, JDict())[store.id] = None
+        if item.batch_id is not None:
+            self.batches[item.batch_id].files.add(item.id, item.status)
+
+    def detach(self, store: VectorStore, file_id: str) -> None:
+        item = store.files.pop(file_id)
+        store.order.remove(file_id)
+        store.usage_bytes -= item.usage_bytes
+        self._unhold(file_id, store.id)
+        if item.batch_id is not None and item.batch_id in self.batches:
+            self.batches[item.batch_id].files.remove(file_id)
+
+    def set_status(self, item: VectorStoreFile, status: VectorStoreFileStatus) -> None:
+        store = self.vector_stores[item.vector_store_id]
+        store.usage_bytes -= item.usage_bytes
+        item.status = status
+        store.usage_bytes += item.usage_bytes
+        store.order.retag(item.id, status)
+        if item.batch_id is not None and item.batch_id in self.batches:
+            self.batches[item.batch_id].files.retag(item.id, status)
+
+    def _unhold(self, file_id: str, vector_store_id: str) -> None:
+        holding = self.holders[file_id]
+        del holding[vector_store_id]
+        if not holding:
+            del self.holders[file_id]

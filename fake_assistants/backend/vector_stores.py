@@ -24,7 +24,9 @@ from ..api.file_schemas import (
     VectorStoreExpiresAfter,
 )
 from ..errors import invalid_request
+from ..journal import keep
 from ..search import SearchHit, search_stores
+from .index import OrderedIndex
 from .state import Backend
 from .storage import (
     AUTO_CHUNK_TOKENS,
@@ -44,20 +46,25 @@ def _initial_status(backend: Backend) -> VectorStoreFileStatus:
     return "in_progress" if backend.progression in _WAITING_POLICIES else "completed"
 
 
-def _step(items: Iterable[VectorStoreFile]) -> None:
-    for item in items:
+def _step(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
+    for item in list(items):
         if item.status == "in_progress":
-            item.status = "completed"
+            backend.storage.set_status(item, "completed")
+
+
+def _in_progress(files: dict[str, VectorStoreFile], index: OrderedIndex) -> list[VectorStoreFile]:
+    """The files of a store or a batch still in progress (read from the status index, not by a scan)."""
+    return [files[file_id] for file_id in index.tagged("in_progress")]
 
 
 def _on_read(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
     """A read of a store, a batch or a file: ``per_read`` completes its in-progress files; ``by_clock`` completes
     those created ``seconds_per_status`` or more ago."""
     if backend.progression == "per_read":
-        _step(items)
+        _step(backend, items)
     elif backend.progression == "by_clock":
         due = backend.clock.now() - backend.seconds_per_status
-        _step(item for item in items if item.created_at <= due)
+        _step(backend, [item for item in items if item.created_at <= due])
 
 
 def ready_thread_stores(backend: Backend, thread_resources: dict[str, Any]) -> None:
@@ -67,7 +74,7 @@ def ready_thread_stores(backend: Backend, thread_resources: dict[str, Any]) -> N
     for store_id in thread_resources.get("file_search", {}).get("vector_store_ids", []):
         store = backend.storage.vector_stores.get(store_id)
         if store is not None:
-            _step(store.files.values())
+            _step(backend, list(store.files.values()))
 
 
 def _touch(store: VectorStore, now: int) -> None:
@@ -98,8 +105,7 @@ def _attach(
         status=_initial_status(backend),
         batch_id=batch_id,
     )
-    store.files.pop(file_id, None)
-    store.files[file_id] = item
+    backend.storage.attach(store, item)
     _touch(store, now)
     return item
 
@@ -121,7 +127,7 @@ def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) 
         metadata=request.metadata or {},
         expires_after=_expiry(request.expires_after),
     )
-    storage.vector_stores[store.id] = store
+    storage.put_store(store)
     backend.ownership.claim(store.id)
     for file_id in file_ids:
         _attach(backend, store, now, file_id, request.chunking_strategy, None)
@@ -134,7 +140,7 @@ def _expiry(expires_after: VectorStoreExpiresAfter | None) -> dict[str, Any] | N
 
 def read_vector_store(backend: Backend, vector_store_id: str) -> VectorStore:
     store = backend.storage.vector_store(vector_store_id)
-    _on_read(backend, store.files.values())
+    _on_read(backend, _in_progress(store.files, store.order))
     return store
 
 
@@ -153,13 +159,12 @@ def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
     """Delete a store with its vector store files and batches; the files themselves stay."""
     storage = backend.storage
     storage.vector_store(vector_store_id)
-    del storage.vector_stores[vector_store_id]
+    storage.drop_store(vector_store_id)
     for assistant in backend.assistants.values():  # the real API took it out of the assistants that used it
         store_ids = assistant.tool_resources.get("file_search", {}).get("vector_store_ids", [])
         if vector_store_id in store_ids:
+            keep(store_ids)
             store_ids.remove(vector_store_id)
-    for batch_id in [batch.id for batch in storage.batches.values() if batch.vector_store_id == vector_store_id]:
-        del storage.batches[batch_id]
 
 
 def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_only: bool = False) -> tuple[str, ...]:
@@ -167,7 +172,7 @@ def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_o
     store = backend.storage.vector_stores.get(vector_store_id)
     if store is None:
         return ()
-    return tuple(item.id for item in store.files.values() if not completed_only or item.status == "completed")
+    return tuple(store.order.tagged("completed") if completed_only else store.order)
 
 
 def search_vector_store(
@@ -216,7 +221,7 @@ def update_attributes(
 def delete_vector_store_file(backend: Backend, vector_store_id: str, file_id: str) -> None:
     """Take a file out of a store; the file itself stays."""
     backend.storage.vector_store_file(vector_store_id, file_id)
-    del backend.storage.vector_stores[vector_store_id].files[file_id]
+    backend.storage.detach(backend.storage.vector_stores[vector_store_id], file_id)
 
 
 # --- file batches ----------------------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def create_file_batch(backend: Backend, vector_store_id: str, now: int, request:
     for entry in entries.values():
         storage.file(entry.file_id)
     batch = FileBatch(id=backend.ids.new("vsfb"), vector_store_id=store.id, created_at=now)
-    storage.batches[batch.id] = batch
+    storage.put_batch(batch)
     for entry in entries.values():
         _attach(backend, store, now, entry.file_id, entry.chunking_strategy, entry.attributes, batch.id)
     return batch
@@ -239,7 +244,7 @@ def create_file_batch(backend: Backend, vector_store_id: str, now: int, request:
 
 def read_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
     batch = backend.storage.batch(vector_store_id, batch_id)
-    _on_read(backend, backend.storage.batch_files(batch))
+    _on_read(backend, _in_progress(backend.storage.vector_stores[vector_store_id].files, batch.files))
     return batch
 
 
@@ -251,9 +256,8 @@ def cancel_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> 
     if status != "in_progress":
         raise invalid_request(f"Cannot cancel vector store file batch with status '{status}'.")
     batch.cancelled = True
-    for item in storage.batch_files(batch):
-        if item.status == "in_progress":
-            item.status = "cancelled"
+    for item in _in_progress(storage.vector_stores[vector_store_id].files, batch.files):
+        storage.set_status(item, "cancelled")
     return batch
 
 
@@ -269,14 +273,14 @@ def advance_vector_store_item(backend: Backend, object_id: str, now: int) -> str
     storage = backend.storage
     store = storage.vector_stores.get(object_id)
     if store is not None:
-        _step(store.files.values())
+        _step(backend, _in_progress(store.files, store.order))
         return store.status(now)
     batch = storage.batches.get(object_id)
     if batch is not None:
-        _step(storage.batch_files(batch))
+        _step(backend, _in_progress(storage.vector_stores[batch.vector_store_id].files, batch.files))
         return storage.batch_status(batch)
     items = [holder.files[object_id] for holder in storage.stores_holding(object_id)]
     if not items:
         raise KeyError(f"no vector store, file batch or vector store file {object_id!r} in this emulator")
-    _step(items)
+    _step(backend, items)
     return max(items, key=lambda item: item.created_at).status

@@ -45,14 +45,13 @@ def expire_if_due(backend: Backend, run: Run, now: int) -> bool:
 
 
 def active_run(backend: Backend, thread: Thread, now: int) -> Run | None:
-    """The thread's active run, if any, after bringing every run up to the clock."""
-    for run_id in reversed(thread.run_ids):
-        run = backend.runs[run_id]
-        if run.status in ACTIVE_STATUSES:
-            catch_up(backend, run, now)
-            if run.status in ACTIVE_STATUSES:
-                return run
-    return None
+    """The thread's active run, if any, brought up to the clock. Only the newest run can be active: a run is
+    refused while another is, and runs are never deleted one by one."""
+    run = backend.active_run_candidate(thread)
+    if run is None or run.status not in ACTIVE_STATUSES:
+        return None
+    catch_up(backend, run, now)
+    return run if run.status in ACTIVE_STATUSES else None
 
 
 # --- moves -----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from ..backend.files import upload_file
-from ..backend.models import JsonDict, Message, Run, RunStatus, RunStep, Usage
+from ..backend.models import NO_ATTACHMENTS, NO_METADATA, JsonDict, Message, Run, RunStatus, RunStep, Usage
 from ..backend.state import Backend
 from ..journal import keep
 from ..script.context import ToolOutput
@@ -96,8 +96,7 @@ def _new_step(backend: Backend, run: Run, now: int, details: JsonDict) -> RunSte
         type=details["type"],
         step_details=details,
     )
-    backend.steps[step.id] = step
-    run.step_ids.append(step.id)
+    backend.put_step(step)
     return step
 
 
@@ -329,10 +328,11 @@ def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Genera
         content=[],
         assistant_id=run.assistant_id,
         run_id=run.id,
+        attachments=NO_ATTACHMENTS,
+        metadata=NO_METADATA,
         status="in_progress",
     )
-    backend.messages[message.id] = message
-    backend.threads[run.thread_id].message_ids.append(message.id)
+    backend.put_message(message)
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
     yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files))
@@ -420,9 +420,9 @@ def end_expired(backend: Backend, run: Run, now: int) -> Events:
 
 def end_cancelled(backend: Backend, run: Run, now: int) -> Events:
     """The run, its open steps and any message it was still writing stop here."""
-    for message_id in backend.threads[run.thread_id].message_ids:
+    for message_id in list(backend.threads[run.thread_id].message_ids.tagged(run.id)):
         message = backend.messages[message_id]
-        if message.run_id == run.id and message.status == "in_progress":
+        if message.status == "in_progress":
             message.status = "incomplete"
             message.incomplete_at = now
             message.incomplete_details = {"reason": "run_cancelled"}

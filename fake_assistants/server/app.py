@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncGenerator, Iterator
+from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -32,11 +33,17 @@ from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 
 
 class EmulatorApp:
-    """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router)."""
+    """An ASGI app serving ``handler`` (a :class:`~fake_assistants.FakeAssistants` or its router).
+
+    A request is read and answered with plain ASGI messages (a streamed one through starlette). It is served on the
+    event loop when the emulator's lock is free at once (most requests take well under a millisecond), and in a
+    worker thread when it is not (a stream holds it, or another request), so the event loop never waits on it.
+    """
 
     def __init__(self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT) -> None:
         self.handler = handler
         self.body_timeout = body_timeout
+        self.lock: Any = getattr(handler, "lock", None)
         _quiet_interruptions()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -47,16 +54,26 @@ class EmulatorApp:
             await send({"type": "websocket.close", "code": 1003})
             return
         try:
-            request = await to_api_request(Request(scope, receive), body_timeout=self.body_timeout)
+            request = await read_request(scope, receive, body_timeout=self.body_timeout)
         except ApiError as error:
             await _error_response(error)(scope, receive, send)
             return
         try:
-            response = await run_in_threadpool(self.handler.handle, request)
+            response = None
+            if self.lock is not None and self.lock.acquire(blocking=False):
+                try:
+                    response = self.handler.handle(request)
+                finally:
+                    self.lock.release()
+            if response is None:
+                response = await run_in_threadpool(self.handler.handle, request)
         except Interrupted as stop:
             await _interrupt(stop, receive, send)
             return
-        await to_starlette_response(response)(scope, receive, send)
+        if response.stream is None:
+            await send_plain(response, send)
+        else:
+            await to_starlette_response(response, self.lock)(scope, receive, send)
 
 
 def _error_response(error: ApiError) -> Response:
@@ -65,19 +82,25 @@ def _error_response(error: ApiError) -> Response:
     return Response(body, status_code=error.status, headers=headers, media_type="application/json")
 
 
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES, timeout: float = BODY_TIMEOUT) -> bytes:
+async def read_body(
+    receive: Receive, headers: dict[str, str], limit: int = MAX_BODY_BYTES, timeout: float = BODY_TIMEOUT
+) -> bytes:
     """The request's body, refused (413) past ``limit`` bytes and (408) when it takes longer than ``timeout``."""
-    declared = request.headers.get("content-length", "")
+    declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
+    more = True
     with anyio.move_on_after(timeout) as scope:
-        async for chunk in request.stream():
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
             chunks.append(chunk)
+            more = message.get("more_body", False)
     if scope.cancelled_caught:
         raise ApiError(408, f"The request body did not arrive within {timeout:g} seconds.", code="request_timeout")
     return b"".join(chunks)
@@ -144,33 +167,44 @@ def _quiet_interruptions() -> None:
         logger.addFilter(_FILTER)
 
 
-async def to_api_request(request: Request, *, body_timeout: float = BODY_TIMEOUT) -> ApiRequest:
-    """A starlette request as the router's: query pairs in order with repeats, lower-case headers, the body."""
+async def read_request(scope: Scope, receive: Receive, *, body_timeout: float = BODY_TIMEOUT) -> ApiRequest:
+    """An ASGI request as the router's: query pairs in order with repeats, lower-case headers, the body (bounded in
+    size and in time, see ``server/limits.py``)."""
     headers: dict[str, str] = {}
-    for name, value in request.headers.items():  # a repeated header is joined, as httpx joins it
-        name = name.lower()
+    for raw_name, raw_value in scope["headers"]:  # a repeated header is joined, as httpx joins it
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    body = await read_body(receive, headers, timeout=body_timeout)
     return ApiRequest(
-        method=request.method,
-        path=request.url.path,
-        query=tuple(request.query_params.multi_items()),
+        method=scope["method"],
+        path=scope.get("root_path", "") + scope["path"],
+        query=tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)),
         headers=headers,
-        body=await read_body(request, timeout=body_timeout),
+        body=body,
     )
 
 
-def to_starlette_response(response: ApiResponse) -> Response:
+async def send_plain(response: ApiResponse, send: Send) -> None:
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers.items()]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def to_starlette_response(response: ApiResponse, lock: Any = None) -> Response:
     if response.stream is None:
         return Response(response.body, status_code=response.status, headers=response.headers)
-    return FrameStreamResponse(response.stream, status_code=response.status, headers=response.headers)
+    return FrameStreamResponse(response.stream, status_code=response.status, headers=response.headers, lock=lock)
 
 
 class FrameStreamResponse(StreamingResponse):
     """Server-sent events from a synchronous frame iterator, which is closed however the response ends."""
 
-    def __init__(self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str]) -> None:
+    def __init__(
+        self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None
+    ) -> None:
         self._frames = frames
-        self._chunks = _in_threads(frames)
+        self._chunks = _in_threads(frames, lock)
         super().__init__(self._chunks, status_code=status_code, headers=headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -182,11 +216,18 @@ class FrameStreamResponse(StreamingResponse):
                 await anyio.to_thread.run_sync(_close, self._frames)  # if it never started, aclose skipped it
 
 
-async def _in_threads(frames: Iterator[bytes]) -> AsyncGenerator[bytes, None]:
-    """Each frame pulled in a worker thread (the emulator's lock may block), so the event loop never waits."""
+async def _in_threads(frames: Iterator[bytes], lock: Any = None) -> AsyncGenerator[bytes, None]:
+    """Each frame pulled on the event loop when the emulator's lock is free at once, else in a worker thread (the
+    lock may block), so the event loop never waits."""
     try:
         while True:
-            chunk = await anyio.to_thread.run_sync(_next, frames)
+            if lock is not None and lock.acquire(blocking=False):
+                try:
+                    chunk = _next(frames)
+                finally:
+                    lock.release()
+            else:
+                chunk = await anyio.to_thread.run_sync(_next, frames)
             if chunk is None:
                 break
             yield chunk

@@ -6,7 +6,7 @@ from ...backend import assistants as ops
 from ...backend.models import JsonDict
 from ..call import Call
 from ..schemas import CreateAssistant, ListQuery, ModifyAssistant
-from ..serialize import assistant_wire, deleted_wire, paged_list_wire
+from ..serialize import assistant_wire, deleted_wire, indexed_list_wire
 
 
 def create(call: Call) -> JsonDict:
@@ -29,5 +29,5 @@ def delete(call: Call) -> JsonDict:
 
 def list_(call: Call) -> JsonDict:
     q = call.query_as(ListQuery)
-    items = list(call.backend.assistants.values())
-    return paged_list_wire(items, q, assistant_wire)
+    backend = call.backend
+    return indexed_list_wire(backend.assistant_order, backend.assistants.__getitem__, q, assistant_wire)

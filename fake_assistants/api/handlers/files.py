@@ -19,7 +19,7 @@ from ...backend.models import JsonDict
 from ...errors import invalid_request, missing_parameter
 from ..call import Call, RawBody
 from ..file_schemas import CreateFileForm, ListFilesQuery
-from ..serialize import paged_list_wire
+from ..serialize import indexed_list_wire
 from ..serialize_files import file_wire
 from ..validation import validate
 
@@ -143,7 +143,8 @@ def create(call: Call) -> JsonDict:
 
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListFilesQuery)
-    return paged_list_wire(ops.list_files(call.backend, query.purpose), query, file_wire)
+    storage = call.backend.storage
+    return indexed_list_wire(ops.list_order(call.backend, query.purpose), storage.files.__getitem__, query, file_wire)
 
 
 def retrieve(call: Call) -> JsonDict:

@@ -17,7 +17,7 @@ from ..schemas import (
     SubmitToolOutputs,
     includes_file_search_content,
 )
-from ..serialize import paged_list_wire, run_wire
+from ..serialize import indexed_list_wire, run_wire
 from ..stream import EventStream
 
 
@@ -56,10 +56,8 @@ def list_(call: Call) -> JsonDict:
     q = call.query_as(ListQuery)
     backend = call.backend
     thread = backend.thread(call.params["thread_id"])
-    runs = [backend.runs[run_id] for run_id in thread.run_ids]
-    for run in runs:
-        engine.catch_up(backend, run, call.now)
-    return paged_list_wire(runs, q, run_wire)
+    engine.active_run(backend, thread, call.now)  # only the active run moves with the clock
+    return indexed_list_wire(thread.run_ids, backend.runs.__getitem__, q, run_wire)
 
 
 def create_thread_and_run(call: Call) -> JsonDict | EventStream:

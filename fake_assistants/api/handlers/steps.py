@@ -7,7 +7,7 @@ from ...errors import not_found
 from ...runs import engine
 from ..call import Call
 from ..schemas import ListQuery, includes_file_search_content
-from ..serialize import paged_list_wire, step_wire
+from ..serialize import indexed_list_wire, step_wire
 
 
 def list_(call: Call) -> JsonDict:
@@ -16,8 +16,12 @@ def list_(call: Call) -> JsonDict:
     backend = call.backend
     run = backend.run(call.params["thread_id"], call.params["run_id"])
     engine.catch_up(backend, run, call.now)
-    steps = [backend.steps[step_id] for step_id in run.step_ids]
-    return paged_list_wire(steps, query, lambda step: step_wire(step, run, with_search_content=with_content))
+    return indexed_list_wire(
+        run.step_ids,
+        backend.steps.__getitem__,
+        query,
+        lambda step: step_wire(step, run, with_search_content=with_content),
+    )
 
 
 def retrieve(call: Call) -> JsonDict:
@@ -26,6 +30,7 @@ def retrieve(call: Call) -> JsonDict:
     run = backend.run(call.params["thread_id"], call.params["run_id"])
     engine.catch_up(backend, run, call.now)
     step_id = call.params["step_id"]
-    if step_id not in run.step_ids:
+    step = backend.steps.get(step_id)
+    if step is None or step.run_id != run.id:
         raise not_found("step", step_id)
-    return step_wire(backend.steps[step_id], run, with_search_content=with_content)
+    return step_wire(step, run, with_search_content=with_content)

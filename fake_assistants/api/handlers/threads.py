@@ -8,9 +8,9 @@ from ..call import Call
 from ..schemas import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
 from ..serialize import (
     deleted_wire,
+    indexed_list_wire,
     message_wire,
     modified_message_wire,
-    paged_list_wire,
     thread_read_wire,
     thread_wire,
 )
@@ -60,7 +60,5 @@ def list_messages(call: Call) -> JsonDict:
     q = call.query_as(ListMessagesQuery)
     backend = call.backend
     thread = backend.thread(call.params["thread_id"])
-    messages = [backend.messages[message_id] for message_id in thread.message_ids]
-    if q.run_id is not None:
-        messages = [message for message in messages if message.run_id == q.run_id]
-    return paged_list_wire(messages, q, message_wire)
+    index = thread.message_ids if q.run_id is None else thread.message_ids.tagged(q.run_id)
+    return indexed_list_wire(index, backend.messages.__getitem__, q, message_wire)

@@ -16,7 +16,7 @@ from ..file_schemas import (
     UpdateVectorStoreFileAttributes,
 )
 from ..schemas import ListQuery
-from ..serialize import deleted_wire, paged_list_wire
+from ..serialize import deleted_wire, indexed_list_wire
 from ..serialize_files import (
     file_batch_wire,
     file_content_wire,
@@ -49,8 +49,10 @@ def delete(call: Call) -> JsonDict:
 
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListQuery)
-    stores = list(call.backend.storage.vector_stores.values())
-    return paged_list_wire(stores, query, lambda store: vector_store_wire(store, call.now))
+    storage = call.backend.storage
+    return indexed_list_wire(
+        storage.store_order, storage.vector_stores.__getitem__, query, lambda store: vector_store_wire(store, call.now)
+    )
 
 
 def search(call: Call) -> JsonDict:
@@ -89,8 +91,8 @@ def delete_file(call: Call) -> JsonDict:
 def list_files(call: Call) -> JsonDict:
     query = call.query_as(ListVectorStoreFilesQuery)
     store = call.backend.storage.vector_store(call.params["vector_store_id"])
-    items = [item for item in store.files.values() if query.filter in (None, item.status)]
-    return paged_list_wire(items, query, vector_store_file_wire)
+    index = store.order if query.filter is None else store.order.tagged(query.filter)
+    return indexed_list_wire(index, store.files.__getitem__, query, vector_store_file_wire)
 
 
 def file_content(call: Call) -> JsonDict:
@@ -123,5 +125,6 @@ def list_batch_files(call: Call) -> JsonDict:
     query = call.query_as(ListVectorStoreFilesQuery)
     storage = call.backend.storage
     batch = storage.batch(call.params["vector_store_id"], call.params["batch_id"])
-    items = [item for item in storage.batch_files(batch) if query.filter in (None, item.status)]
-    return paged_list_wire(items, query, vector_store_file_wire)
+    files = storage.vector_stores[batch.vector_store_id].files
+    index = batch.files if query.filter is None else batch.files.tagged(query.filter)
+    return indexed_list_wire(index, files.__getitem__, query, vector_store_file_wire)
