@@ -217,14 +217,7 @@ def indexed_list_wire(
 ) -> JsonDict:
     """One page of the ids in ``index`` (see ``backend/pagination.page_of``), each looked up and written."""
     page = page_of(index, order=query.order, limit=query.limit, after=query.after, before=query.before)
-    data = [to_wire(lookup(item_id)) for item_id in page.data]
-    return {
-        "object": "list",
-        "data": data,
-        "first_id": data[0]["id"] if data else None,
-        "last_id": data[-1]["id"] if data else None,
-        "has_more": page.has_more,
-    }
+    return list_wire(Page([lookup(item_id) for item_id in page.data], page.has_more), to_wire)
 
 
 def deleted_wire(object_id: str, kind: str) -> dict[str, Any]:
