@@ -461,3 +461,16 @@ def test_a_run_that_wrote_messages_between_code_steps_imports_them_in_order() ->
     run_now = client.beta.threads.create_and_run_poll(assistant_id=assistant.id)
     texts = [m.content[0].text.value for m in client.beta.threads.messages.list(run_now.thread_id, order="asc")]  # type: ignore[union-attr]
     assert texts == ["Half way.", "Done."]
+
+
+@pytest.mark.parametrize("cassette", [*FUNCTION_TOOLS, *STREAMING])
+def test_every_cassette_conforms_with_exit_0(cassette: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_assistants", "conform", "--json", str(CASSETTES / cassette)],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["differences"] == 0, done.stdout[-2000:]
+    (one,) = report["reports"]
+    assert one["exchanges"] == len(read_recording(CASSETTES / cassette).exchanges) >= 3
