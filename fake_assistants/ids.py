@@ -75,6 +75,9 @@ class IdFactory:
     def new(self, prefix: str) -> str:
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
+        if prefix == "req":  # every response has one: 128 bits drawn at once, as 32 hex digits (no object keeps it)
+            self.issued[prefix] = self.issued.get(prefix, 0) + 1
+            return f"{prefix}{separator}{stream.getrandbits(128):032x}"
         if active() and prefix != "req":  # a failed request gives its ids back: the next ones are the same
             state, count = stream.getstate(), self.issued.get(prefix)
 

@@ -386,6 +386,7 @@ def memory_rows() -> list[Row]:
 
 def server_rows(seconds: float) -> list[Row]:
     command = [sys.executable, "-m", "fake_assistants.cli", "serve", "--port", "0", "--progression", "manual"]
+    command += ["--max-connections", "1024"]  # the load's own connections (and the last phase's idle ones) fit
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert server.stdout is not None
@@ -445,7 +446,8 @@ def _server_rows(host: str, port: int, seconds: float) -> list[Row]:
 
 
 def _stream_rows(host: str, port: int, fake: FakeAssistants) -> list[Row]:
-    assistant = _once(host, port, request_bytes("POST", "/v1/assistants", host, b'{"model":"gpt-4o"}', HEADERS))
+    assistant_body = b'{"model":"gpt-4o","instructions":"Be brief."}'  # a run needs instructions or a user message
+    assistant = _once(host, port, request_bytes("POST", "/v1/assistants", host, assistant_body, HEADERS))
     thread = _once(host, port, request_bytes("POST", "/v1/threads", host, b"{}", HEADERS))
     body = json.dumps({"assistant_id": assistant["id"], "stream": True}).encode()
     payload = request_bytes("POST", f"/v1/threads/{thread['id']}/runs", host, body, HEADERS)
@@ -458,7 +460,7 @@ def _stream_rows(host: str, port: int, fake: FakeAssistants) -> list[Row]:
     firsts.sort()
     # Side by side: the same stream in this process (the emulator's own first frame, no HTTP).
     client = fake.client()
-    local_assistant = client.beta.assistants.create(model="gpt-4o")
+    local_assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     local_thread = client.beta.threads.create()
     local_body = json.dumps({"assistant_id": local_assistant.id, "stream": True}).encode()
 

@@ -86,9 +86,10 @@ def test_a_packed_file_from_another_version_takes_defaults_for_missing_columns(t
     assert {m["status"] for m in again.snapshot()["messages"]} == {"completed"}
 
 
-@pytest.mark.parametrize("prefix", sorted(ID_SHAPES))
+@pytest.mark.parametrize("prefix", sorted(set(ID_SHAPES) - {"req"}))
 def test_ids_are_the_draws_of_random_choice(prefix: str) -> None:
-    """``IdFactory.new`` inlines ``Random.choice``: the ids are the ones the plain loop gives."""
+    """``IdFactory.new`` inlines ``Random.choice``: the object ids are the ones the plain loop gives (request ids,
+    which no object keeps, are 128 random bits at once)."""
     factory = IdFactory(11)
     separator, length, alphabet = ID_SHAPES[prefix]
     reference = random.Random()

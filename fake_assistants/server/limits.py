@@ -4,8 +4,9 @@ long an idle keep-alive connection stays open, and how many connections (and req
 uvicorn bounds the idle time between requests (``timeout_keep_alive``) and the connections served at once
 (``limit_concurrency``: past it, a 503), but not the time a client takes to send its headers: a client that sends a
 few bytes and then nothing would hold its connection forever. :class:`HeaderTimeoutProtocol` closes such a
-connection once ``HEADER_TIMEOUT`` seconds pass without a complete request head. A request's body is bounded in
-time by the app (see ``server.app``).
+connection once ``HEADER_TIMEOUT`` seconds pass without a complete request head. It is laid over uvicorn's fastest
+HTTP protocol at hand: httptools' parser when installed (the ``fast`` extra), h11's otherwise; both keep the
+request in flight as ``cycle``. A request's body is bounded in time by the app (see ``server.app``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Fastest
+except ImportError:  # pragma: no cover - httptools is in the fast extra
+    _Fastest = H11Protocol  # type: ignore[misc,assignment]
+
 HEADER_TIMEOUT = 10.0  # seconds for a request's head, from the connection (or the previous response) on
 BODY_TIMEOUT = 30.0  # seconds for a request's body, once its head is in
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle connection stays open between requests
@@ -22,8 +28,8 @@ MAX_CONNECTIONS = 100  # connections (and requests) served at once; past it, a 5
 MAX_BODY_BYTES = 513 * 1024 * 1024  # the largest upload (512 MB) and its multipart framing; past it, a 413
 
 
-class HeaderTimeoutProtocol(H11Protocol):
-    """uvicorn's h11 protocol, closing a connection whose request head does not arrive in time."""
+class HeaderTimeoutProtocol(_Fastest):
+    """uvicorn's HTTP protocol, closing a connection whose request head does not arrive in time."""
 
     header_timeout = HEADER_TIMEOUT
 
