@@ -24,7 +24,7 @@ thread (and each task) has its own.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, SupportsIndex, TypeVar
@@ -155,6 +155,9 @@ class JDict(dict[K, V]):
         return dict.__getitem__(self, key)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
+        if _ACTIVE.get() is None:  # nothing to record (a restore, a test's own Python calls): in bulk
+            dict.update(self, *args, **kwargs)
+            return
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
@@ -230,6 +233,18 @@ class JList(list[T]):
     def reverse(self) -> None:
         self._undo_all()
         list.reverse(self)
+
+
+def build(cls: type[T], names: Sequence[str], values: Sequence[Any]) -> T:
+    """An object of a :class:`Journaled` dataclass from every field's value, in bulk (a restore of many objects):
+    its containers are made journaled ones, as ``__setattr__`` would make them, without a call of it per field.
+    Nothing is recorded: a new object needs no undo."""
+    built: T = object.__new__(cls)
+    put = object.__setattr__
+    for name, value in zip(names, values, strict=True):
+        kind = type(value)
+        put(built, name, JDict(value) if kind is dict else JList(value) if kind is list else value)
+    return built
 
 
 class Journaled:

@@ -24,7 +24,7 @@ from .backend.messages import leaned
 from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
-from .journal import JDict
+from .journal import JDict, build
 from .script.context import ToolOutput
 from .script.engine import Matcher, Script, ScriptedTurn
 from .script.turns import (
@@ -143,7 +143,7 @@ def _message_from(row: list[Any]) -> Message:
         row[_CONTENT] = [{"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}}]
     row[_ATTACHMENTS] = row[_ATTACHMENTS] or NO_ATTACHMENTS
     row[_METADATA] = row[_METADATA] or NO_METADATA
-    return Message(*row)
+    return build(Message, MESSAGE_COLUMNS, row)  # every field, in order: no per-field __setattr__ for 100 000 of them
 
 
 def _messages_from(raw: Any) -> list[Message]:
