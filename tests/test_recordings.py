@@ -263,7 +263,7 @@ def test_the_emulator_goes_beyond_the_recording() -> None:
     assert len(client.beta.threads.messages.list(first["thread_id"]).data) == 4
 
 
-def test_the_import_of_every_kind_of_turn_is_a_valid_script() -> None:
+def test_an_imported_function_call_turn_is_exactly_the_recorded_one() -> None:
     imported = import_recording(read_recording(CASSETTES / "function_tools.yaml"))
     assert imported.document == {
         "turns": [

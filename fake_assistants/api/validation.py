@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from ..contract import json_type
 from ..errors import ApiError, missing_parameter, unknown_parameter
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -35,22 +36,20 @@ _TYPE_NAMES = {
 }
 
 
+_DESCRIBED = {
+    "null": "null",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a decimal",
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+}
+
+
 def describe_json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, Sequence):
-        return "an array"
-    return "a value"
+    """A JSON value's type as the real API's messages name it ("a boolean", "an array", ...)."""
+    return _DESCRIBED[json_type(value)]
 
 
 def render_param(loc: Sequence[int | str]) -> str:

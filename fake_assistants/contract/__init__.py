@@ -216,7 +216,7 @@ class Contract:
                 for branch in (f"{pointer}/{keyword}/{i}" for i, _ in enumerate(schema.get(keyword, ())))
             ]
             self._branches[pointer] = branches
-        kind = _json_type(instance)
+        kind = json_type(instance)
         tag = instance.get("type") if isinstance(instance, dict) else None
         candidates = [
             branch
@@ -319,7 +319,7 @@ def _leaf_problem(error: Any) -> Problem:
     return Problem(path, _clip(message))
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
