@@ -344,9 +344,8 @@ class FakeAssistants:
     @classmethod
     def load_state(cls, path: str | Path, **kwargs: Any) -> FakeAssistants:
         """A new emulator from a state file written by :meth:`save_state` (or a snapshot saved as JSON)."""
-        with snapshots.gc_paused():
-            document = jsoncodec.loads(Path(path).read_bytes())
-        return cls.restore(document, **kwargs)
+        with snapshots.gc_paused():  # the whole load: the collector would walk the young objects again and again
+            return cls.restore(jsoncodec.loads(Path(path).read_bytes()), **kwargs)
 
     # --- server mode, API keys and patch mode -------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from .backend.messages import leaned
 from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
-from .journal import JDict, build
+from .journal import JDict, JList, builder
 from .script.context import ToolOutput
 from .script.engine import Matcher, Script, ScriptedTurn
 from .script.turns import (
@@ -119,6 +119,7 @@ def packed(backend: Backend) -> JsonDict:
 
 
 MESSAGE_COLUMNS = [item.name for item in fields(Message)]
+_build_message = builder(Message, MESSAGE_COLUMNS)
 _message_values = attrgetter(*MESSAGE_COLUMNS)
 _CONTENT, _ATTACHMENTS, _METADATA = (MESSAGE_COLUMNS.index(name) for name in ("content", "attachments", "metadata"))
 
@@ -140,10 +141,10 @@ def _message_row(message: Message) -> list[Any]:
 def _message_from(row: list[Any]) -> Message:
     text = row[_CONTENT]
     if isinstance(text, str):
-        row[_CONTENT] = [{"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}}]
+        row[_CONTENT] = JList(({"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}},))
     row[_ATTACHMENTS] = row[_ATTACHMENTS] or NO_ATTACHMENTS
     row[_METADATA] = row[_METADATA] or NO_METADATA
-    return build(Message, MESSAGE_COLUMNS, row)  # every field, in order: no per-field __setattr__ for 100 000 of them
+    return _build_message(row)  # every field, in order: no per-field __setattr__ for 100 000 of them
 
 
 def _messages_from(raw: Any) -> list[Message]:

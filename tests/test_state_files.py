@@ -109,3 +109,23 @@ def test_resumed_id_streams_equal_replayed_ones() -> None:
     resumed.resume(dict(issued.issued), json.loads(json.dumps(issued.states())))
     assert resumed.issued == replayed.issued
     assert [resumed.new("msg") for _ in range(3)] == [replayed.new("msg") for _ in range(3)]
+
+
+def test_the_bulk_builder_makes_what_the_constructor_makes() -> None:
+    """A restore builds messages without their ``__init__``: equal to constructed ones, with journaled containers,
+    so a request that changes a restored message in place and then fails still puts it back."""
+    from fake_assistants.backend.models import Message
+    from fake_assistants.journal import JDict, JList, builder, transaction
+
+    content, metadata = [{"type": "text"}], {"k": "v"}
+    values = ["msg_1", 7, "thread_1", "user", content, None, None, [], metadata, "completed", None, None, None]
+    built = builder(Message, MESSAGE_COLUMNS)(list(values))
+    assert built == Message(*values)
+    assert type(built.content) is JList and type(built.attachments) is JList and type(built.metadata) is JDict
+    with pytest.raises(RuntimeError), transaction():
+        built.metadata["k"] = "changed"
+        built.content.append({"type": "image_file"})
+        raise RuntimeError("the request fails")
+    assert built == Message(*values)
+    with pytest.raises(ValueError):
+        builder(Message, MESSAGE_COLUMNS)(values[:-1])  # every column, or nothing

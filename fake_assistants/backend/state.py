@@ -102,12 +102,15 @@ class Backend:
 
     def put_messages(self, messages: list[Message]) -> None:
         """Many messages at once, oldest first (restoring a state file): the same as ``put_message`` on each."""
-        self.messages.update((message.id, message) for message in messages)
-        by_thread: dict[str, list[Message]] = {}
+        self.messages.update({message.id: message for message in messages})
+        by_thread: dict[str, list[tuple[str, str | None]]] = {}
         for message in messages:
-            by_thread.setdefault(message.thread_id, []).append(message)
-        for thread_id, group in by_thread.items():
-            self.threads[thread_id].message_ids.add_many([(message.id, message.run_id) for message in group])
+            entries = by_thread.get(message.thread_id)
+            if entries is None:
+                entries = by_thread[message.thread_id] = []
+            entries.append((message.id, message.run_id))
+        for thread_id, entries in by_thread.items():
+            self.threads[thread_id].message_ids.add_many(entries)
 
     def drop_message(self, message: Message) -> None:
         self.threads[message.thread_id].message_ids.remove(message.id)
