@@ -9,7 +9,7 @@ from ..backend.index import Order
 from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
 from ..backend.pagination import Page, page_of, paginate
 from ..contract.wire import MESSAGE_STREAM_ONLY
-from .schemas import ListQuery
+from ..schemas.requests import ListQuery
 
 T = TypeVar("T")
 

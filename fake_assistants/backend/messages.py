@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..api.schemas import CreateMessage, CreateThread, ModifyThread
 from ..errors import invalid_request
 from ..runs import engine
+from ..schemas.requests import CreateMessage, CreateThread, ModifyThread
 from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .resources import check_attachments, index_attachments, tool_resources_wire
 from .state import Backend

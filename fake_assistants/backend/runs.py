@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..api.schemas import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from ..errors import invalid_request, thread_without_user_message
 from ..runs import engine
 from ..runs.lifecycle import RUN_LIFETIME_SECONDS
+from ..schemas.requests import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from .messages import add_message, create_thread
 from .models import Assistant, Run, Thread
 from .resources import check_attachments, tool_resources_wire
