@@ -20,10 +20,10 @@ from dataclasses import MISSING, fields
 from operator import attrgetter
 from typing import Any
 
-from .backend.messages import leaned
 from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
+from .backend.threads import leaned
 from .journal import JDict, JList, builder
 from .script.context import ToolOutput
 from .script.engine import Matcher, Script, ScriptedTurn
