@@ -25,9 +25,8 @@ _BETA_MESSAGE = (
 
 
 class Router:
-    def __init__(self, backend: Backend, *, poll_after_ms: int = 0) -> None:
+    def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self.poll_after_ms = poll_after_ms
         self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
@@ -44,7 +43,7 @@ class Router:
                     return ApiResponse(200, headers, b"", stream=result.body(self.backend))
                 status, body, headers = 200, result, {}
                 if body.get("object") == "thread.run":
-                    headers["openai-poll-after-ms"] = str(self.poll_after_ms)
+                    headers["openai-poll-after-ms"] = str(self.backend.settings.poll_after_ms)
             except ApiError as error:
                 status, body, headers = error.status, error.envelope(), dict(error.headers)
             except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly

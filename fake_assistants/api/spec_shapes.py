@@ -21,7 +21,6 @@ from .stream import DONE, frame
 from .validating import Handles
 from .wire import ApiRequest, ApiResponse
 
-SHAPES = ("wire", "spec")
 Undo = Callable[[JsonDict, Backend], None]
 
 
