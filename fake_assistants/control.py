@@ -30,11 +30,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from .api.validation import check_json_limits
 from .api.wire import ApiRequest, ApiResponse
 from .control_access import Caller, admit, needs_admin
 from .errors import ApiError, internal_error, invalid_request
 from .inspector.pages import CHALLENGE, handle_inspector, is_inspector
+from .schemas.validation import check_json_limits
 from .script.files import ScriptFileError
 from .snapshot_scope import tenant_view
 

@@ -12,8 +12,8 @@ import openai
 import pytest
 
 from fake_assistants import FakeAssistants
-from fake_assistants.api.validation import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from fake_assistants.api.wire import ApiRequest
+from fake_assistants.schemas.validation import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from fake_assistants.script.files import ScriptFileError, parse_script
 
 from .support import HEADERS

@@ -8,8 +8,7 @@ import tracemalloc
 import pytest
 
 from fake_assistants import FakeAssistants
-from fake_assistants.api.schemas import CreateMessage, CreateThread
-from fake_assistants.backend import messages as ops
+from fake_assistants.backend import threads as ops
 from fake_assistants.backend.models import (
     NO_ANNOTATIONS,
     NO_ATTACHMENTS,
@@ -21,6 +20,7 @@ from fake_assistants.backend.models import (
     Thread,
 )
 from fake_assistants.backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
+from fake_assistants.schemas.requests import CreateMessage, CreateThread
 
 BYTES_PER_MESSAGE = 1024
 

@@ -8,7 +8,7 @@ import openai
 import pytest
 
 from fake_assistants import FakeAssistants
-from fake_assistants.search import search_stores
+from fake_assistants.backend.search_index import search_stores
 from fake_assistants.search.bm25 import Bm25Index, term_counts, terms
 from fake_assistants.search.chunking import chunk_file, chunk_text, decode_text
 from fake_assistants.search.filters import matches

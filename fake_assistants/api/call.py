@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from ..backend.state import Backend
-from .validation import parse_body, validate
+from ..schemas.validation import parse_body, validate
 
 if TYPE_CHECKING:
     from .stream import EventStream

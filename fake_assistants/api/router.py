@@ -9,13 +9,13 @@ from .. import jsoncodec
 from ..backend.state import Backend
 from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
 from ..journal import transaction
+from ..schemas.validation import check_json_limits
 from ..script.engine import ScriptError
 from .auth import Auth
 from .call import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
-from .validation import check_json_limits
 from .wire import ApiRequest, ApiResponse
 
 _BETA_MESSAGE = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..backend.models import JsonDict
+from ..backend.search_index import SearchHit
 from ..backend.storage import FileBatch, FileCounts, Storage, StoredFile, VectorStore, VectorStoreFile
-from ..search import SearchHit
 
 
 def file_wire(stored: StoredFile) -> JsonDict:

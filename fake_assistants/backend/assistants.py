@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..api.schemas import CreateAssistant, ModifyAssistant
+from ..schemas.requests import CreateAssistant, ModifyAssistant
 from .models import Assistant
 from .resources import tool_resources_wire
 from .state import Backend

@@ -8,10 +8,10 @@ before anything is created: a bad request changes no state.
 
 from __future__ import annotations
 
-from ..api.file_schemas import CreateVectorStore, CreateVectorStoreFile
-from ..api.schemas import ToolResources
-from ..api.validation import validate
 from ..errors import invalid_request
+from ..schemas.file_requests import CreateVectorStore, CreateVectorStoreFile
+from ..schemas.requests import ToolResources
+from ..schemas.validation import validate
 from .models import JsonDict, Thread
 from .state import Backend
 from .storage import VectorStore

@@ -15,18 +15,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import file_batch_not_found, not_found, vector_store_file_not_found
 from ..journal import JDict, JList, Journaled, keep
+from ..schemas.file_requests import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
 from .index import OrderedIndex
 
 if TYPE_CHECKING:
-    from ..search.engine import IndexedChunks
+    from .search_index import IndexedChunks
 
-AttributeValue = str | bool | int | float
 VectorStoreFileStatus = Literal["in_progress", "completed", "cancelled", "failed"]
 FILE_STATUSES: tuple[VectorStoreFileStatus, ...] = ("in_progress", "completed", "cancelled", "failed")
 
 DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024  # "Individual files can be up to 512 MB"
-AUTO_CHUNK_TOKENS = 800  # the auto strategy: "a max_chunk_size_tokens of 800 and chunk_overlap_tokens of 400"
-AUTO_OVERLAP_TOKENS = 400
 
 
 @dataclass(slots=True)

@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..api.file_schemas import (
+from ..errors import invalid_request
+from ..journal import keep
+from ..schemas.file_requests import (
+    AUTO_CHUNK_TOKENS,
+    AUTO_OVERLAP_TOKENS,
+    AttributeValue,
     CreateFileBatch,
     CreateVectorStore,
     CreateVectorStoreFile,
@@ -23,15 +28,10 @@ from ..api.file_schemas import (
     SearchVectorStore,
     VectorStoreExpiresAfter,
 )
-from ..errors import invalid_request
-from ..journal import keep
-from ..search import SearchHit, search_stores
 from .index import OrderedIndex
+from .search_index import SearchHit, search_stores
 from .state import Backend
 from .storage import (
-    AUTO_CHUNK_TOKENS,
-    AUTO_OVERLAP_TOKENS,
-    AttributeValue,
     FileBatch,
     VectorStore,
     VectorStoreFile,

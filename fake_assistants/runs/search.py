@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..backend.models import JsonDict
+from ..backend.search_index import search_stores
 from ..backend.state import Backend
 from ..script.context import FileScope
-from ..search import search_stores
 
 
 def search_results(

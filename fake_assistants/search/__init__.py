@@ -1,9 +1,5 @@
-"""A real, deterministic lexical search over vector stores: chunking, normalized BM25 and attribute filters.
+"""Lexical search, pure: bytes and text in, chunks and scores out (no state).
 
-Read :mod:`.chunking` for how files become chunks, :mod:`.bm25` for the scores, :mod:`.filters` for the attribute
-filters, and :mod:`.engine` for how they combine. :func:`search_stores` is the one entry point.
+Read :mod:`.chunking` for how files become chunks, :mod:`.bm25` for the scores and :mod:`.filters` for the attribute
+filters. How they combine over a backend's vector stores is :mod:`fake_assistants.backend.search_index`.
 """
-
-from .engine import SearchHit, file_chunks, search_stores
-
-__all__ = ["SearchHit", "file_chunks", "search_stores"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...backend import assistants as ops
 from ...backend.models import JsonDict
+from ...schemas.requests import CreateAssistant, ListQuery, ModifyAssistant
 from ..call import Call
-from ..schemas import CreateAssistant, ListQuery, ModifyAssistant
 from ..serialize import assistant_wire, deleted_wire, indexed_list_wire
 
 

@@ -17,11 +17,11 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from ...backend import files as ops
 from ...backend.models import JsonDict
 from ...errors import invalid_request, missing_parameter
+from ...schemas.file_requests import CreateFileForm, ListFilesQuery
+from ...schemas.validation import validate
 from ..call import Call, RawBody
-from ..file_schemas import CreateFileForm, ListFilesQuery
 from ..serialize import indexed_list_wire
 from ..serialize_files import file_wire
-from ..validation import validate
 
 _NESTED = re.compile(r"^(\w+)\[(\w+)\]$")  # expires_after[seconds]
 _DEFAULT_FILENAME = "upload"  # the name the SDK gives raw bytes

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from ...backend import runs as ops
 from ...backend.models import JsonDict
 from ...runs import engine
+from ...runs import operations as ops
 from ...runs.events import Event, drain
-from ..call import Call
-from ..schemas import (
+from ...schemas.requests import (
     CreateRun,
     CreateThreadAndRun,
     ListQuery,
@@ -17,6 +16,7 @@ from ..schemas import (
     SubmitToolOutputs,
     includes_file_search_content,
 )
+from ..call import Call
 from ..serialize import indexed_list_wire, run_wire
 from ..stream import EventStream
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ...backend.models import JsonDict
 from ...errors import not_found
 from ...runs import engine
+from ...schemas.requests import ListQuery, includes_file_search_content
 from ..call import Call
-from ..schemas import ListQuery, includes_file_search_content
 from ..serialize import indexed_list_wire, step_wire
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ...backend import vector_stores as ops
 from ...backend.models import JsonDict
-from ...search import file_chunks
-from ..call import Call
-from ..file_schemas import (
+from ...backend.search_index import file_chunks
+from ...schemas.file_requests import (
     CreateFileBatch,
     CreateVectorStore,
     CreateVectorStoreFile,
@@ -15,7 +14,8 @@ from ..file_schemas import (
     SearchVectorStore,
     UpdateVectorStoreFileAttributes,
 )
-from ..schemas import ListQuery
+from ...schemas.requests import ListQuery
+from ..call import Call
 from ..serialize import deleted_wire, indexed_list_wire
 from ..serialize_files import (
     file_batch_wire,

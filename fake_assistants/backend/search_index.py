@@ -1,11 +1,12 @@
 """Searching vector stores: what ``POST /vector_stores/{id}/search`` answers and what a run's file_search finds.
 
-The corpus is every chunk (see :mod:`.chunking`) of every *completed* file of the stores searched, a file counted
-once even when several of the stores hold it. Each chunk is scored against the query with normalized BM25 (see
-:mod:`.bm25`). A hit is one chunk: chunks holding no query term (score 0), chunks scoring under the threshold and
-files whose attributes fail the filter (see :mod:`.filters`) are dropped, and the rest come best first, ties in
-corpus order (the stores in the order given, each store's files oldest first, each file's chunks in order), at most
-``max_num_results`` of them.
+The corpus is every chunk (see :mod:`fake_assistants.search.chunking`) of every *completed* file of the stores
+searched, a file counted once even when several of the stores hold it. Each chunk is scored against the query with
+normalized BM25 (see :mod:`fake_assistants.search.bm25`). A hit is one chunk: chunks holding no query term (score
+0), chunks scoring under the threshold and files whose attributes fail the filter (see
+:mod:`fake_assistants.search.filters`) are dropped, and the rest come best first, ties in corpus order (the stores
+in the order given, each store's files oldest first, each file's chunks in order), at most ``max_num_results`` of
+them.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..backend.storage import AttributeValue, Storage, VectorStoreFile
-from .bm25 import Bm25Index, term_counts
-from .chunking import chunk_file
-from .filters import matches
+from ..schemas.file_requests import AttributeValue
+from ..search.bm25 import Bm25Index, term_counts
+from ..search.chunking import chunk_file
+from ..search.filters import matches
+from .storage import Storage, VectorStoreFile
 
 if TYPE_CHECKING:
-    from ..backend.state import Backend
+    from .state import Backend
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every model forbids unknown fields. ``None`` for an optional field means "not set", as clients send explicit nulls.
 Tagged unions (tools, content parts, response formats) are validated by hand through
-:func:`~fake_assistants.api.validation.validate_tagged` so that error ``param`` paths stay those of the wire.
+:func:`~fake_assistants.schemas.validation.validate_tagged` so that error ``param`` paths stay those of the wire.
 """
 
 from __future__ import annotations

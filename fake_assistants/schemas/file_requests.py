@@ -1,6 +1,6 @@
 """Request models of the files and vector store operations, with the spec's limits.
 
-The same conventions as :mod:`fake_assistants.api.schemas`: unknown fields are refused, ``None`` means "not set",
+The same conventions as :mod:`fake_assistants.schemas.requests`: unknown fields are refused, ``None`` means "not set",
 and tagged unions (chunking strategies, search filters) are validated by hand so that ``param`` paths stay those of
 the wire. A ``chunking_strategy`` comes out resolved: ``{"max_chunk_size_tokens", "chunk_overlap_tokens"}``, the
 auto strategy being 800 and 400 tokens.
@@ -12,13 +12,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..backend.storage import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
-from .schemas import JsonDict, ListQuery, Metadata, Strict, check_map_limits, check_string_value
+from .requests import JsonDict, ListQuery, Metadata, Strict, check_map_limits, check_string_value
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 # --- files -----------------------------------------------------------------------------------------------------
 
 FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+
+AttributeValue = str | bool | int | float
+AUTO_CHUNK_TOKENS = 800  # the auto strategy: "a max_chunk_size_tokens of 800 and chunk_overlap_tokens of 400"
+AUTO_OVERLAP_TOKENS = 400
 
 
 class FileExpiresAfter(BaseModel):
