@@ -61,7 +61,8 @@ def fixture_names(source: str) -> list[str]:
             if dotted not in ("pytest.fixture", "fixture"):
                 continue
             given = [kw.value for kw in (call.keywords if call else []) if kw.arg == "name"]
-            names.append(given[0].value if given and isinstance(given[0], ast.Constant) else node.name)
+            name = given[0].value if given and isinstance(given[0], ast.Constant) else node.name
+            names.append(str(name))
     return names
 
 
