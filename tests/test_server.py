@@ -24,7 +24,7 @@ from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.server import ThreadedServer
 
 from .seed_quickstart import STEPS_1_TO_4
-from .support import HEADERS, TEXT_EVENTS, read_url, start_cli
+from .support import HEADERS, TEXT_EVENTS, WEATHER, read_url, start_cli
 
 # these tests talk to the emulator with strict SDK clients
 pytestmark = pytest.mark.fake_assistants(seed=7, shapes="spec")
@@ -339,8 +339,7 @@ def test_a_script_file_drives_a_function_calling_conversation_over_http(tmp_path
     try:
         url = read_url(process)
         client = openai.OpenAI(base_url=url, api_key="sk-script", _strict_response_validation=True)
-        weather: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
-        assistant = client.beta.assistants.create(model="gpt-4o", tools=[weather])
+        assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER])
         thread = client.beta.threads.create(messages=[{"role": "user", "content": "Weather in Paris?"}])
         run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
         assert run.status == "requires_action" and run.required_action is not None
