@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Self, final
 
 from ..steps import kind_of
-from ..steps.base import Annotation
+from ..steps.base import Annotation, check_text
 from ..steps.code_interpreter import IMAGE_SUFFIXES, OutputFile, RunCode, is_image_name
 from ..steps.file_search import SearchFiles
 from ..steps.functions import Arguments, CallFunctions, FunctionCall
@@ -44,11 +44,7 @@ class Reply:
     annotations: tuple[Annotation, ...] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.text, str):
-            raise TypeError(f"a scripted reply is a str, not {type(self.text).__name__}")
-        for annotation in self.annotations:
-            if annotation.marker not in self.text:
-                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the reply text")
+        check_text(self.text, self.annotations, "reply")
 
 
 @dataclass(frozen=True)
@@ -59,8 +55,7 @@ class Fail:
     message: str = "Something went wrong."
 
     def __post_init__(self) -> None:
-        if self.code not in ERROR_CODES:
-            raise ValueError(f"a run's last_error code is one of {ERROR_CODES}, not {self.code!r}")
+        _check_one_of(self.code, ERROR_CODES, "a run's last_error code")
 
 
 @dataclass(frozen=True)
@@ -70,8 +65,7 @@ class Incomplete:
     reason: IncompleteReason = "max_completion_tokens"
 
     def __post_init__(self) -> None:
-        if self.reason not in INCOMPLETE_REASONS:
-            raise ValueError(f"an incomplete run's reason is one of {INCOMPLETE_REASONS}, not {self.reason!r}")
+        _check_one_of(self.reason, INCOMPLETE_REASONS, "an incomplete run's reason")
 
 
 @dataclass(frozen=True)
@@ -80,6 +74,11 @@ class Expire:
 
 
 Ending = Reply | Fail | Incomplete | Expire
+
+
+def _check_one_of(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{what} is one of {allowed}, not {value!r}")
 
 
 def as_annotations(annotations: Sequence[Annotation] | None) -> tuple[Annotation, ...]:

@@ -42,6 +42,15 @@ class Annotation:
         return {"file_id": self.file_id, "marker": self.marker, "kind": self.kind}
 
 
+def check_text(text: object, annotations: Sequence[Annotation], what: str) -> None:
+    """A scripted message's text is a ``str`` holding each of its annotations' markers."""
+    if not isinstance(text, str):
+        raise TypeError(f"a scripted {what} is a str, not {type(text).__name__}")
+    for annotation in annotations:
+        if annotation.marker not in text:
+            raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the {what} text")
+
+
 class Allowance(Protocol):
     """What a run allows its steps (``script.RunContext`` is one)."""
 
@@ -101,6 +110,13 @@ class StepKind(Generic[StepT]):
     def problem(self, step: StepT, run: Allowance) -> str | None:
         """Why ``run`` cannot play ``step`` (the real model could not have produced it), or ``None``."""
         return None
+
+    @staticmethod
+    def needs_tool(run: Allowance, tool_type: str, doing: str) -> str | None:
+        """The problem of a step that ``doing`` something needs the run's ``tool_type`` tool, or ``None``."""
+        return (
+            None if run.has_tool(tool_type) else f"run {run.run_id} {doing}, but its tools do not include {tool_type}"
+        )
 
     def completion_tokens(self, step: StepT) -> int:
         """The tokens the "model" writes for the step."""

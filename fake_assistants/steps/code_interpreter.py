@@ -77,9 +77,7 @@ class CodeInterpreter(StepKind[RunCode]):
         return {"input": step.input, "output": step.output, "files": files}
 
     def problem(self, step: RunCode, run: Allowance) -> str | None:
-        if run.has_tool("code_interpreter"):
-            return None
-        return f"run {run.run_id} runs code, but its tools do not include code_interpreter"
+        return self.needs_tool(run, "code_interpreter", "runs code")
 
     def completion_tokens(self, step: RunCode) -> int:
         return count_tokens(step.input)

@@ -37,9 +37,7 @@ class FileSearch(StepKind[SearchFiles]):
         return step.query
 
     def problem(self, step: SearchFiles, run: Allowance) -> str | None:
-        if run.has_tool("file_search"):
-            return None
-        return f"run {run.run_id} searches files, but its tools do not include file_search"
+        return self.needs_tool(run, "file_search", "searches files")
 
     def completion_tokens(self, step: SearchFiles) -> int:
         return count_tokens(step.query)

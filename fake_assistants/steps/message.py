@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field
 
 from ..tokens import count_tokens
-from .base import Annotation, AnnotationSpec, Events, Player, SpecModel, StepKind
+from .base import Annotation, AnnotationSpec, Events, Player, SpecModel, StepKind, check_text
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,7 @@ class Say:
     annotations: tuple[Annotation, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        if not isinstance(self.text, str):
-            raise TypeError(f"a scripted message is a str, not {type(self.text).__name__}")
-        for annotation in self.annotations:
-            if annotation.marker not in self.text:
-                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the message text")
+        check_text(self.text, self.annotations, "message")
 
 
 class SaySpec(SpecModel):
