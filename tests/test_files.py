@@ -16,15 +16,7 @@ from fake_assistants.settings import DEFAULT_MAX_UPLOAD_BYTES
 HTTP = sdk_http_module()
 INVALID = "invalid_request_error"
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(seed=0, clock=ManualClock(1_700_000_000))
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
+pytestmark = pytest.mark.manual_clock(1_700_000_000)
 
 
 @pytest.fixture
