@@ -7,9 +7,9 @@ from dataclasses import fields
 from functools import cache
 
 from ..backend.models import Assistant, Message, Run, Thread
-from ..backend.resources import check_attachments, tool_resources_wire
 from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
+from ..backend.tool_resources import check_attachments, tool_resources_wire
 from ..errors import invalid_request, thread_without_user_message
 from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from . import engine
