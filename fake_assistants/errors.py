@@ -129,6 +129,63 @@ def file_too_large(size: int, limit: int) -> ApiError:
     )
 
 
+# --- the texts of the request checks (``schemas``): ``param`` may be ``{param}``, filled in where it is known -------
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def length_text(param: str, noun: str, *, most: int | None = None, least: int | None = None, length: int) -> str:
+    """A string or an array outside its length limits (give ``most`` or ``least``)."""
+    word, bound, limit = ("long", "maximum", most) if most is not None else ("short", "minimum", least)
+    return (
+        f"Invalid '{param}': {noun} too {word}. Expected {_a(noun)} with {bound} length {limit}, "
+        f"but got {_a(noun)} with length {length} instead."
+    )
+
+
+def type_text(param: str, expected: str, got: str) -> str:
+    """A value of the wrong JSON type: ``expected`` and ``got`` as the real API words them (``an object``)."""
+    return f"Invalid type for '{param}': expected {expected}, but got {got} instead."
+
+
+# --- what runs refuse: the texts the real API answered --------------------------------------------------------
+
+
+def run_already_active(thread_id: str, run_id: str) -> ApiError:
+    return invalid_request(f"Thread {thread_id} already has an active run {run_id}.")
+
+
+def thread_busy(thread_id: str, run_id: str) -> ApiError:
+    return invalid_request(f"Can't add messages to {thread_id} while a run {run_id} is active.")
+
+
+def cannot_cancel(status: str, what: str = "run") -> ApiError:
+    return invalid_request(f"Cannot cancel {what} with status '{status}'.")
+
+
+def no_tool_outputs_expected(status: str) -> ApiError:
+    return invalid_request(f'Runs in status "{status}" do not accept tool outputs.')
+
+
+def tool_outputs_mismatch(expected: list[str], given: list[str]) -> ApiError:
+    return invalid_request(f"Expected tool outputs for call_ids {expected}, got {given}.", param="tool_outputs")
+
+
+def both_vector_store_sources() -> ApiError:
+    return invalid_request(
+        "Only one of 'vector_store_ids' or 'vector_stores' may be provided for 'file_search'.",
+        param="tool_resources.file_search",
+    )
+
+
+def unsupported_include(value: str, supported: str) -> ApiError:
+    return invalid_request(
+        f"Invalid value: '{value}'. Supported values are: '{supported}'.", param="include[]", code="invalid_value"
+    )
+
+
 # --- faults and rate limits: the errors the real API answered when it could not serve a request ----------------
 
 RATE_LIMITS_PAGE = "https://platform.openai.com/account/rate-limits"

@@ -8,7 +8,7 @@ before anything is created: a bad request changes no state.
 
 from __future__ import annotations
 
-from ..errors import invalid_request
+from ..errors import both_vector_store_sources
 from ..schemas.file_requests import CreateVectorStore, CreateVectorStoreFile
 from ..schemas.requests import ToolResources
 from ..schemas.validation import validate
@@ -33,10 +33,7 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
         store_ids = list(resources.file_search.vector_store_ids or [])
         raw_helpers = getattr(resources.file_search, "vector_stores", None) or []  # none on a run
         if store_ids and raw_helpers:
-            raise invalid_request(
-                "Only one of 'vector_store_ids' or 'vector_stores' may be provided for 'file_search'.",
-                param="tool_resources.file_search",
-            )
+            raise both_vector_store_sources()
         for store_id in store_ids:
             backend.storage.vector_store(store_id)
         helpers = [validate(CreateVectorStore, raw) for raw in raw_helpers]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import invalid_request
+from ..errors import cannot_cancel
 from ..journal import keep
 from ..schemas.file_requests import (
     AUTO_CHUNK_TOKENS,
@@ -254,7 +254,7 @@ def cancel_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> 
     batch = storage.batch(vector_store_id, batch_id)
     status = storage.batch_status(batch)
     if status != "in_progress":
-        raise invalid_request(f"Cannot cancel vector store file batch with status '{status}'.")
+        raise cannot_cancel(status, "vector store file batch")
     batch.cancelled = True
     for item in _in_progress(storage.vector_stores[vector_store_id].files, batch.files):
         storage.set_status(item, "cancelled")

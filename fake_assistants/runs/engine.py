@@ -12,7 +12,7 @@ from collections.abc import Generator, Sequence
 from ..backend.models import Run, Thread
 from ..backend.state import Backend
 from ..backend.vector_stores import ready_thread_stores
-from ..errors import invalid_request
+from ..errors import cannot_cancel, no_tool_outputs_expected, tool_outputs_mismatch
 from ..script.turns import CallFunctions
 from ..settings import Progression
 from .context import run_context
@@ -193,7 +193,7 @@ def cancel_events(backend: Backend, run: Run, now: int) -> Events:
     """Checks at once (a finished run cannot be cancelled), then returns the events of the cancellation."""
     catch_up(backend, run, now)
     if run.status in TERMINAL_STATUSES or run.status == "cancelling":
-        raise invalid_request(f"Cannot cancel run with status '{run.status}'.")
+        raise cannot_cancel(run.status)
     return _cancelling(backend, run, now)
 
 
@@ -216,14 +216,12 @@ def submit_events(backend: Backend, run: Run, now: int, outputs: Sequence[tuple[
     """
     catch_up(backend, run, now)
     if run.status != "requires_action" or run.required_action is None or run.waiting_step_id is None:
-        raise invalid_request(f'Runs in status "{run.status}" do not accept tool outputs.')
+        raise no_tool_outputs_expected(run.status)
     calls = run.required_action["submit_tool_outputs"]["tool_calls"]
     expected = [call["id"] for call in calls]
     given = [tool_call_id for tool_call_id, _ in outputs]
     if sorted(given) != sorted(expected):
-        raise invalid_request(
-            f"Expected tool outputs for call_ids {expected}, got {given}.", param="tool_outputs"
-        )
+        raise tool_outputs_mismatch(expected, given)
     return _resuming(backend, run, now, dict(outputs))
 
 

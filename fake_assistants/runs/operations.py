@@ -10,7 +10,7 @@ from ..backend.models import Assistant, Message, Run, Thread
 from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
 from ..backend.tool_resources import check_attachments, tool_resources_wire
-from ..errors import invalid_request, thread_without_user_message
+from ..errors import run_already_active, thread_busy, thread_without_user_message
 from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from . import engine
 from .lifecycle import RUN_LIFETIME_SECONDS
@@ -32,7 +32,7 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
     assistant = backend.assistant(request.assistant_id)
     active = engine.active_run(backend, thread, now)
     if active is not None:
-        raise invalid_request(f"Thread {thread.id} already has an active run {active.id}.")
+        raise run_already_active(thread.id, active.id)
     for message in request.additional_messages or []:  # check every attachment before adding any message
         check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
     instructions = effective_instructions(assistant, request.instructions, request.additional_instructions)
@@ -112,5 +112,5 @@ def create_message(backend: Backend, thread_id: str, now: int, request: CreateMe
     thread = backend.thread(thread_id)
     active = engine.active_run(backend, thread, now)
     if active is not None:
-        raise invalid_request(f"Can't add messages to {thread.id} while a run {active.id} is active.")
+        raise thread_busy(thread.id, active.id)
     return add_message(backend, thread, now, request)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ..errors import length_text, type_text
 from .requests import JsonDict, ListQuery, Metadata, Strict, check_map_limits, check_string_value
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
@@ -20,6 +21,7 @@ from .validation import describe_json_type, openai_error, validate_tagged, valid
 FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 
 AttributeValue = str | bool | int | float
+ATTRIBUTE_TYPES = "one of a string, a number or a boolean"  # what an attribute value may be, as the API words it
 AUTO_CHUNK_TOKENS = 800  # the auto strategy: "a max_chunk_size_tokens of 800 and chunk_overlap_tokens of 400"
 AUTO_OVERLAP_TOKENS = 400
 
@@ -96,17 +98,14 @@ def _attributes(value: Any) -> Any:
         return None
     if not isinstance(value, dict):
         raise openai_error(
-            f"Invalid type for '{{param}}': expected an object, but got {describe_json_type(value)} instead.",
+            type_text("{param}", "an object", describe_json_type(value)),
             code="invalid_type",
         )
     check_map_limits(value)
     for key, item in value.items():
         if not isinstance(item, str | bool | int | float):
             raise openai_error(
-                "Invalid type for '{param}': expected one of a string, a number or a boolean, "
-                f"but got {describe_json_type(item)} instead.",
-                code="invalid_type",
-                param=key,
+                type_text("{param}", ATTRIBUTE_TYPES, describe_json_type(item)), code="invalid_type", param=key
             )
         if isinstance(item, str):
             check_string_value(key, item)
@@ -199,17 +198,12 @@ class ComparisonFilter(Strict):
         wants_list = self.type in ("in", "nin")
         if wants_list and not isinstance(self.value, list):
             raise openai_error(
-                f"Invalid type for '{{param}}': expected an array, but got {describe_json_type(self.value)} instead.",
+                type_text("{param}", "an array", describe_json_type(self.value)),
                 code="invalid_type",
                 param="value",
             )
         if not wants_list and isinstance(self.value, list):
-            raise openai_error(
-                "Invalid type for '{param}': expected one of a string, a number or a boolean, "
-                "but got an array instead.",
-                code="invalid_type",
-                param="value",
-            )
+            raise openai_error(type_text("{param}", ATTRIBUTE_TYPES, "an array"), code="invalid_type", param="value")
         return self
 
 
@@ -247,17 +241,10 @@ def _query(value: Any) -> Any:
     if isinstance(value, str):
         return value
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise openai_error(
-            "Invalid type for '{param}': expected one of a string or an array of strings, "
-            f"but got {describe_json_type(value)} instead.",
-            code="invalid_type",
-        )
+        expected = "one of a string or an array of strings"
+        raise openai_error(type_text("{param}", expected, describe_json_type(value)), code="invalid_type")
     if not value:
-        raise openai_error(
-            "Invalid '{param}': array too short. Expected an array with minimum length 1, "
-            "but got an array with length 0 instead.",
-            code="array_below_min_length",
-        )
+        raise openai_error(length_text("{param}", "array", least=1, length=0), code="array_below_min_length")
     return value
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..errors import length_text, type_text, unsupported_include
 from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 JsonDict = dict[str, Any]
@@ -39,9 +40,7 @@ def check_map_limits(value: dict[str, Any]) -> None:
     for key in value:
         if len(key) > 64:
             raise openai_error(
-                "Invalid '{param}': string too long. Expected a string with maximum length 64, "
-                f"but got a string with length {len(key)} instead.",
-                code="string_above_max_length",
+                length_text("{param}", "string", most=64, length=len(key)), code="string_above_max_length"
             )
 
 
@@ -49,10 +48,7 @@ def check_string_value(key: str, item: str) -> None:
     """A metadata or attribute value: at most 512 characters."""
     if len(item) > 512:
         raise openai_error(
-            "Invalid '{param}': string too long. Expected a string with maximum length 512, "
-            f"but got a string with length {len(item)} instead.",
-            code="string_above_max_length",
-            param=key,
+            length_text("{param}", "string", most=512, length=len(item)), code="string_above_max_length", param=key
         )
 
 
@@ -176,9 +172,7 @@ def _response_format(value: Any) -> Any:
     if value is None or value == "auto":
         return value
     if isinstance(value, str):
-        raise openai_error(
-            f"Invalid value: '{value}'. Supported values are: 'auto'.", code="invalid_value"
-        )
+        raise openai_error(f"Invalid value: '{value}'. Supported values are: 'auto'.", code="invalid_value")
     return validate_tagged(value, _FORMATS).wire()  # type: ignore[attr-defined]
 
 
@@ -203,14 +197,15 @@ def _tool_choice(value: Any) -> Any:
         )
     if not isinstance(value, dict):
         raise openai_error(
-            f"Invalid type for '{{param}}': expected an object, but got {describe_json_type(value)} instead.",
+            type_text("{param}", "an object", describe_json_type(value)),
             code="invalid_type",
         )
     choice = validate_tagged(value, {name: NamedToolChoice for name in ("function", "code_interpreter", "file_search")})
     assert isinstance(choice, NamedToolChoice)
     if choice.type == "function" and choice.function is None:
-        raise openai_error("Missing required parameter: '{param}'.", code="missing_required_parameter",
-                           param="function")
+        raise openai_error(
+            "Missing required parameter: '{param}'.", code="missing_required_parameter", param="function"
+        )
     return choice.wire()
 
 
@@ -290,17 +285,10 @@ def _content(value: Any) -> list[JsonDict]:
     if isinstance(value, str):
         return [{"type": "text", "text": {"value": value, "annotations": []}}]
     if isinstance(value, list) and not value:
-        raise openai_error(
-            "Invalid '{param}': array too short. Expected an array with minimum length 1, "
-            "but got an array with length 0 instead.",
-            code="array_below_min_length",
-        )
+        raise openai_error(length_text("{param}", "array", least=1, length=0), code="array_below_min_length")
     if not isinstance(value, list):
-        raise openai_error(
-            f"Invalid type for '{{param}}': expected one of a string or an array of objects, "
-            f"but got {describe_json_type(value)} instead.",
-            code="invalid_type",
-        )
+        expected = "one of a string or an array of objects"
+        raise openai_error(type_text("{param}", expected, describe_json_type(value)), code="invalid_type")
     return [part.wire() for part in validate_tagged_list(value, _PARTS)]  # type: ignore[attr-defined]
 
 
@@ -433,14 +421,8 @@ FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content
 
 def includes_file_search_content(query: tuple[tuple[str, str], ...]) -> bool:
     """Whether the query's ``include[]`` asks for file search result contents (an unknown value is a 400)."""
-    from ..errors import invalid_request
-
     values = [value for key, value in query if key in ("include[]", "include")]
     for value in values:
         if value != FILE_SEARCH_CONTENT:
-            raise invalid_request(
-                f"Invalid value: '{value}'. Supported values are: '{FILE_SEARCH_CONTENT}'.",
-                param="include[]",
-                code="invalid_value",
-            )
+            raise unsupported_include(value, FILE_SEARCH_CONTENT)
     return bool(values)

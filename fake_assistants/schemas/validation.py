@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ..contract import json_type
-from ..errors import ApiError, missing_parameter, unknown_parameter
+from ..errors import ApiError, length_text, missing_parameter, type_text, unknown_parameter
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -103,29 +103,17 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
     if kind == "string_too_long":
         n = ctx["max_length"]
         return ApiError(
-            400,
-            f"Invalid '{param}': string too long. Expected a string with maximum length {n}, "
-            f"but got a string with length {len(value)} instead.",
-            param=param,
-            code="string_above_max_length",
+            400, length_text(param, "string", most=n, length=len(value)), param=param, code="string_above_max_length"
         )
     if kind == "too_long":
         n = ctx["max_length"]
         return ApiError(
-            400,
-            f"Invalid '{param}': array too long. Expected an array with maximum length {n}, "
-            f"but got an array with length {len(value)} instead.",
-            param=param,
-            code="array_above_max_length",
+            400, length_text(param, "array", most=n, length=len(value)), param=param, code="array_above_max_length"
         )
     if kind == "too_short":
         n = ctx["min_length"]
         return ApiError(
-            400,
-            f"Invalid '{param}': array too short. Expected an array with minimum length {n}, "
-            f"but got an array with length {len(value)} instead.",
-            param=param,
-            code="array_below_min_length",
+            400, length_text(param, "array", least=n, length=len(value)), param=param, code="array_below_min_length"
         )
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx["ge"] if kind == "greater_than_equal" else ctx["le"]
@@ -157,12 +145,8 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
             code="invalid_value",
         )
     if kind in _TYPE_NAMES:
-        return ApiError(
-            400,
-            f"Invalid type for '{param}': expected {_TYPE_NAMES[kind]}, but got {describe_json_type(value)} instead.",
-            param=param,
-            code="invalid_type",
-        )
+        got = describe_json_type(value)
+        return ApiError(400, type_text(param, _TYPE_NAMES[kind], got), param=param, code="invalid_type")
     return ApiError(400, f"Invalid '{param}': {error['msg']}.", param=param, code="invalid_value")
 
 
@@ -209,11 +193,8 @@ def parse_body(model: type[ModelT], body: bytes) -> ModelT:
             "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
         ) from exc
     if not isinstance(raw, dict):
-        raise ApiError(
-            400,
-            f"Invalid type for body: expected an object, but got {describe_json_type(raw)} instead.",
-            code="invalid_type",
-        )
+        got = describe_json_type(raw)
+        raise ApiError(400, f"Invalid type for body: expected an object, but got {got} instead.", code="invalid_type")
     return validate(model, raw)
 
 
@@ -234,7 +215,7 @@ def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseM
     """Validate one member of a ``type``-tagged union, keeping the wire ``param`` paths flat."""
     if not isinstance(value, Mapping):
         raise openai_error(
-            f"Invalid type for '{{param}}': expected an object, but got {describe_json_type(value)} instead.",
+            type_text("{param}", "an object", describe_json_type(value)),
             code="invalid_type",
         )
     tag = value.get("type")
@@ -242,7 +223,7 @@ def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseM
         raise openai_error("Missing required parameter: '{param}'.", code="missing_required_parameter", param="type")
     if not isinstance(tag, str):  # by type first: an array or an object is no tag (nor a dict key)
         raise openai_error(
-            f"Invalid type for '{{param}}': expected a string, but got {describe_json_type(tag)} instead.",
+            type_text("{param}", "a string", describe_json_type(tag)),
             code="invalid_type",
             param="type",
         )
@@ -265,7 +246,7 @@ def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseM
 def validate_tagged_list(values: Any, choices: Mapping[str, type[BaseModel]]) -> list[BaseModel]:
     if not isinstance(values, list):
         raise openai_error(
-            f"Invalid type for '{{param}}': expected an array, but got {describe_json_type(values)} instead.",
+            type_text("{param}", "an array", describe_json_type(values)),
             code="invalid_type",
         )
     out: list[BaseModel] = []
