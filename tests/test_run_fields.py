@@ -1,4 +1,4 @@
-"""Adding a field to runs touches three package files: the request model, the ``Run`` model and ``run_wire``.
+"""Adding a field to runs touches three package files: the request model, the ``Run`` model and the run's wire fields.
 
 A copy of the package with exactly those three one-line edits takes the new field on create, echoes it on every
 read and in stream events, and keeps it across a snapshot; the run operations copy echoed fields by themselves.
@@ -16,10 +16,7 @@ import fake_assistants
 EDITS = {  # file -> (a line that is there, the line added after it)
     "schemas/requests.py": ("    parallel_tool_calls: bool | None = None\n", "    service_tier: str | None = None\n"),
     "backend/models.py": ("    moved_at: int = 0  # when", "    service_tier: str | None = None\n"),
-    "api/serialize.py": (
-        '        "response_format": run.response_format,\n',
-        '        "service_tier": run.service_tier,\n',
-    ),
+    "api/serialize.py": ('    "max_completion_tokens",', '    "service_tier",\n'),  # in RUN_FIELDS, the wire order
 }
 
 USE_THE_FIELD = """

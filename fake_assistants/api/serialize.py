@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from ..backend.index import Order
@@ -13,6 +14,65 @@ from ..schemas.requests import ListQuery
 from ..steps import kind_of_call
 
 T = TypeVar("T")
+
+
+class Fields:
+    """Wire keys an object answers with attributes of the same name, in wire order (one ``attrgetter`` call)."""
+
+    __slots__ = ("_get", "names")
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self._get = attrgetter(*names)
+
+    def of(self, obj: object) -> JsonDict:
+        return dict(zip(self.names, self._get(obj), strict=True))
+
+
+THREAD_FIELDS = Fields("created_at", "tool_resources", "metadata")
+MESSAGE_FIELDS = Fields(
+    "created_at",
+    "thread_id",
+    "status",
+    "incomplete_details",
+    "completed_at",
+    "incomplete_at",
+    "role",
+    "content",
+    "assistant_id",
+    "run_id",
+    "attachments",
+    "metadata",
+)
+RUN_FIELDS = Fields(  # expires_at and usage are written over with their wire forms, in their places
+    "created_at",
+    "thread_id",
+    "assistant_id",
+    "status",
+    "required_action",
+    "last_error",
+    "expires_at",
+    "started_at",
+    "cancelled_at",
+    "failed_at",
+    "completed_at",
+    "incomplete_details",
+    "model",
+    "instructions",
+    "tools",
+    "tool_resources",
+    "metadata",
+    "usage",
+    "temperature",
+    "top_p",
+    "reasoning_effort",
+    "max_prompt_tokens",
+    "max_completion_tokens",
+    "truncation_strategy",
+    "tool_choice",
+    "parallel_tool_calls",
+    "response_format",
+)
 
 
 def assistant_wire(assistant: Assistant) -> JsonDict:
@@ -42,13 +102,7 @@ def _with_code_interpreter(resources: JsonDict) -> JsonDict:
 
 def thread_wire(thread: Thread) -> JsonDict:
     """A thread as create and modify answer it: its tool resources as stored (``{}`` when none)."""
-    return {
-        "id": thread.id,
-        "object": "thread",
-        "created_at": thread.created_at,
-        "tool_resources": thread.tool_resources,
-        "metadata": thread.metadata,
-    }
+    return {"id": thread.id, "object": "thread", **THREAD_FIELDS.of(thread)}
 
 
 def thread_read_wire(thread: Thread) -> JsonDict:
@@ -74,22 +128,7 @@ def modified_message_wire(message: Message) -> JsonDict:
 
 def message_event_wire(message: Message) -> JsonDict:
     """A message as the ``thread.message.*`` stream events carry it: with its status and times."""
-    return {
-        "id": message.id,
-        "object": "thread.message",
-        "created_at": message.created_at,
-        "thread_id": message.thread_id,
-        "status": message.status,
-        "incomplete_details": message.incomplete_details,
-        "completed_at": message.completed_at,
-        "incomplete_at": message.incomplete_at,
-        "role": message.role,
-        "content": message.content,
-        "assistant_id": message.assistant_id,
-        "run_id": message.run_id,
-        "attachments": message.attachments,
-        "metadata": message.metadata,
-    }
+    return {"id": message.id, "object": "thread.message", **MESSAGE_FIELDS.of(message)}
 
 
 def usage_wire(usage: Usage | None) -> JsonDict | None:
@@ -116,37 +155,10 @@ def run_event_wire(run: Run) -> JsonDict:
 
 def run_wire(run: Run) -> JsonDict:
     """A run over REST: ``tool_resources`` are the run's own (``{}`` unless create-thread-and-run gave some)."""
-    return {
-        "id": run.id,
-        "object": "thread.run",
-        "created_at": run.created_at,
-        "thread_id": run.thread_id,
-        "assistant_id": run.assistant_id,
-        "status": run.status,
-        "required_action": run.required_action,
-        "last_error": run.last_error,
-        "expires_at": run_expires_at(run),
-        "started_at": run.started_at,
-        "cancelled_at": run.cancelled_at,
-        "failed_at": run.failed_at,
-        "completed_at": run.completed_at,
-        "incomplete_details": run.incomplete_details,
-        "model": run.model,
-        "instructions": run.instructions,
-        "tools": run.tools,
-        "tool_resources": run.tool_resources,
-        "metadata": run.metadata,
-        "usage": usage_wire(run.usage),
-        "temperature": run.temperature,
-        "top_p": run.top_p,
-        "reasoning_effort": run.reasoning_effort,
-        "max_prompt_tokens": run.max_prompt_tokens,
-        "max_completion_tokens": run.max_completion_tokens,
-        "truncation_strategy": run.truncation_strategy,
-        "tool_choice": run.tool_choice,
-        "parallel_tool_calls": run.parallel_tool_calls,
-        "response_format": run.response_format,
-    }
+    out = {"id": run.id, "object": "thread.run", **RUN_FIELDS.of(run)}
+    out["expires_at"] = run_expires_at(run)
+    out["usage"] = usage_wire(run.usage)
+    return out
 
 
 def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = False) -> JsonDict:
