@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from . import azure
 from .api.auth import request_key
 from .api.routes import match
-from .api.validating import Handles
-from .api.wire import ApiRequest, ApiResponse, Interrupted
+from .api.wire import ApiRequest, ApiResponse, Handles, Interrupted
 from .control import handle_control, is_control
 from .errors import ApiError, azure_resource_not_found
 from .faults import FaultSet

@@ -21,8 +21,8 @@ from typing import Any
 from ..backend.ownership import Ownership
 from ..backend.pagination import paginate
 from ..errors import ApiError, file_batch_not_found, not_found, vector_store_file_not_found
-from .call import Call, Handler, RawBody
-from .route import Route
+from .handler_context import Call, Handler, RawBody
+from .routes import Route
 from .stream import EventStream
 from .wire import ApiRequest
 

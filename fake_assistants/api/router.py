@@ -12,7 +12,7 @@ from ..journal import transaction
 from ..schemas.validation import check_json_limits
 from ..script.engine import ScriptError
 from .auth import Auth
-from .call import Call, RawBody
+from .handler_context import Call, RawBody
 from .routes import ID_PREFIXES, match
 from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
@@ -90,4 +90,3 @@ def _check_id_prefixes(params: dict[str, str]) -> None:
                 param=name,
                 code="invalid_value",
             )
-

@@ -18,8 +18,7 @@ from ..backend.state import Backend
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from .serialize import message_event_wire
 from .stream import DONE, frame
-from .validating import Handles
-from .wire import ApiRequest, ApiResponse
+from .wire import ApiRequest, ApiResponse, Handles
 
 SHAPES = ("wire", "spec")
 Undo = Callable[[JsonDict, Backend], None]

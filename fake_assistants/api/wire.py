@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class ApiResponse:
     headers: dict[str, str]
     body: bytes
     stream: Iterator[bytes] | None = None  # a streamed body (server-sent events), instead of ``body``
+
+
+class Handles(Protocol):
+    """What every layer of the request path is: the router, the layers around it, the front door."""
+
+    def handle(self, request: ApiRequest) -> ApiResponse: ...
 
 
 class Interrupted(Exception):

@@ -26,8 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from ..api.validating import Handles
-from ..api.wire import ApiRequest, ApiResponse, Interrupted
+from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
 from ..errors import ApiError, gateway_timeout
 from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 
@@ -200,9 +199,7 @@ def to_starlette_response(response: ApiResponse, lock: Any = None) -> Response:
 class FrameStreamResponse(StreamingResponse):
     """Server-sent events from a synchronous frame iterator, which is closed however the response ends."""
 
-    def __init__(
-        self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None
-    ) -> None:
+    def __init__(self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None) -> None:
         self._frames = frames
         self._chunks = _in_threads(frames, lock)
         super().__init__(self._chunks, status_code=status_code, headers=headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...backend import assistants as ops
 from ...backend.models import JsonDict
 from ...schemas.requests import CreateAssistant, ListQuery, ModifyAssistant
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import assistant_wire, deleted_wire, indexed_list_wire
 
 

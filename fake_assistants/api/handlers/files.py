@@ -19,7 +19,7 @@ from ...backend.models import JsonDict
 from ...errors import invalid_request, missing_parameter
 from ...schemas.file_requests import CreateFileForm, ListFilesQuery
 from ...schemas.validation import validate
-from ..call import Call, RawBody
+from ..handler_context import Call, RawBody
 from ..serialize import indexed_list_wire
 from ..serialize_files import file_wire
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...backend import messages as ops
 from ...backend.models import JsonDict
 from ...schemas.requests import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import (
     deleted_wire,
     indexed_list_wire,

@@ -15,7 +15,7 @@ from ...schemas.file_requests import (
     UpdateVectorStoreFileAttributes,
 )
 from ...schemas.requests import ListQuery
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import deleted_wire, indexed_list_wire
 from ..serialize_files import (
     file_batch_wire,

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 from ..contract import Contract, Problem
 from ..errors import contract_problem
 from .routes import match
 from .stream import DONE, error_frame
-from .wire import ApiRequest, ApiResponse
-
-
-class Handles(Protocol):
-    def handle(self, request: ApiRequest) -> ApiResponse: ...
+from .wire import ApiRequest, ApiResponse, Handles
 
 
 class ContractViolation(AssertionError):
