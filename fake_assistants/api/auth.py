@@ -16,13 +16,12 @@ import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..backend.ownership import Ownership
-from ..backend.pagination import paginate
 from ..errors import ApiError, file_batch_not_found, not_found, vector_store_file_not_found
 from .handler_context import Call, Handler, RawBody
-from .routes import Route
 from .stream import EventStream
 from .wire import ApiRequest
 
@@ -54,9 +53,6 @@ BODY_KINDS = {
     "vector_store_id": "vector_store",
     "vector_store_ids": "vector_store",
 }
-# Default page sizes of the top-level lists whose default is not the usual 20.
-DEFAULT_LIMITS = {"listFiles": 10_000}
-FULL_PAGE = 100
 
 Result = dict[str, Any] | RawBody | EventStream
 
@@ -121,17 +117,16 @@ class Auth:
             raise unauthorized_wrong_key(key)
         return key
 
-    def serve(self, key: str, route: Route, handler: Handler, call: Call) -> Result:
+    def serve(self, key: str, handler: Handler, call: Call) -> Result:
         """Run ``handler`` with ``key`` acting: foreign ids are absent, new objects are the key's, lists are its."""
         ownership = call.backend.ownership
         if self.isolate:
             _check_path(ownership, key, call.params)
             _check_body(ownership, key, call.body)
+            if not call.params:  # a top-level list pages through the caller's objects only, in one walk
+                call = replace(call, visible=partial(ownership.visible, key))
         with ownership.acting(key):
-            result = handler(call)
-        if self.isolate and isinstance(result, dict) and not call.params and result.get("object") == "list":
-            result = _visible_page(ownership, key, route, handler, call, result)
-        return result
+            return handler(call)
 
 
 def _foreign(ownership: Ownership, key: str, object_id: object) -> bool:
@@ -155,38 +150,6 @@ def _check_body(ownership: Ownership, key: str, body: bytes) -> None:
     for kind, value in _references(parsed):
         if _foreign(ownership, key, value):
             raise not_found(kind, value)
-
-
-def _visible_page(
-    ownership: Ownership, key: str, route: Route, handler: Handler, call: Call, first: dict[str, Any]
-) -> dict[str, Any]:
-    """The page the caller would get if only its own (and unowned) objects existed."""
-    if not first.get("has_more") and not any(_foreign(ownership, key, item.get("id")) for item in first["data"]):
-        return first  # the whole window is on this page, and all of it is the caller's
-    query = dict(call.query)
-    kept = tuple((name, value) for name, value in call.query if name not in ("limit", "after", "before"))
-    items: list[dict[str, Any]] = []
-    after: str | None = None
-    while True:  # every object in the requested order, a full page at a time
-        cursor = (("after", after),) if after is not None else ()
-        page = handler(replace(call, query=(*kept, ("limit", str(FULL_PAGE)), *cursor)))
-        assert isinstance(page, dict)
-        items += page["data"]
-        if not page.get("has_more") or not page["data"]:
-            break
-        after = page["data"][-1]["id"]
-    visible = [item for item in items if not _foreign(ownership, key, item.get("id"))]
-    limit = int(query.get("limit") or DEFAULT_LIMITS.get(route.operation_id, 20))
-    after, before = query.get("after"), query.get("before")
-    found = paginate(visible, lambda item: str(item["id"]), order="asc", limit=limit, after=after, before=before)
-    data = found.data
-    return {
-        **first,
-        "data": data,
-        "first_id": data[0]["id"] if data else None,
-        "last_id": data[-1]["id"] if data else None,
-        "has_more": found.has_more,
-    }
 
 
 def _absent(kind: str, object_id: str, params: dict[str, str]) -> ApiError:

@@ -1,4 +1,5 @@
-"""What a handler receives: the parsed request, the backend, and the request's single "now"."""
+"""What a handler receives (:class:`Call`: the parsed request, the backend, the request's single "now", and what the
+caller may see), what a handler may answer besides a JSON object, and the handler type."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from ..backend.index import Order
+from ..backend.models import JsonDict
+from ..backend.pagination import Page, page_of
 from ..backend.state import Backend
+from ..schemas.requests import ListQuery
 from ..schemas.validation import parse_body, validate
+from .serialize import Item, list_wire
 
 if TYPE_CHECKING:
     from .stream import EventStream
@@ -25,12 +31,23 @@ class Call:
     query: tuple[tuple[str, str], ...]
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    # The ids a top-level list may show (per-key isolation, set by ``api/auth.py``); ``None``: all of them.
+    visible: Callable[[str], bool] | None = None
 
     def json(self, model: type[ModelT]) -> ModelT:
         return parse_body(model, self.body)
 
     def query_as(self, model: type[ModelT]) -> ModelT:
         return validate(model, dict(self.query), strict=False)
+
+    def list_page(
+        self, index: Order, lookup: Callable[[str], Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]
+    ) -> JsonDict:
+        """One page of the ids in ``index`` the caller may see (see ``backend/pagination.page_of``), each written."""
+        page = page_of(
+            index, order=query.order, limit=query.limit, after=query.after, before=query.before, visible=self.visible
+        )
+        return list_wire(Page([lookup(item_id) for item_id in page.data], page.has_more), to_wire)
 
 
 @dataclass(frozen=True)

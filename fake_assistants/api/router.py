@@ -74,7 +74,7 @@ class Router:
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
-        return self.auth.serve(key, route, route.handler, call)
+        return self.auth.serve(key, route.handler, call)
 
 
 def _has_assistants_beta(header: str | None) -> bool:
