@@ -42,13 +42,14 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from .api.responses import error_response
 from .api.routes import ROUTES, match
 from .api.wire import ApiRequest, ApiResponse, Interrupted
 from .clock import Clock, ManualClock, OffsetClock
-from .errors import ApiError, insufficient_quota, rate_limit_exceeded, server_error
+from .errors import ApiError, fault_status, insufficient_quota, rate_limit_exceeded, server_error
 from .ratelimits import duration, limit_headers, requested_model, retry_headers
 
 KINDS = (
@@ -344,16 +345,15 @@ class FaultSet:
         params = fault.params
         if fault.kind == "error":
             body = params["body"]
+            if body is None:  # the status in the usual envelope, with the fault's headers (which may override any)
+                answer = error_response(fault_status(params["status"]))
+                return replace(answer, headers={**answer.headers, **params["headers"], "x-request-id": request_id})
             headers = {"content-type": "application/json", **params["headers"]}
-            if body is None:
-                body = ApiError(params["status"], f"fake_assistants fault: HTTP {params['status']}").envelope()
             content = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else None
             if content is None:
                 content = json.dumps(body).encode()
             return ApiResponse(params["status"], {**headers, "x-request-id": request_id}, content)
-        error = self._error(fault, request)
-        headers = {**error.headers, "content-type": "application/json", "x-request-id": request_id}
-        return ApiResponse(error.status, headers, json.dumps(error.envelope()).encode())
+        return error_response(self._error(fault, request), request_id=request_id)
 
     def _error(self, fault: Fault, request: ApiRequest) -> ApiError:
         params = fault.params

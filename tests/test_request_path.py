@@ -3,12 +3,19 @@
 (a) Per-key isolation pages a top-level list once, with the ownership filter applied where the page is cut: the
 list handler runs once per request, and ``page_of`` with a ``visible`` predicate equals the plain scan of the
 visible ids.
+
+(b) An error becomes its envelope in one place (``api/responses.py``): no other module calls ``.envelope()``, and a
+bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the stream, in-band.
 """
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
+import openai
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +26,9 @@ from fake_assistants.api.handler_context import Call
 from fake_assistants.backend.index import OrderedIndex
 from fake_assistants.backend.pagination import page_of, paginate
 from fake_assistants.clock import ManualClock
+from fake_assistants.errors import internal_error
+
+PACKAGE = Path(__file__).resolve().parents[1] / "fake_assistants"
 
 ALICE, BOB = "sk-alice-000000000000", "sk-bob-0000000000000"
 
@@ -87,3 +97,41 @@ def test_a_top_level_list_runs_its_handler_once(monkeypatch: pytest.MonkeyPatch,
     assert [item_id for page_ids in pages for item_id in page_ids] == expected
     assert len(calls) == len(pages)  # one handler run per request: no second walk, no re-pagination
     assert all((call.visible is not None) == isolate for call in calls)
+
+
+def test_only_api_responses_builds_the_envelope() -> None:
+    callers = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "envelope"
+    )
+    assert set(callers) == {"api/responses.py"}, callers
+
+
+def test_a_bug_mid_stream_is_the_routers_internal_error_in_band(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeAssistants(seed=4, clock=ManualClock(), progression="immediate")
+    client = fake.client(max_retries=0)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)  # settled, before the bug
+
+    def exploding(*args: object, **kwargs: object) -> Iterator[Any]:
+        raise RuntimeError("the engine exploded")
+        yield  # a generator, like the engine's
+
+    monkeypatch.setattr("fake_assistants.runs.engine.move_events", exploding)
+    expected = internal_error("RuntimeError: the engine exploded")
+
+    with pytest.raises(openai.InternalServerError) as before:  # the router's 500, before any stream
+        client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    response = before.value.response
+    assert response.status_code == expected.status == 500
+    assert response.headers["x-should-retry"] == expected.headers["x-should-retry"] == "false"
+    assert response.json() == expected.envelope()
+
+    second = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    events = list(client.beta.threads.runs.create(thread_id=second.id, assistant_id=assistant.id, stream=True))
+    errors = [event for event in events if event.event == "error"]
+    assert len(errors) == 1
+    assert errors[0].data.model_dump(exclude_unset=True) == expected.envelope()["error"]  # the same, in-band

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..contract import Contract, Problem
 from ..errors import contract_problem
+from .responses import error_response
 from .routes import match
 from .stream import DONE, error_frame
 from .wire import ApiRequest, ApiResponse, Handles
@@ -46,8 +47,7 @@ class ValidatingRouter:
         if not problems:
             return response
         problem = contract_problem(self._record(f"{operation} (HTTP {response.status})", schema, problems))
-        headers = {**response.headers, **problem.headers}
-        return ApiResponse(problem.status, headers, json.dumps(problem.envelope()).encode())
+        return error_response(problem, response.headers)
 
     def _schema_for(self, operation: str, status: int) -> str | None:
         if status != 200:

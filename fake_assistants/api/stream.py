@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from ..backend.models import JsonDict, Message, Run, RunStep, Thread
 from ..backend.state import Backend
-from ..errors import ApiError, script_problem
+from ..errors import ApiError, internal_error, script_problem
 from ..runs.events import Event, Events, drain
 from ..script.engine import ScriptError
+from .responses import error_event
 from .serialize import message_event_wire, run_event_wire, step_wire, thread_read_wire
 
 DONE = b"event: done\ndata: [DONE]\n\n"
@@ -72,7 +73,7 @@ class EventStream:
                         finished = True
                     except Exception as exc:  # a bug: tell the client in-band, never raise into the SDK
                         traceback.print_exc()
-                        chunk = error_frame(ApiError(500, f"{type(exc).__name__}: {exc}", type="server_error"))
+                        chunk = error_frame(internal_error(f"{type(exc).__name__}: {exc}"))
                         finished = True
                     else:
                         data = event_data(event, backend, with_search_content=self.with_search_content)
@@ -92,5 +93,4 @@ class EventStream:
 
 
 def error_frame(problem: ApiError) -> bytes:
-    """``event: error`` carries the bare error object of the envelope."""
-    return frame("error", problem.envelope()["error"])
+    return frame(*error_event(problem))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class ApiResponse:
     headers: dict[str, str]
     body: bytes
     stream: Iterator[bytes] | None = None  # a streamed body (server-sent events), instead of ``body``
+    operation: str | None = None  # the spec's operationId of the route that answered (None: no route did)
+    payload: Any = None  # the JSON value ``body`` encodes, as the router built it (None: not JSON, or not known)
 
 
 class Handles(Protocol):
