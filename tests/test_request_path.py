@@ -4,6 +4,10 @@
 list handler runs once per request, and ``page_of`` with a ``visible`` predicate equals the plain scan of the
 visible ids.
 
+(c) The contract check (``validate_responses``) and ``shapes="spec"`` read the router's objects (the operation, the
+JSON payload, a stream's events before they are framed): they parse nothing the package wrote and match no route
+again; ``api/sse.py`` is the one place that frames an event, and nothing on the request path decodes one.
+
 (b) An error becomes its envelope in one place (``api/responses.py``): no other module calls ``.envelope()``, and a
 bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the stream, in-band.
 """
@@ -11,6 +15,8 @@ bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the s
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -135,3 +141,84 @@ def test_a_bug_mid_stream_is_the_routers_internal_error_in_band(monkeypatch: pyt
     errors = [event for event in events if event.event == "error"]
     assert len(errors) == 1
     assert errors[0].data.model_dump(exclude_unset=True) == expected.envelope()["error"]  # the same, in-band
+
+
+class CountingRoutes(tuple):  # type: ignore[type-arg]
+    """The route table, counting how often a request is matched against it."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        type(self).walks += 1
+        return super().__iter__()
+
+
+@pytest.mark.parametrize("shapes", ["wire", "spec"])
+def test_the_contract_check_reads_objects_not_bytes(monkeypatch: pytest.MonkeyPatch, shapes: Any) -> None:
+    import json
+
+    from fake_assistants import jsoncodec
+
+    parsed: list[tuple[str, Any]] = []  # (module of the caller, what it parsed), for callers in fake_assistants
+
+    def spying(real: Any) -> Any:
+        def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller.startswith("fake_assistants"):
+                parsed.append((caller, value))
+            return real(value, *args, **kwargs)
+
+        return loads
+
+    fakes = {
+        validate: FakeAssistants(
+            seed=6, clock=ManualClock(), progression="immediate", validate_responses=validate, shapes=shapes
+        )
+        for validate in (False, True)
+    }
+    monkeypatch.setattr(json, "loads", spying(json.loads))
+    monkeypatch.setattr(jsoncodec, "loads", spying(jsoncodec.loads))
+    monkeypatch.setattr(routes, "ROUTES", CountingRoutes(routes.ROUTES))
+    walks = {validate: _a_flow(fake) for validate, fake in fakes.items()}
+    assert walks[True] == walks[False]  # the check matches no route again: it reads the response's operation
+    # What the package parsed is the requests' bodies, never a response or a frame it wrote itself.
+    assert {caller for caller, _ in parsed} <= {"fake_assistants.schemas.validation", "fake_assistants.api.auth"}
+
+
+def _a_flow(fake: FakeAssistants) -> int:
+    """Create, run (polled and streamed), list, miss; the route table's walks it took."""
+    CountingRoutes.walks = 0
+    client = fake.client(max_retries=0)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    events = list(client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, stream=True))
+    client.beta.threads.messages.list(thread.id)
+    with pytest.raises(openai.NotFoundError):
+        client.beta.assistants.retrieve("asst_missing")
+    assert events[-1].event == "thread.run.completed"
+    assert not fake.contract_violations
+    return CountingRoutes.walks
+
+
+REQUEST_PATH = ("api", "server", "transports", "faults.py", "frontdoor.py", "control.py", "azure.py", "emulator.py")
+
+
+def _sse_literals(path: Path) -> bool:
+    """Whether a module spells an SSE field (a literal holding ``event: `` or ``data: `` at a line's start)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            if re.search(r"(^|\n)(event|data): ", text):
+                return True
+    return False
+
+
+def test_one_module_frames_server_sent_events_and_none_decodes_them() -> None:
+    found = sorted(
+        str(path.relative_to(PACKAGE))
+        for top in REQUEST_PATH
+        for path in ([PACKAGE / top] if top.endswith(".py") else sorted((PACKAGE / top).rglob("*.py")))
+        if _sse_literals(path)
+    )
+    assert found == ["api/sse.py"]

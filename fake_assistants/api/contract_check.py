@@ -1,22 +1,24 @@
 """``validate_responses``: hold every response the emulator produces to the contract, as it is produced.
 
 A response that breaks the spec (a 200 body against its operation's schema, exactly; an error body against
-``ErrorResponse``; a stream frame against its event's schema) is replaced by a 500 naming the operation and the
+``ErrorResponse``; a stream event against its event's schema) is replaced by a 500 naming the operation and the
 JSON pointer of each bad field (type ``fake_assistants_contract_error``, ``x-should-retry: false``), and recorded.
 It catches drift in the emulator itself, from a downstream suite.
+
+The check reads what the router built, never the bytes it wrote: the response's operation and JSON payload, and a
+stream's events before they are framed (under the emulator's lock, as they were built).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ..contract import Contract, Problem
 from ..errors import contract_problem
-from .responses import error_response
-from .routes import match
-from .stream import DONE, error_frame
+from .responses import error_event, error_response
+from .sse import DONE, SseEvent
 from .wire import ApiRequest, ApiResponse, Handles
 
 
@@ -30,46 +32,65 @@ class ValidatingRouter:
         self.contract = contract
         self.violations: list[str] = []
 
+    @property
+    def lock(self) -> Any:
+        return getattr(self.router, "lock", None)
+
     def handle(self, request: ApiRequest) -> ApiResponse:
         response = self.router.handle(request)
-        found = match(request.method.upper(), request.path.removeprefix("/v1").rstrip("/"))
-        operation = found[0].operation_id if found else f"{request.method} {request.path}"
-        if response.stream is not None:
-            response.stream = self._checked_frames(operation, response.stream)
+        operation = response.operation or f"{request.method} {request.path}"
+        if response.events is not None:
+            response.events = self._checked_events(operation, response.events)
             return response
-        if not response.headers.get("content-type", "").startswith("application/json"):
+        if response.payload is None:  # not JSON (a file's bytes)
             return response
-        body = json.loads(response.body)
-        schema = self._schema_for(operation, response.status)
+        schema = self._schema_for(response.operation, response.status)
         if schema is None:
             return response
-        problems = [p for p in self.contract.problems(schema, body) if not _known_gap(p, body)]
+        with self._locked():
+            problems = [p for p in self.contract.problems(schema, response.payload) if not _known_gap(p, response)]
         if not problems:
             return response
         problem = contract_problem(self._record(f"{operation} (HTTP {response.status})", schema, problems))
-        return error_response(problem, response.headers)
+        checked = error_response(problem, response.headers)
+        checked.operation = response.operation
+        return checked
 
-    def _schema_for(self, operation: str, status: int) -> str | None:
+    def _locked(self) -> AbstractContextManager[Any]:
+        lock = self.lock
+        return lock if lock is not None else nullcontext()
+
+    def _schema_for(self, operation: str | None, status: int) -> str | None:
         if status != 200:
             return "ErrorResponse"
+        if operation is None:
+            return None
         try:
             return self.contract.operation(operation).schema_name
         except KeyError:
             return None
 
-    def _checked_frames(self, operation: str, frames: Iterator[bytes]) -> Iterator[bytes]:
-        for chunk in frames:
-            if chunk == DONE:
-                yield chunk
-                continue
-            name, data = _parse(chunk)
-            schema = self.contract.stream_event_schemas.get(name)
-            problems = self.contract.problems(schema, data) if schema else [Problem((), f"unknown event {name!r}")]
-            if problems:
-                message = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
-                yield error_frame(contract_problem(message))
-            else:
-                yield chunk
+    def _checked_events(self, operation: str, events: Iterator[SseEvent]) -> Iterator[SseEvent]:
+        try:
+            for event in events:
+                if event == DONE:
+                    yield event
+                    continue
+                name, data = event
+                schema = self.contract.stream_event_schemas.get(name)
+                problems = [Problem((), f"unknown event {name!r}")]
+                if schema:
+                    with self._locked():
+                        problems = self.contract.problems(schema, data)
+                if problems:
+                    message = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
+                    yield error_event(contract_problem(message))
+                else:
+                    yield event
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
 
     def _record(self, where: str, schema: str, problems: list[Problem]) -> str:
         details = "; ".join(str(problem) for problem in problems)
@@ -78,13 +99,9 @@ class ValidatingRouter:
         return message
 
 
-def _known_gap(problem: Problem, body: Any) -> bool:
+def _known_gap(problem: Problem, response: ApiResponse) -> bool:
     """Where the spec is known to be wrong about the real API: an empty page's ``first_id``/``last_id`` are null
     (the live API sent null; the spec's list schemas type them as plain strings)."""
+    body = response.payload
     empty_page = isinstance(body, dict) and body.get("object") == "list" and body.get("data") == []
     return empty_page and problem.pointer in ("/first_id", "/last_id") and body.get(problem.pointer[1:]) is None
-
-
-def _parse(chunk: bytes) -> tuple[str, Any]:
-    lines = dict(line.split(": ", 1) for line in chunk.decode().strip().split("\n"))
-    return lines["event"], json.loads(lines["data"])

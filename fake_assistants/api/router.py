@@ -23,7 +23,7 @@ from .auth import Auth
 from .handler_context import Call, RawBody
 from .responses import error_response
 from .routes import ID_PREFIXES, Route, match
-from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
+from .sse import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
 from .wire import ApiRequest, ApiResponse
 
@@ -33,6 +33,11 @@ class Router:
         self.backend = backend
         self.poll_after_ms = poll_after_ms
         self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
+
+    @property
+    def lock(self) -> Any:
+        """The emulator's lock: the layers around the router read the objects it answers with under it."""
+        return self.backend.lock
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         method, path = request.method.upper(), request.path
@@ -62,7 +67,7 @@ class Router:
             return ApiResponse(200, headers, result.content)
         if isinstance(result, EventStream):
             headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
-            return ApiResponse(200, headers, b"", stream=result.body(self.backend))
+            return ApiResponse(200, headers, b"", events=result.body(self.backend))
         headers = {}
         if result.get("object") == "thread.run":
             headers["openai-poll-after-ms"] = str(self.poll_after_ms)
