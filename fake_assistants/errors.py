@@ -169,8 +169,10 @@ def script_problem(message: str) -> ApiError:
     return _own_problem(f"fake_assistants script error: {message}", "fake_assistants_script_error", "script_error")
 
 
-def contract_problem(message: str) -> ApiError:
-    """A response the emulator produced breaks the contract (``validate_responses``)."""
+def contract_problem(where: str, schema: str, details: str) -> ApiError:
+    """A response the emulator produced breaks the contract (``validate_responses``): ``where`` names the
+    operation (and the status, or the stream event), ``details`` each bad field's JSON pointer and problem."""
+    message = f"fake_assistants contract violation in {where}, against {schema}: {details}"
     return _own_problem(message, "fake_assistants_contract_error", None)
 
 

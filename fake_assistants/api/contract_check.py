@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ..contract import Contract, Problem
-from ..errors import contract_problem
+from ..errors import ApiError, contract_problem
 from .responses import error_event, error_response
 from .sse import DONE, SseEvent
 from .wire import ApiRequest, ApiResponse, Handles
@@ -51,7 +51,7 @@ class ValidatingRouter:
             problems = [p for p in self.contract.problems(schema, response.payload) if not _known_gap(p, response)]
         if not problems:
             return response
-        problem = contract_problem(self._record(f"{operation} (HTTP {response.status})", schema, problems))
+        problem = self._record(f"{operation} (HTTP {response.status})", schema, problems)
         checked = error_response(problem, response.headers)
         checked.operation = response.operation
         return checked
@@ -83,8 +83,8 @@ class ValidatingRouter:
                     with self._locked():
                         problems = self.contract.problems(schema, data)
                 if problems:
-                    message = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
-                    yield error_event(contract_problem(message))
+                    problem = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
+                    yield error_event(problem)
                 else:
                     yield event
         finally:
@@ -92,11 +92,10 @@ class ValidatingRouter:
             if close is not None:
                 close()
 
-    def _record(self, where: str, schema: str, problems: list[Problem]) -> str:
-        details = "; ".join(str(problem) for problem in problems)
-        message = f"fake_assistants contract violation in {where}, against {schema}: {details}"
-        self.violations.append(message)
-        return message
+    def _record(self, where: str, schema: str, problems: list[Problem]) -> ApiError:
+        error = contract_problem(where, schema, "; ".join(str(problem) for problem in problems))
+        self.violations.append(error.message)
+        return error
 
 
 def _known_gap(problem: Problem, response: ApiResponse) -> bool:
