@@ -53,7 +53,7 @@ class FakeAssistants:
             (see :data:`fake_assistants.runs.lifecycle.PROGRESSIONS`). ``fake.set_progression`` sets it per run.
         seconds_per_status: under ``"by_clock"``, how long a run stays in each status.
         strict: a run that no scripted turn or responder serves is a script error, not the default reply.
-        stream_chunk_tokens: how many tokens each streamed text delta carries (``runs.tokens.pieces``).
+        stream_chunk_tokens: how many tokens each streamed text delta carries (``tokens.pieces``).
         poll_after_ms: the ``openai-poll-after-ms`` header on run responses (``0``: the SDK never sleeps).
         validate_responses: hold every response to the real API's contract as it is produced; a response that
             breaks it becomes a 500 naming the operation and the field (see ``fake.contract_violations``). The

@@ -8,7 +8,7 @@ never reaches the API, so it changes no state, and it is not counted. Every resp
 ``x-ratelimit-limit-*``, ``x-ratelimit-remaining-*`` and ``x-ratelimit-reset-*`` headers of each limit that is set.
 
 Tokens are counted for the requests that start a model turn (create run, create thread and run, submit tool
-outputs): the tokens of the request body, by the rule of :mod:`fake_assistants.runs.tokens`.
+outputs): the tokens of the request body, by the rule of :mod:`fake_assistants.tokens`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .api.wire import ApiRequest
 from .clock import Clock
 from .errors import ApiError, rate_limit_exceeded
-from .runs.tokens import count_tokens
+from .tokens import count_tokens
 
 WINDOW_SECONDS = 60
 MODEL_TURN_OPERATIONS = frozenset({"createRun", "createThreadAndRun", "submitToolOuputsToRun"})

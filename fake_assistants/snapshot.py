@@ -20,29 +20,14 @@ from dataclasses import MISSING, fields
 from operator import attrgetter
 from typing import Any
 
-from .backend.messages import leaned
 from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
 from .backend.state import Backend
 from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
+from .backend.threads import leaned
 from .journal import JDict, JList, builder
+from .script.codec import TurnSpec, entry_to_json, queue, turn_to_json
 from .script.context import ToolOutput
-from .script.engine import Matcher, Script, ScriptedTurn
-from .script.turns import (
-    Annotation,
-    CallFunctions,
-    Ending,
-    Expire,
-    Fail,
-    FunctionCall,
-    Incomplete,
-    OutputFile,
-    Reply,
-    RunCode,
-    Say,
-    SearchFiles,
-    ToolStep,
-    Turn,
-)
+from .script.engine import Script
 
 FORMAT = "fake_assistants.snapshot"
 VERSION = 1
@@ -90,7 +75,7 @@ def _document(backend: Backend, messages: Any) -> JsonDict:
         "owners": dict(backend.ownership.owners),  # which API key created which object (key isolation)
         "script": {
             "strict": backend.script.strict,
-            "pending": [_entry(e) for e in backend.script.pending if _savable(e.matcher)],
+            "pending": [form for form in map(entry_to_json, backend.script.pending) if form is not None],
         },
     }
 
@@ -178,51 +163,9 @@ def _run(run: Run) -> JsonDict:
     out = _plain(run, skip=("turn", "responder", "tool_outputs", "usage", "step_ids"))
     out["step_ids"] = list(run.step_ids)
     out["usage"] = _usage(run.usage)
-    out["turn"] = None if run.turn is None else turn_wire(run.turn)
+    out["turn"] = None if run.turn is None else turn_to_json(run.turn)
     out["tool_outputs"] = [_plain(o) for o in run.tool_outputs]
     return out
-
-
-def _savable(matcher: Matcher | None) -> bool:
-    return matcher is None or matcher.predicate is None
-
-
-def _entry(entry: ScriptedTurn) -> JsonDict:
-    matcher = entry.matcher
-    return {
-        "turn": turn_wire(entry.turn),
-        "assistant": matcher.assistant if matcher else None,
-        "thread": matcher.thread if matcher else None,
-    }
-
-
-def turn_wire(turn: Turn) -> JsonDict:
-    return {"steps": [_step_wire(step) for step in turn.steps], "ending": _ending_wire(turn.ending)}
-
-
-def _step_wire(step: ToolStep) -> JsonDict:
-    if isinstance(step, CallFunctions):
-        return {"call": [{"name": c.name, "arguments": c.arguments} for c in step.calls]}
-    if isinstance(step, RunCode):
-        files = [{"name": f.name, "content": base64.b64encode(f.content).decode()} for f in step.files]
-        return {"run_code": {"input": step.input, "output": step.output, "files": files}}
-    if isinstance(step, Say):
-        notes = [{"file_id": a.file_id, "marker": a.marker, "kind": a.kind} for a in step.annotations]
-        return {"say": {"text": step.text, "annotations": notes}}
-    return {"search_files": step.query}
-
-
-def _ending_wire(ending: Ending | None) -> JsonDict | None:
-    if isinstance(ending, Reply):
-        notes = [{"file_id": a.file_id, "marker": a.marker, "kind": a.kind} for a in ending.annotations]
-        return {"reply": ending.text, "annotations": notes}
-    if isinstance(ending, Fail):
-        return {"fail": {"code": ending.code, "message": ending.message}}
-    if isinstance(ending, Incomplete):
-        return {"incomplete": ending.reason}
-    if isinstance(ending, Expire):
-        return {"expire": True}
-    return None
 
 
 @contextmanager
@@ -290,9 +233,7 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
     backend.ownership.owners = JDict(doc.get("owners", {}))
     script.strict = doc["script"]["strict"]
     for entry in doc["script"]["pending"]:
-        binding = Matcher(assistant=entry["assistant"], thread=entry["thread"])
-        bound = binding.assistant is not None or binding.thread is not None
-        (script._bound(binding) if bound else script).add(turn_from(entry["turn"]))
+        queue(script, _turn_spec(entry))
 
 
 def _usage_from(raw: JsonDict | None) -> Usage | None:
@@ -302,38 +243,23 @@ def _usage_from(raw: JsonDict | None) -> Usage | None:
 def _run_from(raw: JsonDict) -> Run:
     values = {**raw}
     values["usage"] = _usage_from(raw["usage"])
-    values["turn"] = None if raw["turn"] is None else turn_from(raw["turn"])
+    values["turn"] = None if raw["turn"] is None else _turn_spec(raw["turn"]).turn()
     values["tool_outputs"] = [ToolOutput(**o) for o in raw["tool_outputs"]]
     values["streaming"] = False  # no stream survives a restart
     values.pop("step_ids", None)  # rebuilt from the steps
     return Run(**values)
 
 
-def turn_from(raw: JsonDict) -> Turn:
-    return Turn(steps=tuple(_step_from(step) for step in raw["steps"]), ending=_ending_from(raw["ending"]))
+def _turn_spec(raw: JsonDict) -> TurnSpec:
+    """A turn (with its bindings) in the one JSON form; files written before that form are read too: their turn
+    had its ending under ``ending`` (a reply as ``{"reply": text, "annotations": [...]}``), a queued one sat under
+    ``turn`` beside its bindings."""
+    if "turn" in raw:  # a queued turn, as written before
+        raw = {**raw["turn"], "assistant": raw.get("assistant"), "thread": raw.get("thread")}
+    if "ending" in raw:
+        ending = raw["ending"] or {}
+        if "reply" in ending:
+            ending = {"reply": {"text": ending["reply"], "annotations": ending.get("annotations", [])}}
+        raw = {**{key: value for key, value in raw.items() if key != "ending"}, **ending}
+    return TurnSpec.model_validate(raw)
 
-
-def _step_from(raw: JsonDict) -> ToolStep:
-    if "call" in raw:
-        return CallFunctions(tuple(FunctionCall(c["name"], c["arguments"]) for c in raw["call"]))
-    if "run_code" in raw:
-        code = raw["run_code"]
-        files = tuple(OutputFile(f["name"], base64.b64decode(f["content"])) for f in code["files"])
-        return RunCode(code["input"], code["output"], files)
-    if "say" in raw:
-        notes = tuple(Annotation(a["file_id"], a["marker"], a["kind"]) for a in raw["say"]["annotations"])
-        return Say(raw["say"]["text"], notes)
-    return SearchFiles(raw["search_files"])
-
-
-def _ending_from(raw: JsonDict | None) -> Ending | None:
-    if raw is None:
-        return None
-    if "reply" in raw:
-        notes = tuple(Annotation(a["file_id"], a["marker"], a["kind"]) for a in raw["annotations"])
-        return Reply(raw["reply"], notes)
-    if "fail" in raw:
-        return Fail(raw["fail"]["code"], raw["fail"]["message"])
-    if "incomplete" in raw:
-        return Incomplete(raw["incomplete"])
-    return Expire()

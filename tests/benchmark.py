@@ -22,7 +22,7 @@ from typing import Any
 
 from fake_assistants import FakeAssistants, jsoncodec
 from fake_assistants.api.wire import ApiRequest
-from fake_assistants.backend import messages as message_ops
+from fake_assistants.backend import threads as message_ops
 from fake_assistants.schemas.requests import CreateMessage
 from fake_assistants.transports.inprocess import sdk_http_module
 

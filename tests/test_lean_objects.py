@@ -8,7 +8,7 @@ import tracemalloc
 import pytest
 
 from fake_assistants import FakeAssistants
-from fake_assistants.backend import messages as ops
+from fake_assistants.backend import threads as ops
 from fake_assistants.backend.models import (
     NO_ANNOTATIONS,
     NO_ATTACHMENTS,

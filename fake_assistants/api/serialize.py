@@ -10,6 +10,7 @@ from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread,
 from ..backend.pagination import Page, page_of, paginate
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from ..schemas.requests import ListQuery
+from ..steps import kind_of_call
 
 T = TypeVar("T")
 
@@ -179,11 +180,7 @@ def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = Fal
 
 
 def _tool_call_wire(call: JsonDict, with_search_content: bool) -> JsonDict:
-    if call["type"] != "file_search" or with_search_content:
-        return call
-    search = call["file_search"]
-    results = [{k: v for k, v in result.items() if k != "content"} for result in search["results"]]
-    return {**call, "file_search": {**search, "results": results}}
+    return kind_of_call(call["type"]).public_call(call, with_search_content=with_search_content)
 
 
 def list_wire(page: Page[T], to_wire: Callable[[T], JsonDict]) -> JsonDict:

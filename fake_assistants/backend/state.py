@@ -28,7 +28,7 @@ class Backend:
         self.clock = clock
         self.progression: Progression = progression
         self.seconds_per_status = 1  # the by-clock policy's pace
-        self.stream_chunk_tokens = 4  # tokens per text delta when streaming (see runs.tokens.pieces)
+        self.stream_chunk_tokens = 4  # tokens per text delta when streaming (see tokens.pieces)
         self.script = Script()
         self.lock = threading.RLock()
         self.write_fault: Callable[[], None] | None = None  # a test seam: called at every write (journal.Journal)

@@ -15,8 +15,8 @@ from ..api.serialize_files import file_batch_wire, file_wire, vector_store_file_
 from ..backend.models import JsonDict, Run
 from ..backend.state import Backend
 from ..runs.scope import run_scope
+from ..script.codec import turn_to_json
 from ..script.engine import ScriptedTurn
-from ..snapshot import turn_wire
 from .journal import Exchange
 
 
@@ -234,4 +234,18 @@ def _script(backend: Backend) -> JsonDict:
 
 
 def _turn(entry: ScriptedTurn) -> JsonDict:
-    return {"for": str(entry.matcher) if entry.matcher else "any run", "run_id": entry.run_id, **turn_wire(entry.turn)}
+    """A queued turn as the page shows it: its steps and ending in the one JSON form of turns, texts as text."""
+    form = turn_to_json(entry.turn)
+    steps = [{"say": _text(step["say"])} if "say" in step else step for step in form["steps"]]
+    ending = {name: form[name] for name in ENDINGS if name in form} or None
+    if ending is not None and "reply" in ending:
+        ending = {"reply": _text(ending["reply"])}
+    for_ = str(entry.matcher) if entry.matcher else "any run"
+    return {"for": for_, "run_id": entry.run_id, "steps": steps, "ending": ending}
+
+
+ENDINGS = ("reply", "fail", "incomplete", "expire")
+
+
+def _text(value: str | JsonDict) -> str:
+    return value if isinstance(value, str) else str(value["text"])

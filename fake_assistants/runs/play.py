@@ -13,7 +13,7 @@ instead (a reply is cut at the cap and its message left ``incomplete``).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
 
 from ..backend.files import upload_file
 from ..backend.models import NO_ATTACHMENTS, NO_METADATA, JsonDict, Message, Run, RunStatus, RunStep, Usage
@@ -22,24 +22,22 @@ from ..journal import keep
 from ..script.context import ToolOutput
 from ..script.turns import (
     DEFAULT_REPLY_TEXT,
-    CallFunctions,
     Ending,
     Expire,
     Fail,
     Incomplete,
     IncompleteReason,
     Reply,
-    RunCode,
-    Say,
     ToolStep,
     is_image_name,
 )
+from ..steps import Annotation, kind_of, kind_of_call
+from ..tokens import count_tokens, first_tokens, pieces
 from .context import message_text
 from .events import Event, Events
 from .lifecycle import TRANSITIONS, IllegalTransition
 from .scope import run_scope
 from .search import search_options, search_results
-from .tokens import count_tokens, first_tokens, pieces
 
 
 def transition(run: Run, to: RunStatus, now: int) -> Event:
@@ -112,121 +110,68 @@ def _complete_step(step: RunStep, now: int, usage: Usage) -> Event:
     return Event("thread.run.step.completed", step)
 
 
-def _step_completion_tokens(step: ToolStep) -> int:
-    if isinstance(step, CallFunctions):
-        return sum(count_tokens(call.name) + count_tokens(call.arguments) for call in step.calls)
-    if isinstance(step, RunCode):
-        return count_tokens(step.input)
-    if isinstance(step, Say):
-        return count_tokens(step.text)
-    return count_tokens(step.query)
+class StepPlayer:
+    """The run engine's side of playing one step of a turn (``steps.Player``): a step kind decides what the step
+    is, this writes it into the state with its events."""
+
+    def __init__(self, backend: Backend, run: Run, now: int) -> None:
+        self.backend, self.run, self.now = backend, run, now
+
+    def new_call_id(self) -> str:
+        return self.backend.ids.new("call")
+
+    def tool_calls(
+        self, completion_tokens: int, make_calls: Callable[[], list[JsonDict]], *, wait_for_outputs: bool = False
+    ) -> Events:
+        backend, run, now = self.backend, self.run, self.now
+        reason = _over_budget(backend, run, completion_tokens)
+        if reason is not None:
+            yield from end_incomplete(backend, run, now, reason)
+            return
+        usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion_tokens)
+        calls = make_calls()
+        step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
+        yield from opened
+        stored: list[JsonDict] = step.step_details["tool_calls"]
+        for index, call in enumerate(calls):  # written a delta at a time, as the stream tells them
+            for delta in kind_of_call(call["type"]).stream_call(call, index, stored, backend.stream_chunk_tokens):
+                yield _step_delta(step, delta)
+        if wait_for_outputs:
+            run.waiting_step_id = step.id
+            run.required_action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
+            yield transition(run, "requires_action", now)
+        else:
+            yield _complete_step(step, now, usage)
+
+    def save_output_file(self, name: str, content: bytes) -> str:
+        backend, run = self.backend, self.run
+        with backend.ownership.acting_as_owner_of(run.thread_id):  # the thread's owner, whoever moved the run
+            stored = upload_file(backend, self.now, filename=name, content=content, purpose="assistants_output")
+        run.output_files[name] = stored.id
+        return stored.id
+
+    def search(self, query: str) -> tuple[list[JsonDict], float]:
+        backend, run = self.backend, self.run
+        limit, threshold = search_options(run.tools)
+        scope = run_scope(backend, run)
+        return search_results(backend, scope, query, max_num_results=limit, score_threshold=threshold), threshold
+
+    def write_message(self, text: str, annotations: Sequence[Annotation]) -> Events:
+        """A message mid-turn: written like a reply, and the run stays ``in_progress`` for the turn's next step."""
+        backend, run, now = self.backend, self.run, self.now
+        if _over_budget(backend, run, 0) == "max_prompt_tokens":
+            yield from end_incomplete(backend, run, now, "max_prompt_tokens")
+            return
+        cut = yield from _write_message(backend, run, now, Reply(text, tuple(annotations)))
+        if cut:
+            run.incomplete_details = {"reason": "max_completion_tokens"}
+            yield from _finish(backend, run, now, "incomplete")
 
 
 def play_tool_step(backend: Backend, run: Run, now: int, tool_step: ToolStep) -> Events:
-    """One step of a turn. A function-call round stops the run in ``requires_action``; a message (``Say``) is
-    written and the run goes on; the others complete at once."""
-    if isinstance(tool_step, Say):
-        yield from _say(backend, run, now, tool_step)
-        return
-    completion = _step_completion_tokens(tool_step)
-    reason = _over_budget(backend, run, completion)
-    if reason is not None:
-        yield from end_incomplete(backend, run, now, reason)
-        return
-    usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion)
-    if isinstance(tool_step, CallFunctions):
-        yield from _request_outputs(backend, run, now, tool_step)
-        return
-    call_id = backend.ids.new("call")
-    if isinstance(tool_step, RunCode):
-        outputs: list[JsonDict] = [] if tool_step.output is None else [{"type": "logs", "logs": tool_step.output}]
-        for produced in tool_step.files:
-            with backend.ownership.acting_as_owner_of(run.thread_id):  # the thread's owner, whoever moved the run
-                stored = upload_file(
-                    backend, now, filename=produced.name, content=produced.content, purpose="assistants_output"
-                )
-            run.output_files[produced.name] = stored.id
-            if produced.is_image:
-                outputs.append({"type": "image", "image": {"file_id": stored.id}})
-        call: JsonDict = {
-            "id": call_id,
-            "type": "code_interpreter",
-            "code_interpreter": {"input": tool_step.input, "outputs": outputs},
-        }
-    else:
-        limit, threshold = search_options(run.tools)
-        results = search_results(
-            backend, run_scope(backend, run), tool_step.query, max_num_results=limit, score_threshold=threshold
-        )
-        call = {
-            "id": call_id,
-            "type": "file_search",
-            "file_search": {
-                "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": threshold},
-                "results": results,
-            },
-        }
-    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
-    yield from opened
-    yield from _fill_tool_calls(backend, step, [call])
-    yield _complete_step(step, now, usage)
-
-
-def _request_outputs(backend: Backend, run: Run, now: int, round_: CallFunctions) -> Events:
-    calls: list[JsonDict] = [
-        {"id": backend.ids.new("call"), "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
-        for c in round_.calls
-    ]
-    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
-    yield from opened
-    yield from _fill_tool_calls(backend, step, calls)
-    run.waiting_step_id = step.id
-    run.required_action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
-    yield transition(run, "requires_action", now)
-
-
-def _fill_tool_calls(backend: Backend, step: RunStep, calls: list[JsonDict]) -> Events:
-    """Write ``calls`` into the step's (empty) ``tool_calls``, a delta at a time, as the stream tells them."""
-    stored: list[JsonDict] = step.step_details["tool_calls"]
-    size = backend.stream_chunk_tokens
-    for index, call in enumerate(calls):
-        head = {"index": index, "id": call["id"], "type": call["type"]}
-        if call["type"] == "function":
-            name, arguments = call["function"]["name"], call["function"]["arguments"]
-            keep(stored)
-            stored.append(
-                {"id": call["id"], "type": "function", "function": {"name": name, "arguments": "", "output": None}}
-            )
-            yield _step_delta(step, {**head, "function": {"name": name, "arguments": "", "output": None}})
-            for piece in pieces(arguments, size):
-                keep(stored)
-                stored[index]["function"]["arguments"] += piece
-                yield _step_delta(step, {"index": index, "type": "function", "function": {"arguments": piece}})
-        elif call["type"] == "code_interpreter":
-            code, outputs = call["code_interpreter"]["input"], call["code_interpreter"]["outputs"]
-            keep(stored)
-            stored.append(
-                {"id": call["id"], "type": "code_interpreter", "code_interpreter": {"input": "", "outputs": []}}
-            )
-            yield _step_delta(step, {**head, "code_interpreter": {"input": "", "outputs": []}})
-            for piece in pieces(code, size):
-                keep(stored)
-                stored[index]["code_interpreter"]["input"] += piece
-                yield _step_delta(
-                    step, {"index": index, "type": "code_interpreter", "code_interpreter": {"input": piece}}
-                )
-            if outputs:
-                keep(stored)
-                stored[index]["code_interpreter"]["outputs"] = [dict(output) for output in outputs]
-                indexed = [{"index": i, **output} for i, output in enumerate(outputs)]
-                yield _step_delta(
-                    step, {"index": index, "type": "code_interpreter", "code_interpreter": {"outputs": indexed}}
-                )
-        else:
-            keep(stored)
-            stored.append(call)  # the first delta carries the ranking options and no results yet, as the real API's
-            ranking = call["file_search"]["ranking_options"]
-            yield _step_delta(step, {**head, "file_search": {"ranking_options": dict(ranking), "results": []}})
+    """One step of a turn, played by its kind (``fake_assistants.steps``). A function-call round stops the run in
+    ``requires_action``; a message is written and the run goes on; the others complete at once."""
+    yield from kind_of(tool_step).play(tool_step, StepPlayer(backend, run, now))
 
 
 def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]) -> Events:
@@ -293,17 +238,6 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
     else:
         run.completed_at = now
         yield from _finish(backend, run, now, "completed")
-
-
-def _say(backend: Backend, run: Run, now: int, say: Say) -> Events:
-    """A message mid-turn: written like a reply, and the run stays ``in_progress`` for the turn's next step."""
-    if _over_budget(backend, run, 0) == "max_prompt_tokens":
-        yield from end_incomplete(backend, run, now, "max_prompt_tokens")
-        return
-    cut = yield from _write_message(backend, run, now, Reply(say.text, say.annotations))
-    if cut:
-        run.incomplete_details = {"reason": "max_completion_tokens"}
-        yield from _finish(backend, run, now, "incomplete")
 
 
 def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Generator[Event, None, bool]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..script.context import RunContext
 from ..script.engine import ScriptError
-from ..script.turns import CallFunctions, Reply, RunCode, SearchFiles, Turn
+from ..script.turns import Reply, Turn
+from ..steps import kind_of
 
 
 def default_turn(context: RunContext) -> Turn:
@@ -36,24 +37,10 @@ def check_turn(turn: Turn, context: RunContext) -> None:
     where = f"run {context.run_id}"
     if context.tool_choice == "none" and turn.steps:
         raise ScriptError(f"{where} has tool_choice 'none', but its scripted turn uses tools: {turn!r}")
-    declared = context.function_names
     for step in turn.steps:
-        if isinstance(step, CallFunctions):
-            for call in step.calls:
-                if call.name not in declared:
-                    raise ScriptError(
-                        f"{where} calls function {call.name!r}, which its tools do not declare "
-                        f"(declared functions: {', '.join(declared) or 'none'})"
-                    )
-            if len(step.calls) > 1 and not context.parallel_tool_calls:
-                raise ScriptError(
-                    f"{where} has parallel_tool_calls=false, but its scripted round calls {len(step.calls)} "
-                    "functions at once"
-                )
-        elif isinstance(step, RunCode) and not context.has_tool("code_interpreter"):
-            raise ScriptError(f"{where} runs code, but its tools do not include code_interpreter")
-        elif isinstance(step, SearchFiles) and not context.has_tool("file_search"):
-            raise ScriptError(f"{where} searches files, but its tools do not include file_search")
+        problem = kind_of(step).problem(step, context)
+        if problem is not None:
+            raise ScriptError(problem)
     if isinstance(turn.ending, Reply):
         _check_citations(turn, turn.ending, context)
 

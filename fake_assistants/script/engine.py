@@ -189,17 +189,19 @@ class _Vocabulary:
     # Bindings ---------------------------------------------------------------------------------------------------
     def for_assistant(self, assistant: str) -> ScriptBinding:
         """Turns queued through the result only serve runs of this assistant (by id or by name)."""
-        return self._bound(Matcher(assistant=assistant))
+        return self.bound(Matcher(assistant=assistant))
 
     def for_thread(self, thread_id: str) -> ScriptBinding:
         """Turns queued through the result only serve runs on this thread."""
-        return self._bound(Matcher(thread=thread_id))
+        return self.bound(Matcher(thread=thread_id))
 
     def when(self, predicate: Callable[[RunContext], bool]) -> ScriptBinding:
         """Turns queued through the result only serve runs whose context satisfies ``predicate``."""
-        return self._bound(Matcher(predicate=predicate))
+        return self.bound(Matcher(predicate=predicate))
 
-    def _bound(self, matcher: Matcher) -> ScriptBinding:
+    def bound(self, matcher: Matcher) -> ScriptBinding:
+        """Turns queued through the result only serve runs ``matcher`` accepts (and this binding's, if any): the
+        one way to bind a turn, which ``for_assistant``, ``for_thread``, ``when`` and the turn codec use."""
         current = self._matcher()
         return ScriptBinding(self._script(), current.narrowed(matcher) if current else matcher)
 

@@ -21,151 +21,32 @@ A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a 
       - {fault: rate_limit, operation: createRun, times: 2}
 
 A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
-reply. A mistake is a :class:`ScriptFileError` naming the line (YAML) or the JSON pointer (JSON) and the problem.
+reply. A turn is in the one JSON form of turns (``codec.py``), which snapshots use too; each step is ``{kind: value}``
+in the vocabulary of its step kind (``fake_assistants.steps``). A mistake is a :class:`ScriptFileError` naming the
+line (YAML) or the JSON pointer (JSON) and the problem.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
-from .context import RunContext
-from .engine import Matcher, Script
-from .turns import (
-    Annotation,
-    CallFunctions,
-    Ending,
-    Expire,
-    Fail,
-    FunctionCall,
-    Incomplete,
-    Reply,
-    RunCode,
-    Say,
-    SearchFiles,
-    ToolStep,
-    Turn,
-)
+from ..steps.base import SpecModel
+from .codec import TurnSpec, queue
+from .engine import Script
 
 
 class ScriptFileError(ValueError):
     """A script file that cannot be loaded; the message names where and what."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CallSpec(_Model):
-    name: str
-    arguments: dict[str, Any] | str | None = None
-
-
-class RunCodeSpec(_Model):
-    input: str
-    output: str | None = None
-
-
-class StepSpec(_Model):
-    call: CallSpec | list[CallSpec] | None = None
-    run_code: RunCodeSpec | None = None
-    search_files: str | None = None
-    say: str | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> StepSpec:
-        given = [name for name in ("call", "run_code", "search_files", "say") if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError("a step is exactly one of 'call', 'run_code', 'search_files' or 'say'")
-        return self
-
-
-class AnnotationSpec(_Model):
-    file_id: str
-    marker: str
-    kind: Literal["file_citation", "file_path"] = "file_citation"
-
-
-class ReplySpec(_Model):
-    text: str
-    annotations: list[AnnotationSpec] = Field(default_factory=list)
-
-
-class FailSpec(_Model):
-    code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"] = "server_error"
-    message: str = "Something went wrong."
-
-
-class TurnSpec(_Model):
-    assistant: str | None = None
-    thread: str | None = None
-    message_contains: str | None = None
-    steps: list[StepSpec] = Field(default_factory=list)
-    reply: ReplySpec | str | None = None
-    fail: FailSpec | None = None
-    incomplete: Literal["max_completion_tokens", "max_prompt_tokens"] | None = None
-    expire: Literal[True] | None = None
-
-    @model_validator(mode="after")
-    def _one_ending(self) -> TurnSpec:
-        endings = [name for name in ("reply", "fail", "incomplete", "expire") if getattr(self, name) is not None]
-        if len(endings) > 1:
-            raise ValueError(f"a turn has at most one ending, not {' and '.join(endings)}")
-        return self
-
-    def turn(self) -> Turn:
-        return Turn(steps=tuple(_step(step) for step in self.steps), ending=self._ending())
-
-    def _ending(self) -> Ending | None:
-        if isinstance(self.reply, str):
-            return Reply(self.reply)
-        if self.reply is not None:
-            annotations = tuple(Annotation(a.file_id, a.marker, a.kind) for a in self.reply.annotations)
-            return Reply(self.reply.text, annotations)
-        if self.fail is not None:
-            return Fail(self.fail.code, self.fail.message)
-        if self.incomplete is not None:
-            return Incomplete(self.incomplete)
-        if self.expire:
-            return Expire()
-        return None
-
-    def matcher(self) -> Matcher | None:
-        if self.assistant is None and self.thread is None and self.message_contains is None:
-            return None
-        return Matcher(assistant=self.assistant, thread=self.thread, predicate=_contains(self.message_contains))
-
-
-class ScriptFile(_Model):
+class ScriptFile(SpecModel):
     strict: bool | None = None
     turns: Annotated[list[TurnSpec], Field(default_factory=list)]
     faults: list[dict[str, Any]] | None = None  # fault documents (see fake_assistants.faults), for the emulator
-
-
-def _step(spec: StepSpec) -> ToolStep:
-    if spec.call is not None:
-        calls = spec.call if isinstance(spec.call, list) else [spec.call]
-        return CallFunctions(tuple(FunctionCall.of(call.name, call.arguments) for call in calls))
-    if spec.run_code is not None:
-        return RunCode(spec.run_code.input, spec.run_code.output)
-    if spec.say is not None:
-        return Say(spec.say)
-    return SearchFiles(spec.search_files or "")
-
-
-def _contains(text: str | None) -> Callable[[RunContext], bool] | None:
-    if text is None:
-        return None
-    needle = text.lower()
-
-    def message_contains(context: RunContext) -> bool:
-        return needle in (context.last_user_message or "").lower()
-
-    return message_contains
 
 
 # --- loading ---------------------------------------------------------------------------------------------------
@@ -223,8 +104,7 @@ def apply_script(script: Script, spec: ScriptFile) -> int:
     if spec.strict is not None:
         script.strict = spec.strict
     for turn in spec.turns:
-        matcher = turn.matcher()
-        (script._bound(matcher) if matcher else script).add(turn.turn())
+        queue(script, turn)
     return len(spec.turns)
 
 

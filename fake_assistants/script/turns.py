@@ -8,10 +8,16 @@ outputs arrive, and the ending last.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Self, final
+from typing import Literal, Self, final
+
+from ..steps import kind_of
+from ..steps.base import Annotation, check_text
+from ..steps.code_interpreter import IMAGE_SUFFIXES, OutputFile, RunCode, is_image_name
+from ..steps.file_search import SearchFiles
+from ..steps.functions import Arguments, CallFunctions, FunctionCall
+from ..steps.message import Say
 
 DEFAULT_REPLY_TEXT = "This is a default reply from fake_assistants: no scripted turn matched this run."
 
@@ -20,112 +26,14 @@ ERROR_CODES: tuple[ErrorCode, ...] = ("server_error", "rate_limit_exceeded", "in
 IncompleteReason = Literal["max_completion_tokens", "max_prompt_tokens"]
 INCOMPLETE_REASONS: tuple[IncompleteReason, ...] = ("max_completion_tokens", "max_prompt_tokens")
 
-Arguments = Mapping[str, Any] | str | None
+# --- tool steps: each kind's values live with the kind, in fake_assistants.steps -----------------------------
 
-
-# --- tool steps ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FunctionCall:
-    """One call of a function tool. ``arguments`` is the JSON text the run's ``required_action`` carries."""
-
-    name: str
-    arguments: str = "{}"
-
-    @classmethod
-    def of(cls, name: str, arguments: Arguments = None) -> FunctionCall:
-        if not isinstance(name, str) or not name:
-            raise TypeError("a function call needs the function's name, a non-empty str")
-        if arguments is None:
-            return cls(name)
-        if isinstance(arguments, str):
-            try:
-                json.loads(arguments)
-            except ValueError as exc:
-                raise ValueError(f"the arguments of {name!r} are not valid JSON: {exc}") from None
-            return cls(name, arguments)
-        return cls(name, json.dumps(dict(arguments)))
-
-
-@dataclass(frozen=True)
-class CallFunctions:
-    """One round of function calls (several = parallel calls). The run waits in ``requires_action`` for outputs."""
-
-    calls: tuple[FunctionCall, ...]
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """A file code_interpreter produces: stored with ``purpose="assistants_output"``, downloadable with
-    ``files.content``. An image (``.png``, ``.jpg``, ``.jpeg``, ``.gif``, ``.webp``) is an ``image`` output of the
-    step and an ``image_file`` part of the reply; any file can be cited by a ``file_path`` annotation that names it
-    by ``name``."""
-
-    name: str
-    content: bytes
-
-    @property
-    def is_image(self) -> bool:
-        return is_image_name(self.name)
-
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-
-
-def is_image_name(name: str) -> bool:
-    return name.lower().endswith(IMAGE_SUFFIXES)
-
-
-@dataclass(frozen=True)
-class RunCode:
-    """A code_interpreter step: the code the assistant ran, the logs it printed and the files it wrote."""
-
-    input: str
-    output: str | None = None
-    files: tuple[OutputFile, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchFiles:
-    """A file_search step over the vector stores in the run's scope."""
-
-    query: str
-
-
-@dataclass(frozen=True)
-class Say:
-    """A message the assistant writes between tool steps; the run goes on with the turn's next step (real
-    code-interpreter runs wrote code, message, code, message, ... in one run)."""
-
-    text: str
-    annotations: tuple[Annotation, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.text, str):
-            raise TypeError(f"a scripted message is a str, not {type(self.text).__name__}")
-        for annotation in self.annotations:
-            if annotation.marker not in self.text:
-                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the message text")
-
-
-ToolStep = CallFunctions | RunCode | SearchFiles | Say
-"""The steps of a turn, in order: tool calls, and messages written between them."""
+ToolStep = object
+"""A step of a turn: a value of one of the step kinds (``fake_assistants.steps.KINDS``): ``CallFunctions``,
+``RunCode``, ``SearchFiles``, ``Say``, or any kind added there."""
 
 
 # --- endings ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """A citation in a reply: ``marker`` is the exact text in the reply that the annotation covers.
-
-    ``kind`` ``"file_citation"`` cites a file the assistant read; ``"file_path"`` points at a file it produced.
-    """
-
-    file_id: str  # for "file_path", the name of a file the turn's code produced will do
-    marker: str
-    kind: Literal["file_citation", "file_path"] = "file_citation"
 
 
 @dataclass(frozen=True)
@@ -136,11 +44,7 @@ class Reply:
     annotations: tuple[Annotation, ...] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.text, str):
-            raise TypeError(f"a scripted reply is a str, not {type(self.text).__name__}")
-        for annotation in self.annotations:
-            if annotation.marker not in self.text:
-                raise ValueError(f"the annotation marker {annotation.marker!r} does not occur in the reply text")
+        check_text(self.text, self.annotations, "reply")
 
 
 @dataclass(frozen=True)
@@ -151,8 +55,7 @@ class Fail:
     message: str = "Something went wrong."
 
     def __post_init__(self) -> None:
-        if self.code not in ERROR_CODES:
-            raise ValueError(f"a run's last_error code is one of {ERROR_CODES}, not {self.code!r}")
+        _check_one_of(self.code, ERROR_CODES, "a run's last_error code")
 
 
 @dataclass(frozen=True)
@@ -162,8 +65,7 @@ class Incomplete:
     reason: IncompleteReason = "max_completion_tokens"
 
     def __post_init__(self) -> None:
-        if self.reason not in INCOMPLETE_REASONS:
-            raise ValueError(f"an incomplete run's reason is one of {INCOMPLETE_REASONS}, not {self.reason!r}")
+        _check_one_of(self.reason, INCOMPLETE_REASONS, "an incomplete run's reason")
 
 
 @dataclass(frozen=True)
@@ -172,6 +74,11 @@ class Expire:
 
 
 Ending = Reply | Fail | Incomplete | Expire
+
+
+def _check_one_of(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{what} is one of {allowed}, not {value!r}")
 
 
 def as_annotations(annotations: Sequence[Annotation] | None) -> tuple[Annotation, ...]:
@@ -206,6 +113,11 @@ class TurnChain:
     def then_say(self, text: str, annotations: Sequence[Annotation] | None = None) -> Self:
         """Then write a message, and go on with the next step (a reply ends the turn; this does not)."""
         return self._extended(lambda turn: turn._with_step(Say(text, as_annotations(annotations))))
+
+    def then(self, step: ToolStep) -> Self:
+        """After the previous step, ``step``: a value of any step kind (``fake_assistants.steps``)."""
+        kind_of(step)  # a TypeError for a value no kind plays
+        return self._extended(lambda turn: turn._with_step(step))
 
     def then_reply(self, text: str, annotations: Sequence[Annotation] | None = None) -> Self:
         """End the turn with a text reply."""
@@ -299,3 +211,31 @@ class Turn(TurnChain):
     @property
     def function_names(self) -> tuple[str, ...]:
         return tuple(call.name for step in self.steps if isinstance(step, CallFunctions) for call in step.calls)
+
+
+__all__ = [
+    "DEFAULT_REPLY_TEXT",
+    "ERROR_CODES",
+    "IMAGE_SUFFIXES",
+    "INCOMPLETE_REASONS",
+    "Annotation",
+    "Arguments",
+    "CallFunctions",
+    "Ending",
+    "ErrorCode",
+    "Expire",
+    "Fail",
+    "FunctionCall",
+    "Incomplete",
+    "IncompleteReason",
+    "OutputFile",
+    "Reply",
+    "RunCode",
+    "Say",
+    "SearchFiles",
+    "ToolStep",
+    "Turn",
+    "TurnChain",
+    "as_annotations",
+    "is_image_name",
+]

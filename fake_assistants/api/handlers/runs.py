@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from ...backend import runs as ops
 from ...backend.models import JsonDict
 from ...runs import engine
+from ...runs import operations as ops
 from ...runs.events import Event, drain
 from ...schemas.requests import (
     CreateRun,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ...backend import messages as ops
+from ...backend import threads as ops
 from ...backend.models import JsonDict
+from ...runs import operations as run_ops
 from ...schemas.requests import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
 from ..handler_context import Call
 from ..serialize import (
@@ -36,7 +37,7 @@ def delete_thread(call: Call) -> JsonDict:
 
 def create_message(call: Call) -> JsonDict:
     request = call.json(CreateMessage)
-    return message_wire(ops.create_message(call.backend, call.params["thread_id"], call.now, request))
+    return message_wire(run_ops.create_message(call.backend, call.params["thread_id"], call.now, request))
 
 
 def retrieve_message(call: Call) -> JsonDict:

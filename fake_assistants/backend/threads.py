@@ -1,9 +1,7 @@
-"""Thread and message operations."""
+"""Thread and message operations: the state side (adding a message beside a run is ``runs.operations``)."""
 
 from __future__ import annotations
 
-from ..errors import invalid_request
-from ..runs import engine
 from ..schemas.requests import CreateMessage, CreateThread, ModifyThread
 from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .resources import check_attachments, index_attachments, tool_resources_wire
@@ -80,14 +78,6 @@ def leaned(message: Message) -> Message:
     message.attachments = message.attachments or NO_ATTACHMENTS
     message.metadata = message.metadata or NO_METADATA
     return message
-
-
-def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:
-    thread = backend.thread(thread_id)
-    active = engine.active_run(backend, thread, now)
-    if active is not None:
-        raise invalid_request(f"Can't add messages to {thread.id} while a run {active.id} is active.")
-    return add_message(backend, thread, now, request)
 
 
 def delete_message(backend: Backend, thread_id: str, message_id: str) -> None:

@@ -1,15 +1,16 @@
-"""Run operations: creating runs with their effective parameters. The lifecycle lives in ``runs.engine``."""
+"""Run operations: creating runs with their effective parameters, and the writes a thread refuses while one of its
+runs is active. The lifecycle lives in ``runs.engine``."""
 
 from __future__ import annotations
 
+from ..backend.models import Assistant, Message, Run, Thread
+from ..backend.resources import check_attachments, tool_resources_wire
+from ..backend.state import Backend
+from ..backend.threads import add_message, create_thread
 from ..errors import invalid_request, thread_without_user_message
-from ..runs import engine
-from ..runs.lifecycle import RUN_LIFETIME_SECONDS
-from ..schemas.requests import CreateRun, CreateThread, CreateThreadAndRun, RunOptions
-from .messages import add_message, create_thread
-from .models import Assistant, Run, Thread
-from .resources import check_attachments, tool_resources_wire
-from .state import Backend
+from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, RunOptions
+from . import engine
+from .lifecycle import RUN_LIFETIME_SECONDS
 
 INSTRUCTIONS_SEPARATOR = "\n\n"
 
@@ -89,3 +90,11 @@ def _new_run(
         run.truncation_strategy = request.truncation_strategy.wire()
     backend.put_run(run)
     return run
+
+
+def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:
+    thread = backend.thread(thread_id)
+    active = engine.active_run(backend, thread, now)
+    if active is not None:
+        raise invalid_request(f"Can't add messages to {thread.id} while a run {active.id} is active.")
+    return add_message(backend, thread, now, request)
