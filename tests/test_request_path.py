@@ -182,7 +182,8 @@ def test_the_contract_check_reads_objects_not_bytes(monkeypatch: pytest.MonkeyPa
     walks = {validate: _a_flow(fake) for validate, fake in fakes.items()}
     assert walks[True] == walks[False]  # the check matches no route again: it reads the response's operation
     # What the package parsed is the requests' bodies, never a response or a frame it wrote itself.
-    assert {caller for caller, _ in parsed} <= {"fake_assistants.schemas.validation", "fake_assistants.api.auth"}
+    request_parsers = {"fake_assistants.api.handler_context", "fake_assistants.schemas.validation"}
+    assert {caller for caller, _ in parsed} <= request_parsers
 
 
 def _a_flow(fake: FakeAssistants) -> int:
@@ -222,3 +223,31 @@ def test_one_module_frames_server_sent_events_and_none_decodes_them() -> None:
         if _sse_literals(path)
     )
     assert found == ["api/sse.py"]
+
+
+def test_under_isolation_a_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    fake = FakeAssistants(seed=7, clock=ManualClock(), progression="immediate")
+    fake.isolate_keys()
+    client = fake.client(api_key=ALICE)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    parses: list[str] = []
+    real = json.loads
+
+    def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed = real(value, *args, **kwargs)
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller.startswith("fake_assistants") and isinstance(parsed, dict) and "assistant_id" in parsed:
+            parses.append(caller)
+        return parsed
+
+    monkeypatch.setattr(json, "loads", loads)
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.status == "completed"
+    assert len(parses) == 1  # the ownership check of ``assistant_id`` and the handler read one parse
+    bob = fake.client(api_key=BOB)
+    bobs = bob.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    with pytest.raises(openai.NotFoundError, match=assistant.id):  # the one parse still hides Alice's assistant
+        bob.beta.threads.runs.create(thread_id=bobs.id, assistant_id=assistant.id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -113,10 +112,10 @@ class Auth:
         """Run ``handler`` with ``key`` acting: foreign ids are absent, new objects are the key's, lists are its."""
         ownership = call.backend.ownership
         if self.isolate:
-            _check_path(ownership, key, call.params)
-            _check_body(ownership, key, call.body)
             if not call.params:  # a top-level list pages through the caller's objects only, in one walk
                 call = replace(call, visible=partial(ownership.visible, key))
+            _check_path(ownership, key, call.params)
+            _check_body(ownership, key, call)
         with ownership.acting(key):
             return handler(call)
 
@@ -132,14 +131,9 @@ def _check_path(ownership: Ownership, key: str, params: dict[str, str]) -> None:
             raise _absent(kind, value, params)
 
 
-def _check_body(ownership: Ownership, key: str, body: bytes) -> None:
-    if not body.lstrip().startswith(b"{"):
-        return
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return  # the handler answers the bad JSON
-    for kind, value in _references(parsed):
+def _check_body(ownership: Ownership, key: str, call: Call) -> None:
+    """Every id the body refers to (parsed once, the handler reads the same parse); bad JSON is the handler's."""
+    for kind, value in _references(call.document):
         if _foreign(ownership, key, value):
             raise not_found(kind, value)
 

@@ -3,8 +3,10 @@ caller may see), what a handler may answer besides a JSON object, and the handle
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -13,8 +15,9 @@ from ..backend.index import Order
 from ..backend.models import JsonDict
 from ..backend.pagination import Page, page_of
 from ..backend.state import Backend
+from ..errors import ApiError
 from ..schemas.requests import ListQuery
-from ..schemas.validation import parse_body, validate
+from ..schemas.validation import check_json_limits, parse_body, validate
 from .serialize import Item, list_wire
 
 if TYPE_CHECKING:
@@ -34,7 +37,23 @@ class Call:
     # The ids a top-level list may show (per-key isolation, set by ``api/auth.py``); ``None``: all of them.
     visible: Callable[[str], bool] | None = None
 
+    @cached_property
+    def document(self) -> Any:
+        """The JSON object of the body, parsed once for every reader (the key isolation's id checks, the handler);
+        ``None`` when the body is not one (the handler's :meth:`json` then answers the real 400)."""
+        body = self.body if self.body.strip() else b"{}"
+        if not body.lstrip().startswith(b"{"):
+            return None
+        try:
+            check_json_limits(body)
+            return json.loads(body)
+        except (ApiError, ValueError):
+            return None
+
     def json(self, model: type[ModelT]) -> ModelT:
+        document = self.document
+        if isinstance(document, dict):
+            return validate(model, document)
         return parse_body(model, self.body)
 
     def query_as(self, model: type[ModelT]) -> ModelT:
