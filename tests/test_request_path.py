@@ -2,14 +2,14 @@
 
 (a) Per-key isolation pages a top-level list once, with the ownership filter applied where the page is cut: the
 list handler runs once per request, and ``page_of`` with a ``visible`` predicate equals the plain scan of the
-visible ids.
+visible ids. A request body is parsed once: the ownership checks of its ids and the handler share the parse.
+
+(b) An error becomes its envelope in one place (``api/responses.py``): no other module calls ``.envelope()``, and a
+bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the stream, in-band.
 
 (c) The contract check (``validate_responses``) and ``shapes="spec"`` read the router's objects (the operation, the
 JSON payload, a stream's events before they are framed): they parse nothing the package wrote and match no route
 again; ``api/sse.py`` is the one place that frames an event, and nothing on the request path decodes one.
-
-(b) An error becomes its envelope in one place (``api/responses.py``): no other module calls ``.envelope()``, and a
-bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the stream, in-band.
 """
 
 from __future__ import annotations
