@@ -23,7 +23,7 @@ import openai
 
 from fake_assistants import FakeAssistants
 
-from .conftest import Recorder
+from .recorder import Recorder
 
 ALL_BACKENDS = ("inprocess", "server", "live")
 DEFAULT_BACKENDS = ("inprocess", "server")

@@ -11,14 +11,14 @@ from pathlib import Path
 from fake_assistants.api.routes import ROUTES
 
 from . import spec
-from .test_shapes import COVERED_OPERATIONS
+from .operations import COVERED_OPERATIONS
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "coverage.md"
 
 
 def render() -> str:
     served = {route.operation_id for route in ROUTES if route.handler is not None}
-    operations = sorted(spec.operations(), key=lambda op: (op.path, op.method))
+    operations = sorted(spec.contract().operations, key=lambda op: (op.path, op.method))
     rows = [
         f"| `{op.operation_id}` | `{op.method} {op.path}` | {'yes' if op.operation_id in served else '**no** (501)'} "
         f"| {'yes' if op.operation_id in COVERED_OPERATIONS else '**no**'} |"
@@ -44,7 +44,7 @@ def render() -> str:
 
 def summary() -> str:
     served = {route.operation_id for route in ROUTES if route.handler is not None}
-    operations = spec.operations()
+    operations = spec.contract().operations
     both = sum(op.operation_id in served and op.operation_id in COVERED_OPERATIONS for op in operations)
     return f"fake_assistants contract: {both}/{len(operations)} operations covered"
 

@@ -3,79 +3,21 @@ with the deviation table of ``fake_assistants.contract.wire`` laid over it for t
 
 The contract ships inside the package (``fake_assistants/contract/assistants-v2.json``, the spec's facts without
 its prose); ``$FAKE_ASSISTANTS_SPEC`` overrides it (see ``docs/contract.md``). This module adds the assertions the
-tests use; every problem is reported with the JSON pointer of the bad field.
+tests use; every problem is reported with the JSON pointer of the bad field. Everything else comes from
+``fake_assistants.contract`` directly.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fake_assistants.contract import (
-    SPEC_ENV,
-    SPEC_NAME,
-    Contract,
-    Operation,
-    Problem,
-    SpecUnavailable,
-    pointers,
-    spec_path,
-)
+from fake_assistants.contract import Contract
 from fake_assistants.contract.wire import wire_contract
-
-__all__ = [
-    "SPEC_ENV",
-    "SPEC_NAME",
-    "Operation",
-    "Problem",
-    "SpecUnavailable",
-    "assert_error_envelope",
-    "assert_response",
-    "assert_stream_event",
-    "assert_valid",
-    "contract",
-    "load_spec",
-    "operation",
-    "operations",
-    "pointers",
-    "schema_problems",
-    "shape_problems",
-    "spec_path",
-    "stream_event_schemas",
-    "validator_for",
-]
 
 
 def contract(shapes: str = "wire") -> Contract:
     """The spec with the deviations of ``shapes`` laid over it (``"spec"``: only those the spec shapes keep)."""
     return wire_contract(Contract.load(), shapes)
-
-
-def load_spec() -> dict[str, Any]:
-    return contract().document
-
-
-def operations() -> tuple[Operation, ...]:
-    return contract().operations
-
-
-def operation(operation_id: str) -> Operation:
-    return contract().operation(operation_id)
-
-
-def validator_for(schema_name: str) -> Any:
-    return contract().validator_for(schema_name)
-
-
-def schema_problems(schema_name: str, body: Any) -> list[Problem]:
-    return contract().schema_problems(schema_name, body)
-
-
-def shape_problems(schema_name: str, body: Any) -> list[Problem]:
-    return contract().shape_problems(schema_name, body)
-
-
-def stream_event_schemas() -> dict[str, str | None]:
-    return contract().stream_event_schemas
 
 
 def assert_valid(schema_name: str, body: Any, *, label: str, exact: bool = True, shapes: str = "wire") -> None:
@@ -104,7 +46,7 @@ def assert_error_envelope(body: Any, *, label: str) -> None:
 
 def assert_stream_event(name: str, data: Any, *, shapes: str = "wire") -> None:
     """Hold one SSE frame to the spec: a known event name, and ``data`` exactly of that event's schema."""
-    schemas = stream_event_schemas()
+    schemas = contract().stream_event_schemas
     if name not in schemas:
         raise AssertionError(f"event {name!r} is not an AssistantStreamEvent (known: {sorted(schemas)})")
     schema_name = schemas[name]

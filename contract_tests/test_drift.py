@@ -13,9 +13,10 @@ import pytest
 
 import fake_assistants.api.handlers.runs as run_handlers
 from fake_assistants import FakeAssistants
+from fake_assistants.contract import pointers
 
 from . import spec
-from .conftest import Exchange, Recorder
+from .recorder import Exchange, Recorder
 
 Body = dict[str, Any]
 
@@ -140,6 +141,6 @@ def test_schema_validation_alone_misses_an_extra_key() -> None:
         body = dict(rec.raw("GET", f"/threads/{thread_id}/runs/{run_id}").body, reasoning="high")
     finally:
         rec.close()
-    assert spec.schema_problems("RunObject", body) == []
-    assert spec.pointers(spec.shape_problems("RunObject", body)) == ["/reasoning"]
+    assert spec.contract().schema_problems("RunObject", body) == []
+    assert pointers(spec.contract().shape_problems("RunObject", body)) == ["/reasoning"]
     spec.assert_response("getRun", body, exact=False)

@@ -1,6 +1,6 @@
 """Every implemented operation, driven through the real SDK, answers bodies the spec accepts, exactly.
 
-Each test records the raw JSON of every response (see ``conftest.Recorder``) and holds it to the operation's 200
+Each test records the raw JSON of every response (see ``recorder.Recorder``) and holds it to the operation's 200
 response schema in the spec, or to ``ErrorResponse`` for an error, with no extra keys and no missing required ones.
 """
 
@@ -18,37 +18,11 @@ from fake_assistants import FakeAssistants
 from fake_assistants.api import routes
 from fake_assistants.api.routes import ID_PREFIXES, ROUTES
 from fake_assistants.api.wire import ApiRequest
-from fake_assistants.contract import Contract
+from fake_assistants.contract import Contract, pointers
 
 from . import spec
-from .conftest import Exchange, Recorder
-from .test_shapes_files import FILE_OPERATIONS
-from .test_shapes_runs import RUN_OPERATIONS
-
-# The operations this suite holds to the spec. A newly implemented operation must be added here, with a test.
-COVERED_OPERATIONS = frozenset(
-    {
-        "createAssistant",
-        "getAssistant",
-        "modifyAssistant",
-        "listAssistants",
-        "deleteAssistant",
-        "createThread",
-        "getThread",
-        "modifyThread",
-        "deleteThread",
-        "createMessage",
-        "getMessage",
-        "modifyMessage",
-        "listMessages",
-        "deleteMessage",
-        "createRun",
-        "getRun",
-        "listRuns",
-        "modifyRun",
-        "cancelRun",
-    }
-) | FILE_OPERATIONS | RUN_OPERATIONS
+from .operations import COVERED_OPERATIONS
+from .recorder import Exchange, Recorder, assert_covered
 
 WEATHER_FUNCTION = {
     "name": "get_weather",
@@ -83,11 +57,6 @@ def statuses(exchanges: list[Exchange]) -> list[str]:
     return [exchange.body["status"] for exchange in exchanges]
 
 
-def assert_covered(recorder: Recorder, expected: set[str]) -> None:
-    missing = expected - recorder.operation_ids()
-    assert not missing, f"these operations were never answered: {sorted(missing)}"
-
-
 def assert_poll_headers(recorder: Recorder, *, value: str | None = None) -> None:
     """Every run object carries ``openai-poll-after-ms`` as an integer string (the SDK crashes on ``"0.5"``)."""
     runs = [e for e in recorder.exchanges if e.status == 200 and e.body.get("object") == "thread.run"]
@@ -108,7 +77,7 @@ def make_assistant(client: openai.OpenAI, **kwargs: Any) -> Any:
 
 
 def test_the_route_table_serves_exactly_the_spec_operations() -> None:
-    in_spec = {(op.method, op.path, op.operation_id) for op in spec.operations()}
+    in_spec = {(op.method, op.path, op.operation_id) for op in spec.contract().operations}
     in_routes = {(route.method, route.template, route.operation_id) for route in ROUTES}
     assert in_routes == in_spec, (
         f"only in the route table: {sorted(in_routes - in_spec)}; only in the spec: {sorted(in_spec - in_routes)}"
@@ -116,11 +85,11 @@ def test_the_route_table_serves_exactly_the_spec_operations() -> None:
 
 
 def test_every_operation_has_a_200_schema_and_it_compiles() -> None:
-    for op in spec.operations():
+    for op in spec.contract().operations:
         if op.operation_id == "downloadFile":  # the file's bytes: {"type": "string"}, not a component
             continue
         assert op.schema_name is not None, f"{op.operation_id}: no 200 schema $ref"
-        spec.validator_for(op.schema_name).check_schema(spec.load_spec()["components"]["schemas"][op.schema_name])
+        spec.contract().validator_for(op.schema_name).check_schema(spec.contract().document["components"]["schemas"][op.schema_name])
 
 
 def test_every_implemented_operation_is_held_to_the_spec() -> None:
@@ -128,7 +97,7 @@ def test_every_implemented_operation_is_held_to_the_spec() -> None:
     untested = implemented - COVERED_OPERATIONS
     assert not untested, (
         f"implemented but with no contract test: {sorted(untested)}. "
-        "Drive them in contract_tests/test_shapes.py and add them to COVERED_OPERATIONS."
+        "Drive them in contract_tests/test_shapes.py and add them to COVERED_OPERATIONS (operations.py)."
     )
 
 
@@ -407,8 +376,8 @@ def test_empty_lists_send_null_ids_where_the_spec_says_string(recorder: Recorder
             client.beta.threads.runs.list(thread.id)
     body = recorder.last(operation_id).body
     assert body["data"] == []
-    schema = spec.operation(operation_id).schema_name
+    schema = spec.contract().operation(operation_id).schema_name
     assert schema is not None
-    assert spec.pointers(Contract.load().schema_problems(schema, body)) == ["/first_id", "/last_id"]  # the raw spec
+    assert pointers(Contract.load().schema_problems(schema, body)) == ["/first_id", "/last_id"]  # the raw spec
     assert spec.contract("spec").problems(schema, body) == []  # the deviation table covers it, in both shapes
-    assert spec.shape_problems(schema, body) == []
+    assert spec.contract().shape_problems(schema, body) == []

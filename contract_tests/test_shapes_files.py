@@ -11,42 +11,10 @@ from fake_assistants import FakeAssistants
 from fake_assistants.backend.vector_stores import advance_vector_store_item
 
 from . import spec
-from .conftest import Recorder
-
-# The file and vector store operations this module holds to the spec (joined into COVERED_OPERATIONS).
-FILE_OPERATIONS: frozenset[str] = frozenset(
-    {
-        "createFile",
-        "listFiles",
-        "retrieveFile",
-        "downloadFile",
-        "deleteFile",
-        "createVectorStore",
-        "getVectorStore",
-        "modifyVectorStore",
-        "deleteVectorStore",
-        "listVectorStores",
-        "createVectorStoreFile",
-        "getVectorStoreFile",
-        "updateVectorStoreFileAttributes",
-        "deleteVectorStoreFile",
-        "listVectorStoreFiles",
-        "retrieveVectorStoreFileContent",
-        "createVectorStoreFileBatch",
-        "getVectorStoreFileBatch",
-        "cancelVectorStoreFileBatch",
-        "listFilesInVectorStoreBatch",
-        "searchVectorStore",
-    }
-)
+from .recorder import Recorder, assert_covered
 
 STATIC: Any = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 20}}
 GUIDE = b"Returns are accepted within 30 days. Refunds go back to the original card.\n" * 30
-
-
-def covered(recorder: Recorder, expected: set[str]) -> None:
-    missing = expected - recorder.operation_ids()
-    assert not missing, f"these operations were never answered: {sorted(missing)}"
 
 
 def upload(client: openai.OpenAI, name: str, content: bytes) -> Any:
@@ -68,7 +36,7 @@ def test_file_shapes(recorder: Recorder) -> None:
     client.files.delete(plain.id)
 
     recorder.check_all()
-    covered(recorder, {"createFile", "listFiles", "retrieveFile", "deleteFile"})
+    assert_covered(recorder, {"createFile", "listFiles", "retrieveFile", "deleteFile"})
     assert first_page.has_more is True
     assert recorder.last("deleteFile").body == {"id": plain.id, "object": "file", "deleted": True}
     assert recorder.of("createFile")[0].body["expires_at"] is None  # null, as the real API sent it
@@ -83,7 +51,7 @@ def test_download_is_the_exact_bytes(fake_assistants: FakeAssistants) -> None:
     assert response.http_request.url.path.endswith(f"/files/{stored.id}/content")
     assert response.headers["content-type"] == "application/octet-stream"
     assert response.content == content
-    assert spec.operation("downloadFile").response_ref is None
+    assert spec.contract().operation("downloadFile").response_ref is None
 
 
 def test_vector_store_shapes(recorder: Recorder) -> None:
@@ -107,7 +75,7 @@ def test_vector_store_shapes(recorder: Recorder) -> None:
     client.vector_stores.delete(bare.id)
 
     recorder.check_all()
-    covered(
+    assert_covered(
         recorder,
         {"createVectorStore", "getVectorStore", "modifyVectorStore", "listVectorStores", "deleteVectorStore"},
     )
@@ -143,7 +111,7 @@ def test_vector_store_file_shapes(recorder: Recorder) -> None:
     client.vector_stores.files.delete(other.id, vector_store_id=store.id)
 
     recorder.check_all()
-    covered(
+    assert_covered(
         recorder,
         {
             "createVectorStoreFile",
@@ -184,7 +152,7 @@ def test_file_batch_shapes(recorder: Recorder, fake_assistants: FakeAssistants) 
     client.vector_stores.files.list(store.id, filter="cancelled")
 
     recorder.check_all()
-    covered(
+    assert_covered(
         recorder,
         {
             "createVectorStoreFileBatch",

@@ -9,12 +9,8 @@ import pytest
 
 from fake_assistants import FakeAssistants
 
-from .conftest import Recorder
-
-# The operations this module holds to the spec (joined into COVERED_OPERATIONS).
-RUN_OPERATIONS: frozenset[str] = frozenset(
-    {"listRunSteps", "getRunStep", "submitToolOuputsToRun", "createThreadAndRun"}
-)
+from .operations import RUN_OPERATIONS
+from .recorder import Recorder, assert_covered
 
 SEARCH_CONTENT: Any = ["step_details.tool_calls[*].file_search.results[*].content"]
 TOOLS: Any = [
@@ -22,11 +18,6 @@ TOOLS: Any = [
     {"type": "file_search"},
     {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}},
 ]
-
-
-def covered(recorder: Recorder, expected: set[str]) -> None:
-    missing = expected - recorder.operation_ids()
-    assert not missing, f"these operations were never answered: {sorted(missing)}"
 
 
 def test_every_kind_of_step_and_tool_output_round(recorder: Recorder, fake_assistants: FakeAssistants) -> None:
@@ -50,7 +41,7 @@ def test_every_kind_of_step_and_tool_output_round(recorder: Recorder, fake_assis
     client.beta.threads.runs.steps.list(run.id, thread_id=thread_id, limit=2)
 
     recorder.check_all()
-    covered(recorder, set(RUN_OPERATIONS))
+    assert_covered(recorder, set(RUN_OPERATIONS))
     kinds = [
         (s["type"], s["status"], [c["type"] for c in s["step_details"].get("tool_calls", [])])
         for s in recorder.last("listRunSteps").body["data"]

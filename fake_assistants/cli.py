@@ -21,10 +21,10 @@ from uvicorn.config import LOGGING_CONFIG
 from . import __version__
 from .control_access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
-from .runs.lifecycle import PROGRESSIONS
 from .script.files import ScriptFileError
 from .server import ThreadedServer
 from .server.limits import MAX_CONNECTIONS
+from .settings import PROGRESSIONS
 from .snapshot import SnapshotError
 
 GC_YOUNG_THRESHOLD = 20_000

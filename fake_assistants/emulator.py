@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -13,10 +14,10 @@ from . import jsoncodec
 from . import snapshot as snapshots
 from .api.contract_check import ValidatingRouter
 from .api.router import Router
-from .api.spec_shapes import SHAPES, SpecShapesRouter
+from .api.spec_shapes import SpecShapesRouter
 from .api.wire import ApiRequest, ApiResponse, Handles
 from .azure import DEFAULT_API_VERSION as AZURE_API_VERSION
-from .backend.models import Progression, Run
+from .backend.models import Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
@@ -27,8 +28,8 @@ from .faults import FaultSet
 from .frontdoor import FrontDoor, LoggedRequest
 from .ratelimits import RateLimits
 from .runs import engine
-from .runs.lifecycle import PROGRESSIONS
 from .script import Script
+from .settings import DEFAULT_MAX_UPLOAD_BYTES, Progression, Settings, check_progression
 from .transports.inprocess import make_transport, sdk_http_module
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class FakeAssistants:
         seed: seeds every id stream; the same seed and the same calls give the same JSON.
         clock: where "now" comes from. The default follows ``time.time()`` (freezegun, time-machine).
         progression: when runs move: ``"per_read"`` (default), ``"immediate"``, ``"by_clock"`` or ``"manual"``
-            (see :data:`fake_assistants.runs.lifecycle.PROGRESSIONS`). ``fake.set_progression`` sets it per run.
+            (see :data:`fake_assistants.settings.PROGRESSIONS`). ``fake.set_progression`` sets it per run.
         seconds_per_status: under ``"by_clock"``, how long a run stays in each status.
         strict: a run that no scripted turn or responder serves is a script error, not the default reply.
         stream_chunk_tokens: how many tokens each streamed text delta carries (``tokens.pieces``).
@@ -80,46 +81,45 @@ class FakeAssistants:
         max_upload_bytes: int | None = None,
         shapes: str = "wire",
     ) -> None:
-        _check_progression(progression)
-        if shapes not in SHAPES:
-            raise ValueError(f"shapes must be one of {SHAPES}, not {shapes!r}")
-        self._shapes = shapes
-        if not isinstance(poll_after_ms, int) or poll_after_ms < 0:
-            raise ValueError("poll_after_ms is a whole number of milliseconds, 0 or more")
-        if not isinstance(seconds_per_status, int) or seconds_per_status < 1:
-            raise ValueError("seconds_per_status is a whole number of seconds, 1 or more")
-        self._backend = Backend(seed=seed, clock=clock or SystemClock(), progression=progression)
-        self._backend.seconds_per_status = seconds_per_status
-        self._backend.script.strict = strict
-        if not isinstance(stream_chunk_tokens, int) or stream_chunk_tokens < 1:
-            raise ValueError("stream_chunk_tokens is a whole number of tokens, 1 or more")
-        self._backend.stream_chunk_tokens = stream_chunk_tokens
-        if max_upload_bytes is not None:
-            if not isinstance(max_upload_bytes, int) or max_upload_bytes < 1:
-                raise ValueError("max_upload_bytes is a whole number of bytes, 1 or more")
-            self._backend.storage.max_upload_bytes = max_upload_bytes
-        self._api = Router(self._backend, poll_after_ms=poll_after_ms)
         if validate_responses is None:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
+        settings = Settings(  # checks every value, once
+            seed=seed,
+            progression=progression,
+            seconds_per_status=seconds_per_status,
+            strict=strict,
+            stream_chunk_tokens=stream_chunk_tokens,
+            poll_after_ms=poll_after_ms,
+            validate_responses=validate_responses,
+            max_upload_bytes=DEFAULT_MAX_UPLOAD_BYTES if max_upload_bytes is None else max_upload_bytes,
+            shapes=shapes,
+        )
+        self._backend = Backend(settings, clock or SystemClock())
+        self._api = Router(self._backend)
         self._validator: ValidatingRouter | None = None
         checked: Handles = self._api
-        if shapes == "spec":
+        if settings.shapes == "spec":
             checked = SpecShapesRouter(self._api, lambda: self._api.backend)
-        if validate_responses:
-            checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), shapes))
+        if settings.validate_responses:
+            checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), settings.shapes))
         self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
         self._control_access = ControlAccess()
         self._backend.script.fault_sink = self._router.faults.add_from  # a script file's ``faults:``
 
     def __repr__(self) -> str:
         b = self._backend
-        return f"FakeAssistants(seed={b.seed}, clock={b.clock!r}, progression={b.progression!r})"
+        return f"FakeAssistants(seed={b.settings.seed}, clock={b.clock!r}, progression={b.settings.progression!r})"
 
     # --- configuration ------------------------------------------------------------------------------------
 
     @property
     def seed(self) -> int:
-        return self._backend.seed
+        return self._backend.settings.seed
+
+    @property
+    def settings(self) -> Settings:
+        """What this emulator was told (frozen; ``progression`` follows ``fake.progression``)."""
+        return self._backend.settings
 
     @property
     def clock(self) -> Clock:
@@ -128,24 +128,24 @@ class FakeAssistants:
     @property
     def progression(self) -> Progression:
         """The progression policy of every run that has none of its own. Settable."""
-        return self._backend.progression
+        return self._backend.settings.progression
 
     @progression.setter
     def progression(self, value: Progression) -> None:
-        _check_progression(value)
-        self._backend.progression = value
+        backend = self._backend
+        backend.settings = replace(backend.settings, progression=value)
 
     def set_progression(self, run_id: str, progression: Progression | None) -> None:
         """Give one run its own progression policy (``None``: follow the emulator's again)."""
         if progression is not None:
-            _check_progression(progression)
+            check_progression(progression)
         with self._backend.lock:
             self._run(run_id).progression = progression
 
     @property
     def shapes(self) -> str:
         """``"wire"`` (the real API's recorded shapes) or ``"spec"``, as given to the constructor."""
-        return self._shapes
+        return self._backend.settings.shapes
 
     @property
     def contract_violations(self) -> tuple[str, ...]:
@@ -216,7 +216,7 @@ class FakeAssistants:
         http = sdk_http_module()
         client_class = http.AsyncClient if asynchronous else http.Client
         kwargs.setdefault("api_key", DEFAULT_API_KEY)
-        kwargs.setdefault("_strict_response_validation", self._shapes == "spec")
+        kwargs.setdefault("_strict_response_validation", self._backend.settings.shapes == "spec")
         if base_url is not None:
             kwargs.setdefault("base_url", base_url)
         kwargs["http_client"] = client_class(transport=self.transport(http))
@@ -270,17 +270,14 @@ class FakeAssistants:
         stay."""
         with self._backend.lock:
             old = self._backend
-            fresh = Backend(seed=old.seed if seed is None else seed, clock=old.clock, progression=old.progression)
-            fresh.seconds_per_status = old.seconds_per_status
-            fresh.stream_chunk_tokens = old.stream_chunk_tokens
-            fresh.script.strict = old.script.strict
-            fresh.storage.max_upload_bytes = old.storage.max_upload_bytes
+            settings = replace(old.settings, strict=old.script.strict)  # a script file may have set strict
+            fresh = Backend(settings if seed is None else replace(settings, seed=seed), old.clock)
             fresh.lock = old.lock  # requests in flight keep the same lock
             fresh.script.fault_sink = old.script.fault_sink
             self._backend = self._api.backend = fresh
             self._router.log.clear()
             self._router.journal.clear()
-            self._router.faults.reseed(fresh.seed)
+            self._router.faults.reseed(fresh.settings.seed)
             if self._router.limits is not None:
                 self._router.limits.reset()
 
@@ -404,8 +401,3 @@ class FakeAssistants:
     def _auth(self) -> Auth:
         """The API router's :class:`~fake_assistants.api.auth.Auth`."""
         return self._api.auth
-
-
-def _check_progression(progression: str) -> None:
-    if progression not in PROGRESSIONS:
-        raise ValueError(f"progression must be one of {PROGRESSIONS}, not {progression!r}")

@@ -25,12 +25,14 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from .emulator import FakeAssistants
+from .settings import Settings
 
 if TYPE_CHECKING:
     import openai
@@ -65,11 +67,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The emulator's own keywords, as the marker passes them on: its settings (validate_responses=None: from the
+# environment), and the clock.
+_EMULATOR_OPTIONS = ", ".join(
+    f"{item.name}={None if item.name == 'validate_responses' else item.default!r}" for item in fields(Settings)
+).replace("seed=0", "seed=0, clock=None")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_assistants(seed=0, clock=None, progression='per_read', seconds_per_status=1, strict=False, "
-        "poll_after_ms=0, validate_responses=None, shapes='wire', check_script=False, patch=False, faults=None, "
+        f"fake_assistants({_EMULATOR_OPTIONS}, check_script=False, patch=False, faults=None, "
         "rate_limits=None, recording=None, skip_sleep=False): configure the emulator of the fake_assistants fixture; "
         "patch=True routes every openai client built during the test to it; faults and rate_limits take the "
         "documents of docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the "

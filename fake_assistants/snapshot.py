@@ -16,7 +16,7 @@ import base64
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from operator import attrgetter
 from typing import Any
 
@@ -30,6 +30,7 @@ from .script.context import ToolOutput
 from .script.engine import Script
 
 FORMAT = "fake_assistants.snapshot"
+SAVED_SETTINGS = ("progression", "seconds_per_status", "stream_chunk_tokens")  # with the seed: how the state moves
 VERSION = 1
 # A state file (``save_state``) packs the messages as columns and rows: one list of field names, then one array of
 # values per message, so the keys are not repeated 100 000 times. ``restore`` reads both forms.
@@ -53,11 +54,9 @@ def _document(backend: Backend, messages: Any) -> JsonDict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "seed": backend.seed,
+        "seed": backend.settings.seed,
         "ids": dict(backend.ids.issued),
-        "progression": backend.progression,
-        "seconds_per_status": backend.seconds_per_status,
-        "stream_chunk_tokens": backend.stream_chunk_tokens,
+        **{name: getattr(backend.settings, name) for name in SAVED_SETTINGS},
         "assistants": [_plain(a) for a in backend.assistants.values()],
         "threads": [_thread(t) for t in backend.threads.values()],
         "messages": messages,
@@ -202,9 +201,7 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
         backend.ids.resume(doc["ids"], doc["id_states"])
     else:
         backend.ids.replay(doc["ids"])
-    backend.progression = doc["progression"]
-    backend.seconds_per_status = doc["seconds_per_status"]
-    backend.stream_chunk_tokens = doc["stream_chunk_tokens"]
+    backend.settings = replace(backend.settings, **{name: doc[name] for name in SAVED_SETTINGS})
     # Objects go back through the backend's write primitives, in their saved (creation) order, so every index is
     # rebuilt as it was; the id lists a snapshot carries (a thread's messages and runs, a run's steps) follow.
     for a in doc["assistants"]:

@@ -6,7 +6,13 @@ The tests run these copies, so they need nothing outside the repository. ``tests
 ``../shared/seeds``), and skip that comparison, with the reason, when it is not.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fake_assistants import FakeAssistants
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6bdba0f0c3ef0dae.txt"
 SEED_MISSING = f"the seed file is not at {SEED_FILE} (it sits beside this project's own checkout only)"
@@ -70,3 +76,10 @@ assistant = client.beta.assistants.create(
     }
 )
 """
+
+
+def run_seed(fake: FakeAssistants) -> dict[str, Any]:
+    """Run Steps 1-4 with ``fake`` in scope; return the names they defined (``client``, ``run``, ...)."""
+    namespace: dict[str, Any] = {"fake": fake}
+    exec(compile(STEPS_1_TO_4, "seed-quickstart", "exec"), namespace)
+    return namespace

@@ -16,9 +16,7 @@ import pytest
 from fake_assistants import FakeAssistants
 
 from .seed_quickstart import STEPS_1_TO_4
-from .test_server import read_url, start_cli
-
-VERSION = "2024-10-01-preview"
+from .support import AZURE_VERSION, read_url, start_cli
 
 
 def run_seed_quickstart(client: openai.AzureOpenAI) -> dict[str, Any]:
@@ -49,7 +47,7 @@ def test_azure_client_runs_the_seed_quickstart_in_process() -> None:
     fake = FakeAssistants()
     fake.script.reply("x = 1, Jane Doe.")
     fake.script.reply("Streamed: x = 1.")
-    client = fake.azure_client(api_version=VERSION)
+    client = fake.azure_client(api_version=AZURE_VERSION)
     assert isinstance(client, openai.AzureOpenAI) and client._strict_response_validation is False  # real shapes
     check_quickstart(run_seed_quickstart(client), client)
     paths = {entry.path.split("/")[2] for entry in fake.request_log}
@@ -69,7 +67,7 @@ def test_azure_client_runs_the_seed_quickstart_over_the_cli_server() -> None:
         )
         urllib.request.urlopen(control, timeout=5).close()
         client = openai.AzureOpenAI(
-            azure_endpoint=url.removesuffix("/v1"), api_key="azure-key", api_version=VERSION, max_retries=0
+            azure_endpoint=url.removesuffix("/v1"), api_key="azure-key", api_version=AZURE_VERSION, max_retries=0
         )
         check_quickstart(run_seed_quickstart(client), client)
         process.send_signal(signal.SIGINT)
@@ -115,8 +113,8 @@ def test_what_the_sdk_cannot_send_no_api_version_and_no_key() -> None:
         root = url.removesuffix("/v1")
         for path, headers, status, body in [
             ("/openai/assistants", {"api-key": "k"}, 404, {"code": "404", "message": "Resource not found"}),
-            (f"/openai/no-such-thing?api-version={VERSION}", {"api-key": "k"}, 404, None),
-            (f"/openai/assistants?api-version={VERSION}", {}, 401, None),
+            (f"/openai/no-such-thing?api-version={AZURE_VERSION}", {"api-key": "k"}, 404, None),
+            (f"/openai/assistants?api-version={AZURE_VERSION}", {}, 401, None),
         ]:
             request = urllib.request.Request(root + path, headers={**headers, "OpenAI-Beta": "assistants=v2"})
             with pytest.raises(urllib.error.HTTPError) as caught:

@@ -9,7 +9,6 @@ import json
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,16 +24,7 @@ from fake_assistants.server import ThreadedServer
 ALICE, BOB, TOKEN = "sk-alice-000000000000", "sk-bob-0000000000000", "control-secret-1"
 JSON = {"Content-Type": "application/json"}
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(seed=3, clock=ManualClock())
-
-
-@pytest.fixture
-def url(fake: FakeAssistants) -> Iterator[str]:
-    with fake.serve() as base_url:
-        yield base_url
+pytestmark = [pytest.mark.fake_assistants(seed=3), pytest.mark.manual_clock()]
 
 
 def call(
@@ -65,7 +55,7 @@ def queue_and_objects(fake: FakeAssistants) -> tuple[int, int, int]:
 
 
 def test_a_foreign_origin_a_foreign_host_and_a_text_body_get_a_4xx_and_change_nothing(
-    fake: FakeAssistants, url: str
+    fake: FakeAssistants, server_url: str
 ) -> None:
     fake.client().beta.assistants.create(model="gpt-4o")
     fake.script.reply("queued before")
@@ -81,91 +71,91 @@ def test_a_foreign_origin_a_foreign_host_and_a_text_body_get_a_4xx_and_change_no
         ("/reset", b"", {}, 415, "unsupported_media_type"),
     ]
     for path, body, headers, status, code in attempts:
-        got, answer = call(url, "POST", path, body, headers)
+        got, answer = call(server_url, "POST", path, body, headers)
         assert (got, answer["error"]["code"]) == (status, code), (path, headers)
         assert set(answer["error"]) == {"message", "type", "param", "code"}
         assert queue_and_objects(fake) == before
-    status, answer = call(url, "GET", "/state", headers={"Host": "attacker.example"})  # DNS rebinding
+    status, answer = call(server_url, "GET", "/state", headers={"Host": "attacker.example"})  # DNS rebinding
     assert status == 403 and "assistants" not in answer
 
 
-def test_its_own_origin_loopback_hosts_and_configured_hosts_are_served(fake: FakeAssistants, url: str) -> None:
-    own = url.removesuffix("/v1")
-    port = urlsplit(url).port
-    assert call(url, "POST", "/clock/advance", {"seconds": 1}, {**JSON, "Origin": own})[0] == 200
-    assert call(url, "GET", "/requests", headers={"Host": f"localhost:{port}"})[0] == 200
-    assert call(url, "GET", "/requests", headers={"Host": f"[::1]:{port}"})[0] == 200
-    assert call(url, "GET", "/requests", headers={"Host": "app.localhost"})[0] == 200
-    assert call(url, "GET", "/requests", headers={"Host": "emulator.internal:80"})[0] == 403
+def test_its_own_origin_loopback_hosts_and_configured_hosts_are_served(fake: FakeAssistants, server_url: str) -> None:
+    own = server_url.removesuffix("/v1")
+    port = urlsplit(server_url).port
+    assert call(server_url, "POST", "/clock/advance", {"seconds": 1}, {**JSON, "Origin": own})[0] == 200
+    assert call(server_url, "GET", "/requests", headers={"Host": f"localhost:{port}"})[0] == 200
+    assert call(server_url, "GET", "/requests", headers={"Host": f"[::1]:{port}"})[0] == 200
+    assert call(server_url, "GET", "/requests", headers={"Host": "app.localhost"})[0] == 200
+    assert call(server_url, "GET", "/requests", headers={"Host": "emulator.internal:80"})[0] == 403
     fake.protect_control(hosts=["Emulator.Internal"])
-    assert call(url, "GET", "/requests", headers={"Host": "emulator.internal:80"})[0] == 200
+    assert call(server_url, "GET", "/requests", headers={"Host": "emulator.internal:80"})[0] == 200
     origin = {**JSON, "Host": "emulator.internal", "Origin": "http://emulator.internal:3000"}
-    assert call(url, "POST", "/clock/advance", {"seconds": 1}, origin)[0] == 200
+    assert call(server_url, "POST", "/clock/advance", {"seconds": 1}, origin)[0] == 200
 
 
-def test_the_control_token_is_required_once_set(fake: FakeAssistants, url: str) -> None:
+def test_the_control_token_is_required_once_set(fake: FakeAssistants, server_url: str) -> None:
     fake.protect_control(token=TOKEN)
     fake.script.reply("kept")
-    status, answer = call(url, "POST", "/reset", {}, JSON)
+    status, answer = call(server_url, "POST", "/reset", {}, JSON)
     assert status == 401 and "didn't provide an API key" in answer["error"]["message"]
-    status, answer = call(url, "POST", "/reset", {}, {**JSON, "Authorization": "Bearer sk-guess"})
+    status, answer = call(server_url, "POST", "/reset", {}, {**JSON, "Authorization": "Bearer sk-guess"})
     assert (status, answer["error"]["code"]) == (403, "control_token_required")
     assert len(fake.script.pending) == 1
-    assert call(url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {TOKEN}"}) == (
+    assert call(server_url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {TOKEN}"}) == (
         200,
         {"reset": True, "seed": 3},
     )
     assert fake.script.pending == ()
 
 
-def test_api_keys_are_the_credential_without_a_token(fake: FakeAssistants, url: str) -> None:
+def test_api_keys_are_the_credential_without_a_token(fake: FakeAssistants, server_url: str) -> None:
     fake.require_api_key(ALICE)
     fake.script.reply("kept")
-    assert call(url, "POST", "/reset", {}, JSON)[0] == 401
-    status, answer = call(url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {BOB}"})
+    assert call(server_url, "POST", "/reset", {}, JSON)[0] == 401
+    status, answer = call(server_url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {BOB}"})
     assert (status, answer["error"]["code"]) == (401, "invalid_api_key")
     assert len(fake.script.pending) == 1
-    assert call(url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {ALICE}"})[0] == 200
+    assert call(server_url, "POST", "/reset", {}, {**JSON, "Authorization": f"Bearer {ALICE}"})[0] == 200
     assert fake.script.pending == ()
 
 
 def test_under_isolation_a_key_sees_only_its_own_state_and_log_and_cannot_wipe_others(
-    fake: FakeAssistants, url: str
+    fake: FakeAssistants, server_url: str
 ) -> None:
     """Issue 15's reproduction: /__fake__/state showed every tenant's objects, file bytes included, and
     /__fake__/reset wiped everyone, even with --api-key and --isolate-keys."""
     fake.require_api_key(ALICE, BOB)
     fake.isolate_keys()
     fake.progression = "manual"
-    alice = openai.OpenAI(base_url=url, api_key=ALICE)  # real shapes: not the SDK's strict models
-    bob = openai.OpenAI(base_url=url, api_key=BOB)
+    alice = openai.OpenAI(base_url=server_url, api_key=ALICE)  # real shapes: not the SDK's strict models
+    bob = openai.OpenAI(base_url=server_url, api_key=BOB)
     secret = alice.files.create(file=("secret.txt", b"alice's secret"), purpose="assistants")
     assistant = alice.beta.assistants.create(model="gpt-4o")
     thread = alice.beta.threads.create(messages=[{"role": "user", "content": "private words"}])
     run = alice.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     bobs = bob.beta.assistants.create(model="gpt-4o", name="Bob's")
     as_bob = {"Authorization": f"Bearer {BOB}"}
-    status, state = call(url, "GET", "/state", headers=as_bob)
+    status, state = call(server_url, "GET", "/state", headers=as_bob)
     assert status == 200
     assert [a["id"] for a in state["assistants"]] == [bobs.id]
     assert state["files"] == state["threads"] == state["messages"] == state["runs"] == []
     assert "private words" not in json.dumps(state) and "script" not in state
-    status, log = call(url, "GET", "/requests", headers=as_bob)
+    status, log = call(server_url, "GET", "/requests", headers=as_bob)
     assert [(e["method"], e["path"]) for e in log["data"]] == [("POST", "/v1/assistants")]
     assert "key" not in log["data"][0]
     for path, body in [("/reset", {}), ("/seed", {"seed": 1}), ("/clock/advance", {"seconds": 5})]:
-        status, answer = call(url, "POST", path, body, {**JSON, **as_bob})
+        status, answer = call(server_url, "POST", path, body, {**JSON, **as_bob})
         assert (status, answer["error"]["code"]) == (403, "control_token_required")
-    status, _ = call(url, "POST", f"/runs/{run.id}/advance", {}, {**JSON, **as_bob})
+    status, _ = call(server_url, "POST", f"/runs/{run.id}/advance", {}, {**JSON, **as_bob})
     assert status == 404 and fake.snapshot()["runs"][0]["status"] == "queued"
-    assert call(url, "POST", f"/runs/{run.id}/advance", {}, {**JSON, "Authorization": f"Bearer {ALICE}"}) == (
+    assert call(server_url, "POST", f"/runs/{run.id}/advance", {}, {**JSON, "Authorization": f"Bearer {ALICE}"}) == (
         200,
         {"id": run.id, "status": "in_progress"},
     )
-    assert call(url, "GET", "/state")[0] == 401
+    assert call(server_url, "GET", "/state")[0] == 401
     assert alice.files.content(secret.id).read() == b"alice's secret"  # nothing was wiped
     fake.protect_control(token=TOKEN)
-    status, everything = call(url, "GET", "/state", headers={"Authorization": f"Bearer {TOKEN}"})
+    status, everything = call(server_url, "GET", "/state", headers={"Authorization": f"Bearer {TOKEN}"})
     assert status == 200 and {a["id"] for a in everything["assistants"]} == {assistant.id, bobs.id}
     alice.close()
     bob.close()
@@ -254,8 +244,8 @@ def test_a_body_that_never_arrives_is_a_408(fake: FakeAssistants) -> None:
     assert fake.snapshot()["assistants"] == []
 
 
-def test_a_body_declared_too_large_is_a_413_before_it_is_read(url: str) -> None:
-    parts = urlsplit(url)
+def test_a_body_declared_too_large_is_a_413_before_it_is_read(server_url: str) -> None:
+    parts = urlsplit(server_url)
     with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=10) as client:
         head = b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999\r\n\r\n"
         client.sendall(head)

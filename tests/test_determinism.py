@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.api.wire import ApiRequest
 
-HEADERS = {"openai-beta": "assistants=v2", "content-type": "application/json", "authorization": "Bearer sk-test"}
+from .support import HEADERS
 
 
 def call(fake: FakeAssistants, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import json
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -22,17 +21,6 @@ from fake_assistants.transports.inprocess import sdk_http_module
 
 def faults_of(fake: FakeAssistants) -> list[tuple[int, str | None]]:
     return [(entry.status, entry.fault) for entry in fake.request_log]
-
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants()
-
-
-@pytest.fixture
-def url(fake: FakeAssistants) -> Iterator[str]:
-    with fake.serve() as base_url:
-        yield base_url
 
 
 # --- HTTP errors and the SDK's retries ---------------------------------------------------------------------------
@@ -182,20 +170,20 @@ def test_a_timeout_raises_the_sdks_timeout_error_in_process(fake: FakeAssistants
     assert faults_of(fake) == [(0, "timeout")]
 
 
-def test_a_timeout_over_http_stalls_past_the_clients_timeout(fake: FakeAssistants, url: str) -> None:
+def test_a_timeout_over_http_stalls_past_the_clients_timeout(fake: FakeAssistants, server_url: str) -> None:
     fake.faults.timeout(operation="createAssistant", seconds=10)
-    client = openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0, timeout=0.2)
+    client = openai.OpenAI(base_url=server_url, api_key="sk-test", max_retries=0, timeout=0.2)
     with pytest.raises(openai.APITimeoutError):
         client.beta.assistants.create(model="gpt-4o")
     assert client.beta.assistants.list().data == []  # the stalled create never reached the API
     assert faults_of(fake)[0] == (0, "timeout")
 
 
-def test_a_dropped_connection_is_a_connection_error(fake: FakeAssistants, url: str) -> None:
+def test_a_dropped_connection_is_a_connection_error(fake: FakeAssistants, server_url: str) -> None:
     fake.faults.disconnect(times=2)
     with pytest.raises(openai.APIConnectionError) as in_process:
         fake.client(max_retries=0).beta.assistants.create(model="gpt-4o")
-    over_http = openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0)
+    over_http = openai.OpenAI(base_url=server_url, api_key="sk-test", max_retries=0)
     with pytest.raises(openai.APIConnectionError) as on_the_wire:
         over_http.beta.assistants.create(model="gpt-4o")
     assert not isinstance(in_process.value, openai.APITimeoutError)
@@ -268,19 +256,19 @@ def control(url: str, path: str, body: Any = None, method: str = "POST") -> Any:
         return json.load(response)
 
 
-def test_the_control_api_adds_lists_and_clears_faults(fake: FakeAssistants, url: str) -> None:
-    added = control(url, "/faults", {"faults": [{"fault": "rate_limit", "operation": "listAssistants"}]})
+def test_the_control_api_adds_lists_and_clears_faults(fake: FakeAssistants, server_url: str) -> None:
+    added = control(server_url, "/faults", {"faults": [{"fault": "rate_limit", "operation": "listAssistants"}]})
     assert added == {"added": 1}
-    listed = control(url, "/faults", method="GET")["data"]
+    listed = control(server_url, "/faults", method="GET")["data"]
     assert listed[0]["fault"] == "rate_limit" and listed[0]["operation"] == "listAssistants"
-    client = openai.OpenAI(base_url=url, api_key="k", max_retries=0)
+    client = openai.OpenAI(base_url=server_url, api_key="k", max_retries=0)
     with pytest.raises(openai.RateLimitError):
         client.beta.assistants.list()
-    control(url, "/faults", {"fault": "server_error", "times": None})
-    assert control(url, "/faults", method="DELETE") == {"cleared": True}
+    control(server_url, "/faults", {"fault": "server_error", "times": None})
+    assert control(server_url, "/faults", method="DELETE") == {"cleared": True}
     client.beta.assistants.list()
     with pytest.raises(urllib.error.HTTPError) as refused:
-        control(url, "/faults", {"fault": "timeout", "seconds": 600})
+        control(server_url, "/faults", {"fault": "timeout", "seconds": 600})
     assert refused.value.code == 400
 
 

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import openai
 import pytest
 
 from fake_assistants import BASE_URL, FakeAssistants, ManualClock, sdk_http_module
-from fake_assistants.backend.storage import DEFAULT_MAX_UPLOAD_BYTES
+from fake_assistants.settings import DEFAULT_MAX_UPLOAD_BYTES
 
 HTTP = sdk_http_module()
 INVALID = "invalid_request_error"
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(seed=0, clock=ManualClock(1_700_000_000))
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
+pytestmark = pytest.mark.manual_clock(1_700_000_000)
 
 
 @pytest.fixture
@@ -172,8 +165,8 @@ def test_list_limit_goes_up_to_ten_thousand(client: openai.OpenAI, http: Any) ->
 
 
 def test_the_upload_limit_answers_413_and_keeps_nothing(fake: FakeAssistants, client: openai.OpenAI) -> None:
-    assert fake._backend.storage.max_upload_bytes == DEFAULT_MAX_UPLOAD_BYTES == 512 * 1024 * 1024
-    fake._backend.storage.max_upload_bytes = 10
+    assert fake._backend.settings.max_upload_bytes == DEFAULT_MAX_UPLOAD_BYTES == 512 * 1024 * 1024
+    fake._backend.settings = replace(fake._backend.settings, max_upload_bytes=10)
     assert upload(client, content=b"x" * 10).bytes == 10
     with pytest.raises(openai.APIStatusError) as caught:
         upload(client, content=b"x" * 11)

@@ -16,13 +16,11 @@ from fake_assistants.api.wire import ApiRequest
 from fake_assistants.schemas.validation import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from fake_assistants.script.files import ScriptFileError, parse_script
 
-HEADERS = {"authorization": "Bearer sk-test", "openai-beta": "assistants=v2", "content-type": "application/json"}
+from .support import HEADERS
+
 NOT_A_TAG: list[Any] = [["text"], {"a": 1}, 5, True]
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(seed=1)
+pytestmark = pytest.mark.fake_assistants(seed=1)
 
 
 def objects(fake: FakeAssistants) -> dict[str, Any]:

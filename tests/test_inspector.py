@@ -22,8 +22,7 @@ from fake_assistants.inspector.journal import Body
 from fake_assistants.inspector.view import timeline
 
 from .screenshots import populate
-from .test_azure import VERSION as AZURE_VERSION
-from .test_server import read_url, start_cli
+from .support import AZURE_VERSION, read_url, start_cli
 
 UI = "/__fake__/ui/"
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'

@@ -50,7 +50,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("script", frozenset({"script"})),
     ("steps", frozenset({"steps"})),
     ("schemas", frozenset({"schemas"})),
-    ("leaves", frozenset({"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens"})),
+    (
+        "leaves",
+        frozenset({"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens", "settings"}),
+    ),
 )
 
 # (importing module, imported module): why it is still there. Each is a place to mend, not a pattern to follow.

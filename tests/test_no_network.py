@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
 
 import pytest
 
 from fake_assistants import FakeAssistants
 
-from .test_quickstart import run_seed
-
-
-@pytest.fixture
-def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    attempts: list[str] = []
-
-    def refuse(name: str) -> Any:
-        def guard(*args: Any, **kwargs: Any) -> Any:
-            attempts.append(name)
-            raise OSError(f"fake_assistants tests forbid {name}")
-
-        return guard
-
-    for name in ("connect", "connect_ex", "bind", "sendto"):
-        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
-    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
-    return attempts
+from .seed_quickstart import run_seed
 
 
 def test_the_guard_would_catch_a_real_connection(no_sockets: list[str]) -> None:

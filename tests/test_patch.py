@@ -196,25 +196,10 @@ def test_the_marker_patches_for_the_test(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*test_patched_and_checked*"])
 
 
-def test_patch_mode_never_opens_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
-
-    attempts: list[str] = []
-
-    def refuse(name: str) -> Any:
-        def guard(*args: Any, **kwargs: Any) -> Any:
-            attempts.append(name)
-            raise OSError(f"this test forbids {name}")
-
-        return guard
-
-    for name in ("connect", "connect_ex", "bind", "sendto"):
-        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
-    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+def test_patch_mode_never_opens_a_socket(no_sockets: list[str]) -> None:
     fake = FakeAssistants()
     with fake.patch():
         code_under_test()
         with pytest.raises(OutsideRequestError):
             openai.OpenAI(base_url="https://api.openai.com/v1").models.list()
-    assert attempts == []
+    assert no_sockets == []

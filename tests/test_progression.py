@@ -11,9 +11,10 @@ from freezegun import freeze_time
 
 from fake_assistants import FakeAssistants
 
+from .support import WEATHER
+
 START = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 T0 = int(START.timestamp())
-WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 
 
 def begin(client: openai.OpenAI) -> tuple[str, Any]:

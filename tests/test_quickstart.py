@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
 
 import pytest
 
 from fake_assistants import DEFAULT_REPLY_TEXT, FakeAssistants
 
 from .seed_quickstart import SEED_FILE as SEED
-from .seed_quickstart import SEED_MISSING, STEPS_1_TO_4
-
-
-def run_seed(fake: FakeAssistants) -> dict[str, Any]:
-    namespace: dict[str, Any] = {"fake": fake}
-    exec(compile(STEPS_1_TO_4, "seed-quickstart", "exec"), namespace)
-    return namespace
+from .seed_quickstart import SEED_MISSING, STEPS_1_TO_4, run_seed
 
 
 @pytest.mark.skipif(not SEED.exists(), reason=SEED_MISSING)

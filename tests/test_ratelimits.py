@@ -13,12 +13,10 @@ from hypothesis import strategies as st
 from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.ratelimits import duration
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    fake = FakeAssistants(clock=ManualClock(start=1_700_000_000))
-    fake.rate_limits(requests_per_minute=3)
-    return fake
+pytestmark = [
+    pytest.mark.fake_assistants(rate_limits={"requests_per_minute": 3}),
+    pytest.mark.manual_clock(1_700_000_000),
+]
 
 
 def test_the_fourth_request_waits_exactly_until_the_window_resets(fake: FakeAssistants) -> None:

@@ -11,16 +11,6 @@ import pytest
 from fake_assistants import FakeAssistants
 
 
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants()
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
-
-
 def raw(model: Any) -> dict[str, Any]:
     return model.to_dict()  # type: ignore[no-any-return]
 

@@ -30,12 +30,12 @@ from fake_assistants.pytest_plugin import DEPRECATION_FILTERS
 from fake_assistants.runs.lifecycle import (
     ACTIVE_STATUSES,
     MOVING_STATUSES,
-    PROGRESSIONS,
     RUN_LIFETIME_SECONDS,
     TERMINAL_STATUSES,
     TRANSITIONS,
 )
 from fake_assistants.script.engine import ScriptedTurn
+from fake_assistants.settings import PROGRESSIONS
 
 pytestmark = [pytest.mark.filterwarnings(f) for f in DEPRECATION_FILTERS]
 

@@ -17,15 +17,7 @@ from fake_assistants.script import FileScope
 
 from .seed_quickstart import ASSISTANT_WITH_THE_FILE, ATTACH_TO_A_THREAD, SEED_FILE, SEED_MISSING, UPLOAD_THE_FILE
 
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(progression="immediate")
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
+pytestmark = pytest.mark.fake_assistants(progression="immediate")
 
 
 def upload(client: openai.OpenAI, name: str, content: bytes = b"some text") -> str:

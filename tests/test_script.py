@@ -7,22 +7,13 @@ from typing import Any
 import openai
 import pytest
 
-from fake_assistants import Annotation, FakeAssistants, ManualClock, RunContext, ScriptError, Turn
+from fake_assistants import Annotation, FakeAssistants, RunContext, ScriptError, Turn
 from fake_assistants.script import OutputFile, ToolOutput
 
-T0 = 1_900_000_000
-WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+from .support import T0, WEATHER
 
-
-@pytest.fixture(params=["wire", "spec"])
-def fake(request: pytest.FixtureRequest) -> FakeAssistants:
-    """Both shapes: the real ones, and the spec's with a client that validates strictly (``fake.client()``)."""
-    return FakeAssistants(clock=ManualClock(T0), shapes=request.param)
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
+# every test that uses the emulator runs under both shapes: the real ones, and the spec's with a strict client
+pytestmark = [pytest.mark.manual_clock(T0), pytest.mark.both_shapes]
 
 
 def assistant(client: openai.OpenAI, name: str, **kwargs: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from fake_assistants import FakeAssistants
 from fake_assistants.script.files import ScriptFileError, parse_script
 
-WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+from .support import WEATHER
 
 CONVERSATION = """\
 strict: true

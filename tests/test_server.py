@@ -4,7 +4,6 @@ and through clients that share none of our code (``urllib``, a subprocess)."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -25,34 +24,10 @@ from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.server import ThreadedServer
 
 from .seed_quickstart import STEPS_1_TO_4
+from .support import HEADERS, TEXT_EVENTS, WEATHER, read_url, start_cli
 
-HEADERS = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-test", "Content-Type": "application/json"}
-TEXT_EVENTS = [
-    "thread.run.created",
-    "thread.run.queued",
-    "thread.run.in_progress",
-    "thread.run.step.created",
-    "thread.run.step.in_progress",
-    "thread.message.created",
-    "thread.message.in_progress",
-]
-
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return FakeAssistants(seed=7, shapes="spec")  # these tests talk to it with strict SDK clients
-
-
-@pytest.fixture
-def url(fake: FakeAssistants) -> Iterator[str]:
-    with fake.serve() as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def client(url: str) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=url, api_key="sk-test", _strict_response_validation=True) as sdk:
-        yield sdk
+# these tests talk to the emulator with strict SDK clients
+pytestmark = pytest.mark.fake_assistants(seed=7, shapes="spec")
 
 
 def request(url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None) -> Any:
@@ -87,17 +62,17 @@ def test_serve_binds_loopback_on_a_free_port(fake: FakeAssistants) -> None:
         urllib.request.urlopen(request(f"{first}/assistants"), timeout=2)
 
 
-def test_seed_quickstart_over_http(fake: FakeAssistants, url: str) -> None:
+def test_seed_quickstart_over_http(fake: FakeAssistants, server_url: str) -> None:
     fake.script.reply("Subtract 11, then divide by 3: x = 1, Jane Doe.")
     code = STEPS_1_TO_4.replace(
         "client = fake.client()",
         'client = OpenAI(base_url=url, api_key="sk-test", _strict_response_validation=True)',
     )
-    namespace: dict[str, Any] = {"url": url}
+    namespace: dict[str, Any] = {"url": server_url}
     exec(compile(code, "seed-quickstart-over-http", "exec"), namespace)
     client: openai.OpenAI = namespace["client"]
     run, thread, assistant = namespace["run"], namespace["thread"], namespace["assistant"]
-    assert str(client.base_url) == f"{url}/"
+    assert str(client.base_url) == f"{server_url}/"
     assert run.status == "completed"
     assert run.instructions == "Please address the user as Jane Doe. The user has a premium account."
     messages = list(client.beta.threads.messages.list(thread_id=thread.id))
@@ -109,11 +84,11 @@ def test_seed_quickstart_over_http(fake: FakeAssistants, url: str) -> None:
     client.close()
 
 
-def test_runs_stream_over_http(fake: FakeAssistants, client: openai.OpenAI) -> None:
-    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
-    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Tell me a story."}])
+def test_runs_stream_over_http(fake: FakeAssistants, server_client: openai.OpenAI) -> None:
+    assistant = server_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+    thread = server_client.beta.threads.create(messages=[{"role": "user", "content": "Tell me a story."}])
     fake.script.reply("Once upon a time, a test ran offline over HTTP.")
-    with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+    with server_client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
         names = [event.event for event in stream]
         run = stream.get_final_run()
         text = stream.get_final_messages()[0].content[0].text.value  # type: ignore[union-attr]
@@ -123,11 +98,13 @@ def test_runs_stream_over_http(fake: FakeAssistants, client: openai.OpenAI) -> N
     assert text == "Once upon a time, a test ran offline over HTTP."
 
 
-def test_async_client_over_http(fake: FakeAssistants, url: str) -> None:
+def test_async_client_over_http(fake: FakeAssistants, server_url: str) -> None:
     import asyncio
 
     async def main() -> str:
-        async with openai.AsyncOpenAI(base_url=url, api_key="sk-test", _strict_response_validation=True) as client:
+        async with openai.AsyncOpenAI(
+            base_url=server_url, api_key="sk-test", _strict_response_validation=True
+        ) as client:
             assistant = await client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
             thread = await client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
             fake.script.reply("async over HTTP")
@@ -139,7 +116,7 @@ def test_async_client_over_http(fake: FakeAssistants, url: str) -> None:
     assert asyncio.run(main()) == "async over HTTP"
 
 
-def test_raw_sse_is_sent_event_by_event(fake: FakeAssistants, url: str) -> None:
+def test_raw_sse_is_sent_event_by_event(fake: FakeAssistants, server_url: str) -> None:
     """urllib reads the first frame while the run is still blocked in the script: nothing is buffered."""
     released = threading.Event()
     seen: dict[str, bool] = {}
@@ -153,7 +130,9 @@ def test_raw_sse_is_sent_event_by_event(fake: FakeAssistants, url: str) -> None:
     assistant = inprocess.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = inprocess.beta.threads.create()
     body = {"assistant_id": assistant.id, "stream": True}
-    with urllib.request.urlopen(request(f"{url}/threads/{thread.id}/runs", "POST", body), timeout=20) as response:
+    with urllib.request.urlopen(
+        request(f"{server_url}/threads/{thread.id}/runs", "POST", body), timeout=20
+    ) as response:
         assert response.status == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         frames = read_frames(response)
@@ -243,13 +222,13 @@ def test_requests_keep_query_repeats_headers_and_body() -> None:
     assert got.headers["x-mixed-case"] == "V" and all(name == name.lower() for name in got.headers)
 
 
-def test_errors_and_unknown_paths_answer_the_envelope(url: str) -> None:
+def test_errors_and_unknown_paths_answer_the_envelope(server_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request(f"{url}/assistants/asst_missing"), timeout=5)
+        urllib.request.urlopen(request(f"{server_url}/assistants/asst_missing"), timeout=5)
     assert caught.value.code == 404
     assert caught.value.headers["content-type"] == "application/json"
     assert json.loads(caught.value.read())["error"]["message"] == "No assistant found with id 'asst_missing'."
-    root = url.removesuffix("/v1")
+    root = server_url.removesuffix("/v1")
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request(f"{root}/nope"), timeout=5)
     assert caught.value.code == 404
@@ -267,24 +246,6 @@ def test_a_busy_port_is_a_clear_error() -> None:
 
 
 # --- the command line -----------------------------------------------------------------------------------------
-
-
-def start_cli(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "fake_assistants", "serve", "--port", "0", "--shapes", "spec", *args]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def read_url(process: subprocess.Popen[str], timeout: float = 20) -> str:
-    """The first stdout line, without hanging the suite if the server never prints it."""
-    found: list[str] = []
-    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    reader.join(timeout)
-    if not found:
-        process.kill()
-        pytest.fail(f"the server printed no URL within {timeout} s: {process.communicate()[1]}")
-    return found[0].strip()
 
 
 def test_cli_prints_the_url_serves_and_exits_0_on_sigint() -> None:
@@ -378,8 +339,7 @@ def test_a_script_file_drives_a_function_calling_conversation_over_http(tmp_path
     try:
         url = read_url(process)
         client = openai.OpenAI(base_url=url, api_key="sk-script", _strict_response_validation=True)
-        weather: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
-        assistant = client.beta.assistants.create(model="gpt-4o", tools=[weather])
+        assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER])
         thread = client.beta.threads.create(messages=[{"role": "user", "content": "Weather in Paris?"}])
         run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
         assert run.status == "requires_action" and run.required_action is not None
@@ -427,9 +387,9 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         stop_cli(process)
 
 
-def test_the_control_api_mirrors_the_python_methods(fake: FakeAssistants, url: str) -> None:
-    root = url.removesuffix("/v1")
-    client = openai.OpenAI(base_url=url, api_key="sk-control", _strict_response_validation=True)
+def test_the_control_api_mirrors_the_python_methods(fake: FakeAssistants, server_url: str) -> None:
+    root = server_url.removesuffix("/v1")
+    client = openai.OpenAI(base_url=server_url, api_key="sk-control", _strict_response_validation=True)
 
     def control(path: str, body: Any = None, method: str = "POST") -> Any:
         headers = {"Content-Type": "application/json"} if method == "POST" else {}

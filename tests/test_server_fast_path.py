@@ -10,7 +10,7 @@ from typing import Any
 
 from fake_assistants import FakeAssistants
 
-HEADERS = {"authorization": "Bearer sk-test", "openai-beta": "assistants=v2", "content-type": "application/json"}
+from .support import HEADERS
 
 
 def call(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:

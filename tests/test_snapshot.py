@@ -4,47 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
 
-from fake_assistants import FakeAssistants, ManualClock, OutputFile
+from fake_assistants import FakeAssistants, ManualClock
 from fake_assistants.snapshot import SnapshotError
 
-WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
-
-
-def build(fake: FakeAssistants) -> dict[str, Any]:
-    client = fake.client()
-    data = client.files.create(file=("data.csv", b"a,b\n1,2\n"), purpose="assistants")
-    store = client.vector_stores.create(name="kb", file_ids=[data.id])
-    assistant = client.beta.assistants.create(
-        model="gpt-4o",
-        name="Keeper",
-        tools=[WEATHER, {"type": "code_interpreter"}, {"type": "file_search"}],
-        tool_resources={"code_interpreter": {"file_ids": [data.id]}, "file_search": {"vector_store_ids": [store.id]}},
-    )
-    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hello"}])
-    fake.script.run_code("plot()", "ok", files=[OutputFile("chart.png", b"\x89PNG")]).then_reply("Done.")
-    done = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
-    fake.script.call_function("get_weather", {"city": "Oslo"}).then_reply("Cold.")
-    waiting = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
-    fake.script.for_assistant("Keeper").reply("queued for later")
-    return {"assistant": assistant.id, "thread": thread.id, "done": done.id, "waiting": waiting.id, "file": data.id}
-
-
-def everything(client: openai.OpenAI, ids: dict[str, Any]) -> Any:
-    thread = ids["thread"]
-    return {
-        "assistant": client.beta.assistants.retrieve(ids["assistant"]).model_dump(),
-        "messages": [m.model_dump() for m in client.beta.threads.messages.list(thread, order="asc")],
-        "runs": [r.model_dump() for r in client.beta.threads.runs.list(thread, order="asc")],
-        "steps": [s.model_dump() for s in client.beta.threads.runs.steps.list(ids["done"], thread_id=thread)],
-        "files": sorted(f.id for f in client.files.list()),
-        "content": client.files.content(ids["file"]).read(),
-        "stores": [v.model_dump() for v in client.vector_stores.list()],
-    }
+from .sample_state import build, everything
 
 
 def test_a_restored_emulator_answers_the_same_and_issues_the_same_ids() -> None:

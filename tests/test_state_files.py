@@ -14,7 +14,7 @@ from fake_assistants import FakeAssistants, ManualClock, jsoncodec
 from fake_assistants.ids import ID_SHAPES, IdFactory
 from fake_assistants.snapshot import MESSAGE_COLUMNS, PACKED
 
-from .test_snapshot import build, everything
+from .sample_state import build, everything
 
 
 @pytest.fixture(params=["orjson", "json"])

@@ -14,20 +14,12 @@ from openai import AssistantEventHandler
 
 from fake_assistants import Annotation, FakeAssistants, ManualClock, Turn, sdk_http_module
 
-T0 = 1_900_000_000
-WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+from .support import T0, TEXT_EVENTS, WEATHER
+
 TOOLS: Any = [WEATHER, {"type": "code_interpreter"}, {"type": "file_search"}]
 
-
-@pytest.fixture(params=["wire", "spec"])
-def fake(request: pytest.FixtureRequest) -> FakeAssistants:
-    """Both shapes: the real ones, and the spec's with a client that validates strictly (``fake.client()``)."""
-    return FakeAssistants(clock=ManualClock(T0), shapes=request.param)
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
+# every test that uses the emulator runs under both shapes: the real ones, and the spec's with a strict client
+pytestmark = [pytest.mark.manual_clock(T0), pytest.mark.both_shapes]
 
 
 def setup(client: openai.OpenAI) -> tuple[str, str]:
@@ -47,17 +39,6 @@ class Recorder(AssistantEventHandler):
 
     def on_text_delta(self, delta: Any, snapshot: Any) -> None:
         self.deltas.append(delta.value)
-
-
-TEXT_ORDER = [
-    "thread.run.created",
-    "thread.run.queued",
-    "thread.run.in_progress",
-    "thread.run.step.created",
-    "thread.run.step.in_progress",
-    "thread.message.created",
-    "thread.message.in_progress",
-]
 
 
 def test_runs_stream_with_an_event_handler(fake: FakeAssistants, client: openai.OpenAI) -> None:
@@ -81,7 +62,7 @@ def test_runs_stream_with_an_event_handler(fake: FakeAssistants, client: openai.
     assert [m.model_dump(exclude=exclude) for m in final_messages] == [m.model_dump(exclude=exclude) for m in listed]
     deltas = handler.names.count("thread.message.delta")
     assert handler.names == [
-        *TEXT_ORDER,
+        *TEXT_EVENTS,
         *["thread.message.delta"] * deltas,
         "thread.message.completed",
         "thread.run.step.completed",
@@ -93,7 +74,7 @@ def test_create_stream_true_and_create_and_run_stream(fake: FakeAssistants, clie
     assistant_id, thread_id = setup(client)
     stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
     names = [event.event for event in stream]
-    assert names[:7] == TEXT_ORDER and names[-1] == "thread.run.completed"
+    assert names[:7] == TEXT_EVENTS and names[-1] == "thread.run.completed"
     with client.beta.threads.create_and_run_stream(
         assistant_id=assistant_id, thread={"messages": [{"role": "user", "content": "hi"}]}
     ) as s:

@@ -8,9 +8,11 @@ from typing import Any
 import openai
 import pytest
 
-from fake_assistants import FakeAssistants, ManualClock
+from fake_assistants import FakeAssistants
 
-T0 = 1_900_000_000
+from .support import T0
+
+pytestmark = pytest.mark.manual_clock(T0)
 
 
 def function(name: str) -> Any:
@@ -21,21 +23,6 @@ def function(name: str) -> Any:
 
 
 TOOLS: Any = [function("get_weather"), function("get_time"), {"type": "code_interpreter"}, {"type": "file_search"}]
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(T0)
-
-
-@pytest.fixture
-def fake(clock: ManualClock) -> FakeAssistants:
-    return FakeAssistants(clock=clock)
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
 
 
 def setup(client: openai.OpenAI, text: str = "What is the weather in Paris and Rome?") -> tuple[str, str]:
@@ -198,16 +185,14 @@ def test_tool_outputs_must_answer_exactly_the_calls(fake: FakeAssistants, client
     assert done.status == "completed"
 
 
-def test_requires_action_that_is_never_answered_expires(
-    fake: FakeAssistants, client: openai.OpenAI, clock: ManualClock
-) -> None:
+def test_requires_action_that_is_never_answered_expires(fake: FakeAssistants, client: openai.OpenAI) -> None:
     fake.script.call_function("get_weather")
     assistant_id, thread_id = setup(client)
     run = client.beta.threads.runs.create_and_poll(thread_id=thread_id, assistant_id=assistant_id)
     assert run.status == "requires_action" and run.expires_at == T0 + 600
-    clock.advance(599)
+    fake.advance_clock(599)
     assert client.beta.threads.runs.retrieve(run.id, thread_id=thread_id).status == "requires_action"
-    clock.advance(1)
+    fake.advance_clock(1)
     expired = client.beta.threads.runs.retrieve(run.id, thread_id=thread_id)
     assert expired.status == "expired" and expired.required_action is None and expired.expires_at == T0 + 600
     (step,) = client.beta.threads.runs.steps.list(run.id, thread_id=thread_id).data
@@ -218,13 +203,11 @@ def test_requires_action_that_is_never_answered_expires(
         )
 
 
-def test_cancelling_a_waiting_run_cancels_its_open_step(
-    fake: FakeAssistants, client: openai.OpenAI, clock: ManualClock
-) -> None:
+def test_cancelling_a_waiting_run_cancels_its_open_step(fake: FakeAssistants, client: openai.OpenAI) -> None:
     fake.script.call_function("get_weather")
     assistant_id, thread_id = setup(client)
     run = client.beta.threads.runs.create_and_poll(thread_id=thread_id, assistant_id=assistant_id)
-    clock.advance(5)
+    fake.advance_clock(5)
     cancelling = client.beta.threads.runs.cancel(run.id, thread_id=thread_id)
     assert cancelling.status == "cancelling"
     cancelled = client.beta.threads.runs.poll(run.id, thread_id=thread_id)

@@ -19,20 +19,12 @@ HTTP = sdk_http_module()
 INVALID = "invalid_request_error"
 BETA = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-test"}
 
+pytestmark = pytest.mark.manual_clock(1_700_000_000)
+
 
 def make(progression: Any = "per_read") -> tuple[FakeAssistants, openai.OpenAI]:
     fake = FakeAssistants(seed=0, clock=ManualClock(1_700_000_000), progression=progression)
     return fake, fake.client()
-
-
-@pytest.fixture
-def fake() -> FakeAssistants:
-    return make()[0]
-
-
-@pytest.fixture
-def client(fake: FakeAssistants) -> openai.OpenAI:
-    return fake.client()
 
 
 @pytest.fixture

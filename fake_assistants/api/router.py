@@ -29,9 +29,8 @@ from .wire import ApiRequest, ApiResponse
 
 
 class Router:
-    def __init__(self, backend: Backend, *, poll_after_ms: int = 0) -> None:
+    def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self.poll_after_ms = poll_after_ms
         self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
 
     @property
@@ -70,7 +69,7 @@ class Router:
             return ApiResponse(200, headers, b"", events=result.body(self.backend))
         headers = {}
         if result.get("object") == "thread.run":
-            headers["openai-poll-after-ms"] = str(self.poll_after_ms)
+            headers["openai-poll-after-ms"] = str(self.backend.settings.poll_after_ms)
         headers |= {"content-type": "application/json", "x-request-id": request_id}
         return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
 

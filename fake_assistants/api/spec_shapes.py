@@ -21,7 +21,6 @@ from .serialize import message_event_wire
 from .sse import DONE, SseEvent
 from .wire import ApiRequest, ApiResponse, Handles
 
-SHAPES = ("wire", "spec")
 Undo = Callable[[JsonDict, Backend], None]
 
 

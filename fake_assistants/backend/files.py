@@ -19,9 +19,9 @@ def upload_file(
     purpose: str,
     expires_after_seconds: int | None = None,
 ) -> StoredFile:
-    storage = backend.storage
-    if len(content) > storage.max_upload_bytes:
-        raise file_too_large(len(content), storage.max_upload_bytes)
+    storage, most = backend.storage, backend.settings.max_upload_bytes
+    if len(content) > most:
+        raise file_too_large(len(content), most)
     if expires_after_seconds is None and purpose == "batch":
         expires_after_seconds = BATCH_FILE_LIFETIME
     stored = StoredFile(

@@ -9,6 +9,7 @@ from ..journal import JDict, JList, Journaled
 from ..script.context import ToolOutput
 from ..script.engine import ResponderEntry
 from ..script.turns import Turn
+from ..settings import Progression
 from .index import OrderedIndex
 
 JsonDict = dict[str, Any]
@@ -25,7 +26,6 @@ RunStatus = Literal[
     "expired",
 ]
 
-Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 
 # Shared empty containers and interned constants, so that a short message costs little (see docs/performance.md).
 # A stored object never changes these containers in place: a modify replaces its metadata whole, and nothing adds

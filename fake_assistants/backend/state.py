@@ -15,21 +15,19 @@ from ..errors import not_found
 from ..ids import IdFactory
 from ..journal import JDict
 from ..script import Script
+from ..settings import Settings
 from .index import OrderedIndex
-from .models import Assistant, Message, Progression, Run, RunStep, Thread
+from .models import Assistant, Message, Run, RunStep, Thread
 from .ownership import Ownership
 from .storage import Storage
 
 
 class Backend:
-    def __init__(self, *, seed: int, clock: Clock, progression: Progression) -> None:
-        self.seed = seed
-        self.ids = IdFactory(seed)
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings  # frozen: a change replaces it whole
+        self.ids = IdFactory(settings.seed)
         self.clock = clock
-        self.progression: Progression = progression
-        self.seconds_per_status = 1  # the by-clock policy's pace
-        self.stream_chunk_tokens = 4  # tokens per text delta when streaming (see tokens.pieces)
-        self.script = Script()
+        self.script = Script(strict=settings.strict)
         self.lock = threading.RLock()
         self.write_fault: Callable[[], None] | None = None  # a test seam: called at every write (journal.Journal)
         # Every registry records its changes in the request's undo journal (see fake_assistants.journal); the

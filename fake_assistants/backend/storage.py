@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 VectorStoreFileStatus = Literal["in_progress", "completed", "cancelled", "failed"]
 FILE_STATUSES: tuple[VectorStoreFileStatus, ...] = ("in_progress", "completed", "cancelled", "failed")
 
-DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024  # "Individual files can be up to 512 MB"
 
 
 @dataclass(slots=True)
@@ -136,7 +135,6 @@ class Storage:
     """All files, vector stores, vector store files and file batches of one emulator."""
 
     def __init__(self) -> None:
-        self.max_upload_bytes = DEFAULT_MAX_UPLOAD_BYTES
         # Every registry records its changes in the request's undo journal (see fake_assistants.journal); the
         # indexes beside them journal their own.
         self.files: dict[str, StoredFile] = JDict()

@@ -1,7 +1,7 @@
 """Vector store operations: stores, their files and file batches, and how files move from in_progress.
 
 A vector store file starts ``in_progress`` and becomes ``completed`` by the emulator's progression policy
-(``backend.progression``):
+(``backend.settings.progression``):
 
 * ``"per_read"``: each read of the vector store file, of its batch or of its store moves it one step forward;
 * ``"manual"``: only :func:`advance_vector_store_item` moves it;
@@ -43,7 +43,7 @@ DEFAULT_MAX_RESULTS = 10
 
 
 def _initial_status(backend: Backend) -> VectorStoreFileStatus:
-    return "in_progress" if backend.progression in _WAITING_POLICIES else "completed"
+    return "in_progress" if backend.settings.progression in _WAITING_POLICIES else "completed"
 
 
 def _step(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
@@ -60,10 +60,10 @@ def _in_progress(files: dict[str, VectorStoreFile], index: OrderedIndex) -> list
 def _on_read(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
     """A read of a store, a batch or a file: ``per_read`` completes its in-progress files; ``by_clock`` completes
     those created ``seconds_per_status`` or more ago."""
-    if backend.progression == "per_read":
+    if backend.settings.progression == "per_read":
         _step(backend, items)
-    elif backend.progression == "by_clock":
-        due = backend.clock.now() - backend.seconds_per_status
+    elif backend.settings.progression == "by_clock":
+        due = backend.clock.now() - backend.settings.seconds_per_status
         _step(backend, [item for item in items if item.created_at <= due])
 
 

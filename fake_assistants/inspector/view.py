@@ -90,8 +90,8 @@ def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | 
         known.update(step["id"] for run in thread["runs"] for step in run["steps"])
     return Inspection(
         now=now,
-        seed=backend.seed,
-        progression=backend.progression,
+        seed=backend.settings.seed,
+        progression=backend.settings.progression,
         assistants=assistants,
         threads=threads,
         files=files,

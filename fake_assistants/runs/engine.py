@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 
-from ..backend.models import Progression, Run, Thread
+from ..backend.models import Run, Thread
 from ..backend.state import Backend
 from ..backend.vector_stores import ready_thread_stores
 from ..errors import invalid_request
 from ..script.turns import CallFunctions
+from ..settings import Progression
 from .context import run_context
 from .events import Event, Events, drain
 from .lifecycle import ACTIVE_STATUSES, MOVING_STATUSES, TERMINAL_STATUSES
@@ -22,7 +23,7 @@ from .rules import check_turn, default_turn
 
 
 def policy(backend: Backend, run: Run) -> Progression:
-    return run.progression or backend.progression
+    return run.progression or backend.settings.progression
 
 
 # --- expiry ----------------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def catch_up(backend: Backend, run: Run, now: int) -> None:
     if run.streaming:
         return
     if policy(backend, run) == "by_clock":
-        interval = backend.seconds_per_status
+        interval = backend.settings.seconds_per_status
         while run.status in MOVING_STATUSES and run.moved_at + interval <= now:
             due = run.moved_at + interval
             if expire_if_due(backend, run, due):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..backend.models import Progression, RunStatus
+from ..backend.models import RunStatus
 
 ACTIVE_STATUSES: frozenset[RunStatus] = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 TERMINAL_STATUSES: frozenset[RunStatus] = frozenset({"cancelled", "failed", "completed", "incomplete", "expired"})
@@ -24,7 +24,6 @@ TRANSITIONS: Mapping[RunStatus, frozenset[RunStatus]] = {
 
 RUN_LIFETIME_SECONDS = 600
 
-PROGRESSIONS: tuple[Progression, ...] = ("per_read", "immediate", "by_clock", "manual")
 """
 - ``per_read`` (default): each retrieve of a run moves it one status.
 - ``immediate``: a run settles (reaches a status that waits on the client, or a terminal one) as soon as it is

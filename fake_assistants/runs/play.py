@@ -133,8 +133,9 @@ class StepPlayer:
         step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
         yield from opened
         stored: list[JsonDict] = step.step_details["tool_calls"]
+        size = backend.settings.stream_chunk_tokens
         for index, call in enumerate(calls):  # written a delta at a time, as the stream tells them
-            for delta in kind_of_call(call["type"]).stream_call(call, index, stored, backend.stream_chunk_tokens):
+            for delta in kind_of_call(call["type"]).stream_call(call, index, stored, size):
                 yield _step_delta(step, delta)
         if wait_for_outputs:
             run.waiting_step_id = step.id
@@ -322,7 +323,7 @@ def _write_text(backend: Backend, message: Message, text: str, annotations: list
     value: JsonDict = {"value": "", "annotations": []}
     message.content = [{"type": "text", "text": value}]
     start = 0
-    for number, piece in enumerate(pieces(text, backend.stream_chunk_tokens) or [""]):
+    for number, piece in enumerate(pieces(text, backend.settings.stream_chunk_tokens) or [""]):
         end = start + len(piece)
         landed = [(i, a) for i, a in enumerate(annotations) if start < a["end_index"] <= end]
         value["value"] += piece

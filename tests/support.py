@@ -1,0 +1,72 @@
+"""Constants and helpers several test modules share (a plain module: it holds no tests and no fixtures)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+
+T0 = 1_900_000_000
+"""The start of the manual clock in the tests that compare timestamps."""
+
+WEATHER: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+"""A function tool with no declared parameters."""
+
+HEADERS = {"authorization": "Bearer sk-test", "openai-beta": "assistants=v2", "content-type": "application/json"}
+"""The headers of a raw JSON request to the Assistants API."""
+
+AZURE_VERSION = "2024-10-01-preview"
+"""The ``api-version`` the Azure tests send."""
+
+TEXT_EVENTS = [
+    "thread.run.created",
+    "thread.run.queued",
+    "thread.run.in_progress",
+    "thread.run.step.created",
+    "thread.run.step.in_progress",
+    "thread.message.created",
+    "thread.message.in_progress",
+]
+"""The order of the first stream events of a run that replies with text."""
+
+
+def refuse_sockets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every socket connect, bind, send and name lookup raise ``OSError``; return the list of attempts."""
+    attempts: list[str] = []
+
+    def refuse(name: str) -> Any:
+        def guard(*args: Any, **kwargs: Any) -> Any:
+            attempts.append(name)
+            raise OSError(f"fake_assistants tests forbid {name}")
+
+        return guard
+
+    for name in ("connect", "connect_ex", "bind", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.{name}"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    return attempts
+
+
+def start_cli(*args: str) -> subprocess.Popen[str]:
+    """``fake-assistants serve`` on a free port with spec shapes, as a subprocess."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "fake_assistants", "serve", "--port", "0", "--shapes", "spec", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def read_url(process: subprocess.Popen[str], timeout: float = 20) -> str:
+    """The first stdout line, without hanging the suite if the server never prints it."""
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout)
+    if not found:
+        process.kill()
+        pytest.fail(f"the server printed no URL within {timeout} s: {process.communicate()[1]}")
+    return found[0].strip()
