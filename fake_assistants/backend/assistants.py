@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..schemas.requests import CreateAssistant, ModifyAssistant
 from .models import Assistant
-from .resources import tool_resources_wire
 from .state import Backend
+from .tool_resources import tool_resources_wire
 
 
 def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> Assistant:

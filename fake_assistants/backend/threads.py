@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..schemas.requests import CreateMessage, CreateThread, ModifyThread
 from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
-from .resources import check_attachments, index_attachments, tool_resources_wire
 from .state import Backend
+from .tool_resources import check_attachments, index_attachments, tool_resources_wire
 
 
 def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:

@@ -3,10 +3,13 @@ runs is active. The lifecycle lives in ``runs.engine``."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+from functools import cache
+
 from ..backend.models import Assistant, Message, Run, Thread
-from ..backend.resources import check_attachments, tool_resources_wire
 from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
+from ..backend.tool_resources import check_attachments, tool_resources_wire
 from ..errors import invalid_request, thread_without_user_message
 from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, RunOptions
 from . import engine
@@ -40,7 +43,6 @@ def create_run(backend: Backend, thread_id: str, now: int, request: CreateRun) -
     for message in request.additional_messages or []:
         add_message(backend, thread, now, message)
     run = _new_run(backend, thread, assistant, now, request, instructions)
-    run.reasoning_effort = request.reasoning_effort
     if not request.stream:  # a streamed run is played by its stream
         engine.started(backend, run, now)
     return run
@@ -67,7 +69,9 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
 def _new_run(
     backend: Backend, thread: Thread, assistant: Assistant, now: int, request: RunOptions, instructions: str | None
 ) -> Run:
+    echoed = {name: getattr(request, name) for name in _echoed(type(request))}
     run = Run(
+        **{name: value for name, value in echoed.items() if value is not None},  # else the Run's default
         id=backend.ids.new("run"),
         created_at=now,
         thread_id=thread.id,
@@ -79,10 +83,7 @@ def _new_run(
         metadata=request.metadata or {},
         temperature=request.temperature if request.temperature is not None else assistant.temperature,
         top_p=request.top_p if request.top_p is not None else assistant.top_p,
-        max_prompt_tokens=request.max_prompt_tokens,
-        max_completion_tokens=request.max_completion_tokens,
         tool_choice=request.tool_choice or "auto",
-        parallel_tool_calls=True if request.parallel_tool_calls is None else request.parallel_tool_calls,
         response_format=request.response_format or assistant.response_format,
         moved_at=now,
     )
@@ -90,6 +91,21 @@ def _new_run(
         run.truncation_strategy = request.truncation_strategy.wire()
     backend.put_run(run)
     return run
+
+
+# Request fields a run takes from elsewhere (the assistant, the thread) or in another form than the request's.
+_DERIVED = frozenset(
+    {"assistant_id", "model", "instructions", "tools", "metadata", "temperature", "top_p", "tool_choice"}
+    | {"response_format", "truncation_strategy", "tool_resources"}
+)
+_RUN_FIELDS = frozenset(item.name for item in fields(Run))
+
+
+@cache
+def _echoed(request: type[RunOptions]) -> tuple[str, ...]:
+    """The fields a run echoes from the request as they are: every request field the run has, but the derived ones
+    (a new echoed field is one line in the request model, one in ``Run`` and one in ``run_wire``)."""
+    return tuple(name for name in request.model_fields if name in _RUN_FIELDS and name not in _DERIVED)
 
 
 def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:

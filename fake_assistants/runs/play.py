@@ -35,9 +35,9 @@ from ..steps import Annotation, kind_of, kind_of_call
 from ..tokens import count_tokens, first_tokens, pieces
 from .context import message_text
 from .events import Event, Events
+from .file_search import search_options, search_results
 from .lifecycle import TRANSITIONS, IllegalTransition
 from .scope import run_scope
-from .search import search_options, search_results
 
 
 def transition(run: Run, to: RunStatus, now: int) -> Event:

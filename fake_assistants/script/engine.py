@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from ..journal import JList, record
+from ..recordings import read_recording
+from ..recordings.importer import import_recording
 from .context import RunContext
 from .turns import (
     Annotation,
@@ -290,9 +292,6 @@ class Script(_Vocabulary):
     def load_recording(self, path: str | Path) -> int:
         """Queue one turn per run of a recording (vcrpy/VCR cassette, HAR, or the shared JSON layout), bound so that
         the same client code gets the recorded answers; returns how many. See ``docs/recordings.md``."""
-        from ..recordings import read_recording
-        from ..recordings.importer import import_recording
-
         return self.add_from(import_recording(read_recording(path)).document)
 
     def add_from(self, document: Mapping[str, Any]) -> int:
