@@ -13,12 +13,12 @@ Everything past the front door (objects, errors, streams) is the OpenAI API's.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
+from .api.responses import error_response
 from .api.wire import ApiRequest, ApiResponse
-from .errors import ApiError, azure_access_denied, azure_resource_not_found, azure_unsupported_version
+from .errors import azure_access_denied, azure_resource_not_found, azure_unsupported_version
 
 PREFIX = "/openai/"
 DEFAULT_API_VERSION = "2024-10-01-preview"
@@ -66,8 +66,3 @@ def from_openai(response: ApiResponse) -> ApiResponse:
     if response.status != 401:
         return response
     return error_response(azure_access_denied(), response.headers)
-
-
-def error_response(error: ApiError, headers: dict[str, str] | None = None) -> ApiResponse:
-    out = {**(headers or {}), **error.headers, "content-type": "application/json"}
-    return ApiResponse(error.status, out, json.dumps(error.envelope()).encode())

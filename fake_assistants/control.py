@@ -30,9 +30,21 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from .api.responses import error_response
 from .api.wire import ApiRequest, ApiResponse
 from .control_access import Caller, admit, needs_admin
-from .errors import ApiError, internal_error, invalid_request
+from .errors import (
+    ApiError,
+    control_faults_not_a_list,
+    control_not_a_count,
+    control_not_an_object,
+    control_not_json,
+    control_unknown_endpoint,
+    internal_error,
+    invalid_request,
+    not_found,
+    unknown_parameter,
+)
 from .inspector.pages import CHALLENGE, handle_inspector, is_inspector
 from .schemas.validation import check_json_limits
 from .script.files import ScriptFileError
@@ -49,22 +61,19 @@ def is_control(path: str) -> bool:
 
 
 def handle_control(fake: FakeAssistants, request: ApiRequest) -> ApiResponse:
-    headers = {"content-type": "application/json"}
     inspector = is_inspector(request.path[len(PREFIX) :].rstrip("/"))
     try:
         caller = admit(fake._control_access, fake._auth(), request)
         if inspector:  # the inspector's pages: through the same gate; a tenant sees only its own, as in /state
             return handle_inspector(fake, request, PREFIX, caller.key)
         body = _dispatch(fake, caller, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
-        status = 200
     except ApiError as error:
-        status, body = error.status, error.envelope()
-        if status == 401 and inspector:  # a browser asks for the credential (blank user, the key as password)
-            headers["www-authenticate"] = CHALLENGE
+        # a browser asks for the credential (blank user, the key as password)
+        challenge = {"www-authenticate": CHALLENGE} if error.status == 401 and inspector else {}
+        return error_response(error, challenge)
     except Exception as exc:  # a bug answers in the envelope too, never as a bare text 500
-        bug = internal_error(f"{type(exc).__name__}: {exc}")
-        status, body = bug.status, bug.envelope()
-    return ApiResponse(status, headers, json.dumps(body).encode())
+        return error_response(internal_error(f"{type(exc).__name__}: {exc}"))
+    return ApiResponse(200, {"content-type": "application/json"}, json.dumps(body).encode())
 
 
 def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw: bytes) -> Any:
@@ -101,8 +110,8 @@ def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw:
                 raise KeyError(run_id)  # a run is its thread's owner's
             return {"id": run_id, "status": fake.advance(run_id)}
         except KeyError:
-            raise ApiError(404, f"No run found with id '{run_id}'.") from None
-    raise ApiError(404, f"Unknown control endpoint: {method} {PREFIX}{path}", code="unknown_url")
+            raise not_found("run", run_id) from None
+    raise control_unknown_endpoint(method, PREFIX + path)
 
 
 def _log(fake: FakeAssistants, caller: Caller) -> list[dict[str, Any]]:
@@ -130,16 +139,16 @@ def _json(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except ValueError:
-        raise invalid_request("The control API takes a JSON body.") from None
+        raise control_not_json() from None
     if not isinstance(value, dict):
-        raise invalid_request("The control API takes a JSON object.")
+        raise control_not_an_object()
     return value
 
 
 def _int(body: dict[str, Any], name: str) -> int:
     value = body.get(name)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise invalid_request(f"'{name}' must be a whole number, 0 or more.", param=name)
+        raise control_not_a_count(name)
     return value
 
 
@@ -160,7 +169,7 @@ def _add_turns(fake: FakeAssistants, body: dict[str, Any]) -> int:
 def _add_faults(fake: FakeAssistants, body: dict[str, Any]) -> int:
     documents = body["faults"] if set(body) == {"faults"} else body
     if not isinstance(documents, dict | list):
-        raise invalid_request("'faults' is a list of faults.", param="faults")
+        raise control_faults_not_a_list()
     try:
         return fake.faults.add_from(documents)
     except ValueError as exc:
@@ -175,7 +184,7 @@ def _clear_faults(fake: FakeAssistants) -> dict[str, Any]:
 def _rate_limits(fake: FakeAssistants, body: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(body) - {"requests_per_minute", "tokens_per_minute"})
     if unknown:
-        raise invalid_request(f"Unknown parameter: '{unknown[0]}'.", param=unknown[0])
+        raise unknown_parameter(unknown[0])
     try:
         limits = fake.rate_limits(**body)
     except ValueError as exc:

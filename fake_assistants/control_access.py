@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .api.auth import request_key, unauthorized_no_key, unauthorized_wrong_key
+from .api.auth import request_key, unauthorized_wrong_key
 from .api.wire import ApiRequest
-from .errors import ApiError
+from .errors import ApiError, unauthorized_no_key
 
 if TYPE_CHECKING:
     from .api.auth import Auth

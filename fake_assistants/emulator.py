@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
 from . import snapshot as snapshots
+from .api.contract_check import ValidatingRouter
 from .api.router import Router
 from .api.spec_shapes import SpecShapesRouter
-from .api.validating import Handles, ValidatingRouter
-from .api.wire import ApiRequest, ApiResponse
+from .api.wire import ApiRequest, ApiResponse, Handles
 from .azure import DEFAULT_API_VERSION as AZURE_API_VERSION
 from .backend.models import Run
 from .backend.state import Backend

@@ -92,6 +92,75 @@ def not_implemented(what: str) -> ApiError:
     )
 
 
+# --- keys and the beta header -------------------------------------------------------------------------------------
+
+KEYS_PAGE = "https://platform.openai.com/account/api-keys"
+NO_KEY_MESSAGE = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+    "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the "
+    f"API from your browser and are prompted for a username and password. You can obtain an API key from {KEYS_PAGE}."
+)
+
+
+def unauthorized_no_key() -> ApiError:
+    return ApiError(401, NO_KEY_MESSAGE)
+
+
+def incorrect_api_key(shown: str) -> ApiError:
+    """The 401 of a key the emulator does not accept; ``shown`` is the key as the real 401 masks it."""
+    return ApiError(
+        401, f"Incorrect API key provided: {shown}. You can find your API key at {KEYS_PAGE}.", code="invalid_api_key"
+    )
+
+
+def missing_beta_header() -> ApiError:
+    return invalid_request(
+        "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
+        "Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
+        code="invalid_beta",
+    )
+
+
+def invalid_id_prefix(name: str, value: str, prefix: str) -> ApiError:
+    return invalid_request(
+        f"Invalid '{name}': '{value}'. Expected an ID that begins with '{prefix}'.", param=name, code="invalid_value"
+    )
+
+
+# --- server mode: a request body too large or too slow ------------------------------------------------------------
+
+
+def request_too_large(limit: int) -> ApiError:
+    return ApiError(413, f"The request body is too large: the limit is {limit} bytes.", code="request_too_large")
+
+
+def request_timeout(seconds: float) -> ApiError:
+    return ApiError(408, f"The request body did not arrive within {seconds:g} seconds.", code="request_timeout")
+
+
+# --- the control API ------------------------------------------------------------------------------------------------
+
+
+def control_unknown_endpoint(method: str, path: str) -> ApiError:
+    return ApiError(404, f"Unknown control endpoint: {method} {path}", code="unknown_url")
+
+
+def control_not_json() -> ApiError:
+    return invalid_request("The control API takes a JSON body.")
+
+
+def control_not_an_object() -> ApiError:
+    return invalid_request("The control API takes a JSON object.")
+
+
+def control_not_a_count(name: str) -> ApiError:
+    return invalid_request(f"'{name}' must be a whole number, 0 or more.", param=name)
+
+
+def control_faults_not_a_list() -> ApiError:
+    return invalid_request("'faults' is a list of faults.", param="faults")
+
+
 # --- the emulator's own problems, as 500s the SDK raises at once ---------------------------------------------
 
 
@@ -100,8 +169,10 @@ def script_problem(message: str) -> ApiError:
     return _own_problem(f"fake_assistants script error: {message}", "fake_assistants_script_error", "script_error")
 
 
-def contract_problem(message: str) -> ApiError:
-    """A response the emulator produced breaks the contract (``validate_responses``)."""
+def contract_problem(where: str, schema: str, details: str) -> ApiError:
+    """A response the emulator produced breaks the contract (``validate_responses``): ``where`` names the
+    operation (and the status, or the stream event), ``details`` each bad field's JSON pointer and problem."""
+    message = f"fake_assistants contract violation in {where}, against {schema}: {details}"
     return _own_problem(message, "fake_assistants_contract_error", None)
 
 
@@ -218,6 +289,11 @@ def server_error(status: int = 500, *, should_retry: bool | None = None) -> ApiE
     headers = {} if should_retry is None else {"x-should-retry": "true" if should_retry else "false"}
     message = OVERLOADED_MESSAGE if status == 503 else SERVER_ERROR_MESSAGE
     return ApiError(status, message, type="server_error", headers=headers)
+
+
+def fault_status(status: int) -> ApiError:
+    """The default body of an ``error`` fault: the status, in the usual envelope."""
+    return ApiError(status, f"fake_assistants fault: HTTP {status}")
 
 
 def gateway_timeout() -> ApiError:

@@ -45,10 +45,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .api.responses import error_response
 from .api.routes import ROUTES, match
+from .api.sse import SseEvent
 from .api.wire import ApiRequest, ApiResponse, Interrupted
 from .clock import Clock, ManualClock, OffsetClock
-from .errors import ApiError, insufficient_quota, rate_limit_exceeded, server_error
+from .errors import ApiError, fault_status, insufficient_quota, rate_limit_exceeded, server_error
 from .ratelimits import duration, limit_headers, requested_model, retry_headers
 
 KINDS = (
@@ -269,13 +271,13 @@ class FaultSet:
             self._wait(latency)
         if fault is None or fault.kind == "cut_stream":
             response = api(request)
-            if fault is not None and response.stream is not None:
-                response.stream = _cut(response.stream, fault.params["after_events"])
+            if fault is not None and response.events is not None:
+                response.events = _cut(response.events, fault.params["after_events"])
                 return Outcome(response, "cut_stream")
             return Outcome(response, "latency" if latency else None)
         if fault.after_write:
             written = api(request)
-            close = getattr(written.stream, "close", None)
+            close = getattr(written.events, "close", None)
             if close is not None:  # the run plays on to its end, as when a client hangs up
                 close()
         if fault.kind in ("timeout", "disconnect"):
@@ -344,16 +346,16 @@ class FaultSet:
         params = fault.params
         if fault.kind == "error":
             body = params["body"]
+            if body is None:  # the status in the usual envelope, with the fault's headers (which may override any)
+                answer = error_response(fault_status(params["status"]))
+                answer.headers = {**answer.headers, **params["headers"], "x-request-id": request_id}
+                return answer
             headers = {"content-type": "application/json", **params["headers"]}
-            if body is None:
-                body = ApiError(params["status"], f"fake_assistants fault: HTTP {params['status']}").envelope()
             content = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else None
             if content is None:
                 content = json.dumps(body).encode()
             return ApiResponse(params["status"], {**headers, "x-request-id": request_id}, content)
-        error = self._error(fault, request)
-        headers = {**error.headers, "content-type": "application/json", "x-request-id": request_id}
-        return ApiResponse(error.status, headers, json.dumps(error.envelope()).encode())
+        return error_response(self._error(fault, request), request_id=request_id)
 
     def _error(self, fault: Fault, request: ApiRequest) -> ApiError:
         params = fault.params
@@ -378,16 +380,16 @@ class FaultSet:
         )
 
 
-def _cut(frames: Iterator[bytes], after_events: int) -> Iterator[bytes]:
-    """The first ``after_events`` frames, then the connection drops; the rest of the run plays on unseen."""
+def _cut(events: Iterator[SseEvent], after_events: int) -> Iterator[SseEvent]:
+    """The first ``after_events`` events, then the connection drops; the rest of the run plays on unseen."""
     try:
-        for sent, chunk in enumerate(frames):
+        for sent, event in enumerate(events):
             if sent == after_events:
                 break
-            yield chunk
+            yield event
         raise Interrupted("disconnect")
     finally:
-        close = getattr(frames, "close", None)
+        close = getattr(events, "close", None)
         if close is not None:
             close()
 

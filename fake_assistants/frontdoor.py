@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from . import azure
 from .api.auth import request_key
+from .api.responses import error_response
 from .api.routes import match
-from .api.validating import Handles
-from .api.wire import ApiRequest, ApiResponse, Interrupted
+from .api.wire import ApiRequest, ApiResponse, Handles, Interrupted
 from .control import handle_control, is_control
 from .errors import ApiError, azure_resource_not_found
 from .faults import FaultSet
@@ -71,7 +71,7 @@ class FrontDoor:
             if match(translated.method.upper(), translated.path[3:].rstrip("/")) is None:
                 raise azure_resource_not_found()
         except ApiError as error:
-            return azure.error_response(error), None
+            return error_response(error), None
         response, fault = self._serve(translated)
         return azure.from_openai(response), fault
 
@@ -82,7 +82,7 @@ class FrontDoor:
             refused = limits.admit(request, found[0].operation_id if found else None)
             if refused is not None:
                 headers = {"x-request-id": self.faults.request_id()}
-                return azure.error_response(refused, headers), "rate_limits"
+                return error_response(refused, headers), "rate_limits"
         if self.faults:
             outcome = self.faults.serve(request, self.api.handle)
             response, fault = outcome.response, outcome.fault

@@ -13,26 +13,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..backend.ownership import Ownership
-from ..backend.pagination import paginate
-from ..errors import ApiError, file_batch_not_found, not_found, vector_store_file_not_found
-from .call import Call, Handler, RawBody
-from .route import Route
+from ..errors import NO_KEY_MESSAGE as NO_KEY_MESSAGE  # the 401's text, where tests have always found it
+from ..errors import (
+    ApiError,
+    file_batch_not_found,
+    incorrect_api_key,
+    not_found,
+    unauthorized_no_key,
+    vector_store_file_not_found,
+)
+from .handler_context import Call, Handler, RawBody
 from .stream import EventStream
 from .wire import ApiRequest
-
-NO_KEY_MESSAGE = (
-    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
-    "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the "
-    "API from your browser and are prompted for a username and password. You can obtain an API key from "
-    "https://platform.openai.com/account/api-keys."
-)
-KEYS_PAGE = "https://platform.openai.com/account/api-keys"
 
 # Path parameters naming an object a key may own, and the kind of object (as ``errors.not_found`` names it).
 PATH_KINDS = {
@@ -54,23 +52,12 @@ BODY_KINDS = {
     "vector_store_id": "vector_store",
     "vector_store_ids": "vector_store",
 }
-# Default page sizes of the top-level lists whose default is not the usual 20.
-DEFAULT_LIMITS = {"listFiles": 10_000}
-FULL_PAGE = 100
 
 Result = dict[str, Any] | RawBody | EventStream
 
 
-def unauthorized_no_key() -> ApiError:
-    return ApiError(401, NO_KEY_MESSAGE)
-
-
 def unauthorized_wrong_key(key: str) -> ApiError:
-    return ApiError(
-        401,
-        f"Incorrect API key provided: {masked(key)}. You can find your API key at {KEYS_PAGE}.",
-        code="invalid_api_key",
-    )
+    return incorrect_api_key(masked(key))
 
 
 def masked(key: str) -> str:
@@ -121,17 +108,16 @@ class Auth:
             raise unauthorized_wrong_key(key)
         return key
 
-    def serve(self, key: str, route: Route, handler: Handler, call: Call) -> Result:
+    def serve(self, key: str, handler: Handler, call: Call) -> Result:
         """Run ``handler`` with ``key`` acting: foreign ids are absent, new objects are the key's, lists are its."""
         ownership = call.backend.ownership
         if self.isolate:
+            if not call.params:  # a top-level list pages through the caller's objects only, in one walk
+                call = replace(call, visible=partial(ownership.visible, key))
             _check_path(ownership, key, call.params)
-            _check_body(ownership, key, call.body)
+            _check_body(ownership, key, call)
         with ownership.acting(key):
-            result = handler(call)
-        if self.isolate and isinstance(result, dict) and not call.params and result.get("object") == "list":
-            result = _visible_page(ownership, key, route, handler, call, result)
-        return result
+            return handler(call)
 
 
 def _foreign(ownership: Ownership, key: str, object_id: object) -> bool:
@@ -145,48 +131,11 @@ def _check_path(ownership: Ownership, key: str, params: dict[str, str]) -> None:
             raise _absent(kind, value, params)
 
 
-def _check_body(ownership: Ownership, key: str, body: bytes) -> None:
-    if not body.lstrip().startswith(b"{"):
-        return
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return  # the handler answers the bad JSON
-    for kind, value in _references(parsed):
+def _check_body(ownership: Ownership, key: str, call: Call) -> None:
+    """Every id the body refers to (parsed once, the handler reads the same parse); bad JSON is the handler's."""
+    for kind, value in _references(call.document):
         if _foreign(ownership, key, value):
             raise not_found(kind, value)
-
-
-def _visible_page(
-    ownership: Ownership, key: str, route: Route, handler: Handler, call: Call, first: dict[str, Any]
-) -> dict[str, Any]:
-    """The page the caller would get if only its own (and unowned) objects existed."""
-    if not first.get("has_more") and not any(_foreign(ownership, key, item.get("id")) for item in first["data"]):
-        return first  # the whole window is on this page, and all of it is the caller's
-    query = dict(call.query)
-    kept = tuple((name, value) for name, value in call.query if name not in ("limit", "after", "before"))
-    items: list[dict[str, Any]] = []
-    after: str | None = None
-    while True:  # every object in the requested order, a full page at a time
-        cursor = (("after", after),) if after is not None else ()
-        page = handler(replace(call, query=(*kept, ("limit", str(FULL_PAGE)), *cursor)))
-        assert isinstance(page, dict)
-        items += page["data"]
-        if not page.get("has_more") or not page["data"]:
-            break
-        after = page["data"][-1]["id"]
-    visible = [item for item in items if not _foreign(ownership, key, item.get("id"))]
-    limit = int(query.get("limit") or DEFAULT_LIMITS.get(route.operation_id, 20))
-    after, before = query.get("after"), query.get("before")
-    found = paginate(visible, lambda item: str(item["id"]), order="asc", limit=limit, after=after, before=before)
-    data = found.data
-    return {
-        **first,
-        "data": data,
-        "first_id": data[0]["id"] if data else None,
-        "last_id": data[-1]["id"] if data else None,
-        "has_more": found.has_more,
-    }
 
 
 def _absent(kind: str, object_id: str, params: dict[str, str]) -> ApiError:

@@ -1,4 +1,4 @@
-"""The router: one request in, one response out. The only place errors become the wire envelope."""
+"""The router: one request in, one response out (an error through ``api/responses.py``, as everywhere)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from typing import Any
 
 from .. import jsoncodec
 from ..backend.state import Backend
-from ..errors import ApiError, internal_error, invalid_request, invalid_url, not_implemented, script_problem
+from ..errors import (
+    ApiError,
+    internal_error,
+    invalid_id_prefix,
+    invalid_url,
+    missing_beta_header,
+    not_implemented,
+    script_problem,
+)
 from ..journal import transaction
 from ..schemas.validation import check_json_limits
 from ..script.engine import ScriptError
 from .auth import Auth
-from .call import Call, RawBody
-from .routes import ID_PREFIXES, match
-from .stream import CONTENT_TYPE as SSE_CONTENT_TYPE
+from .handler_context import Call, RawBody
+from .responses import error_response
+from .routes import ID_PREFIXES, Route, match
+from .sse import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
 from .wire import ApiRequest, ApiResponse
-
-_BETA_MESSAGE = (
-    "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
-    "Please try again by setting the header 'OpenAI-Beta: assistants=v2'."
-)
 
 
 class Router:
@@ -29,51 +33,59 @@ class Router:
         self.backend = backend
         self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
 
+    @property
+    def lock(self) -> Any:
+        """The emulator's lock: the layers around the router read the objects it answers with under it."""
+        return self.backend.lock
+
     def handle(self, request: ApiRequest) -> ApiResponse:
+        method, path = request.method.upper(), request.path
+        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
         with self.backend.lock:
             request_id = self.backend.ids.new("req")
             try:
                 with transaction(self.backend.write_fault):  # all of it, or (if anything raises) nothing
-                    result = self._dispatch(request)
-                if isinstance(result, RawBody):
-                    headers = {"content-type": result.content_type, "x-request-id": request_id}
-                    return ApiResponse(200, headers, result.content)
-                if isinstance(result, EventStream):
-                    headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
-                    return ApiResponse(200, headers, b"", stream=result.body(self.backend))
-                status, body, headers = 200, result, {}
-                if body.get("object") == "thread.run":
-                    headers["openai-poll-after-ms"] = str(self.backend.settings.poll_after_ms)
+                    if found is None:
+                        raise invalid_url(method, path)
+                    result = self._dispatch(request, *found)
+                response = self._response(result, request_id)
             except ApiError as error:
-                status, body, headers = error.status, error.envelope(), dict(error.headers)
+                response = error_response(error, request_id=request_id)
             except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly
                 self.backend.script.record_error(str(error))
-                problem = script_problem(str(error))
-                status, body, headers = problem.status, problem.envelope(), dict(problem.headers)
+                response = error_response(script_problem(str(error)), request_id=request_id)
             except Exception as exc:  # never raise into the SDK: a bug becomes a 500 envelope
                 traceback.print_exc()
-                bug = internal_error(f"{type(exc).__name__}: {exc}")
-                status, body, headers = bug.status, bug.envelope(), dict(bug.headers)
-        headers["content-type"] = "application/json"
-        headers["x-request-id"] = request_id
-        return ApiResponse(status, headers, jsoncodec.dumps(body))
+                response = error_response(internal_error(f"{type(exc).__name__}: {exc}"), request_id=request_id)
+        response.operation = found[0].operation_id if found is not None else None
+        return response
 
-    def _dispatch(self, request: ApiRequest) -> dict[str, Any] | RawBody | EventStream:
-        method, path = request.method.upper(), request.path
-        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
-        if found is None:
-            raise invalid_url(method, path)
-        route, params = found
+    def _response(self, result: dict[str, Any] | RawBody | EventStream, request_id: str) -> ApiResponse:
+        if isinstance(result, RawBody):
+            headers = {"content-type": result.content_type, "x-request-id": request_id}
+            return ApiResponse(200, headers, result.content)
+        if isinstance(result, EventStream):
+            headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
+            return ApiResponse(200, headers, b"", events=result.body(self.backend))
+        headers = {}
+        if result.get("object") == "thread.run":
+            headers["openai-poll-after-ms"] = str(self.backend.settings.poll_after_ms)
+        headers |= {"content-type": "application/json", "x-request-id": request_id}
+        return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+
+    def _dispatch(
+        self, request: ApiRequest, route: Route, params: dict[str, str]
+    ) -> dict[str, Any] | RawBody | EventStream:
         if not (request.header("content-type") or "").lower().startswith("multipart/"):
             check_json_limits(request.body)  # before anything parses it (the key isolation reads body ids)
         key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
-            raise invalid_request(_BETA_MESSAGE, code="invalid_beta")
+            raise missing_beta_header()
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
-        return self.auth.serve(key, route, route.handler, call)
+        return self.auth.serve(key, route.handler, call)
 
 
 def _has_assistants_beta(header: str | None) -> bool:
@@ -84,9 +96,4 @@ def _check_id_prefixes(params: dict[str, str]) -> None:
     for name, value in params.items():
         prefix = ID_PREFIXES.get(name)
         if prefix is not None and not value.startswith(prefix):
-            raise invalid_request(
-                f"Invalid '{name}': '{value}'. Expected an ID that begins with '{prefix}'.",
-                param=name,
-                code="invalid_value",
-            )
-
+            raise invalid_id_prefix(name, value, prefix)

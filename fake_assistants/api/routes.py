@@ -1,10 +1,113 @@
-"""The route table: every operation of the Assistants-era API, and the handler that serves it (if any)."""
+"""The route table: every operation of the Assistants-era API (a method and path template, the spec's operationId),
+the handler that serves it (if any), :func:`match`, and the id prefixes path parameters must carry."""
 
 from __future__ import annotations
 
-from .handlers import assistants, runs, steps, threads
-from .route import Route
-from .routes_files import FILE_ID_PREFIXES, FILE_ROUTES, VECTOR_STORE_ROUTES
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..backend.files import expire_files
+from .handler_context import Call, Handler
+from .handlers import assistants, files, runs, steps, threads
+from .handlers import vector_stores as stores
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    operation_id: str
+    handler: Handler | None = None
+    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
+        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
+
+    @property
+    def needs_beta_header(self) -> bool:
+        return not self.template.startswith("/files")
+
+
+Result = TypeVar("Result")
+
+
+def _fresh(handler: Callable[[Call], Result]) -> Callable[[Call], Result]:
+    """The handler, run once the files whose ``expires_at`` has come are gone."""
+
+    def serve(call: Call) -> Result:
+        expire_files(call.backend, call.now)
+        return handler(call)
+
+    return serve
+
+
+_FILE_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/files", "listFiles", _fresh(files.list_)),
+    Route("POST", "/files", "createFile", _fresh(files.create)),
+    Route("DELETE", "/files/{file_id}", "deleteFile", _fresh(files.delete)),
+    Route("GET", "/files/{file_id}", "retrieveFile", _fresh(files.retrieve)),
+    Route("GET", "/files/{file_id}/content", "downloadFile", _fresh(files.download)),
+)
+
+_VECTOR_STORE_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/vector_stores", "listVectorStores", _fresh(stores.list_)),
+    Route("POST", "/vector_stores", "createVectorStore", _fresh(stores.create)),
+    Route("GET", "/vector_stores/{vector_store_id}", "getVectorStore", _fresh(stores.retrieve)),
+    Route("POST", "/vector_stores/{vector_store_id}", "modifyVectorStore", _fresh(stores.modify)),
+    Route("DELETE", "/vector_stores/{vector_store_id}", "deleteVectorStore", _fresh(stores.delete)),
+    Route(
+        "POST",
+        "/vector_stores/{vector_store_id}/file_batches",
+        "createVectorStoreFileBatch",
+        _fresh(stores.create_batch),
+    ),
+    Route(
+        "GET",
+        "/vector_stores/{vector_store_id}/file_batches/{batch_id}",
+        "getVectorStoreFileBatch",
+        _fresh(stores.retrieve_batch),
+    ),
+    Route(
+        "POST",
+        "/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel",
+        "cancelVectorStoreFileBatch",
+        _fresh(stores.cancel_batch),
+    ),
+    Route(
+        "GET",
+        "/vector_stores/{vector_store_id}/file_batches/{batch_id}/files",
+        "listFilesInVectorStoreBatch",
+        _fresh(stores.list_batch_files),
+    ),
+    Route("GET", "/vector_stores/{vector_store_id}/files", "listVectorStoreFiles", _fresh(stores.list_files)),
+    Route("POST", "/vector_stores/{vector_store_id}/files", "createVectorStoreFile", _fresh(stores.create_file)),
+    Route(
+        "GET", "/vector_stores/{vector_store_id}/files/{file_id}", "getVectorStoreFile", _fresh(stores.retrieve_file)
+    ),
+    Route(
+        "DELETE",
+        "/vector_stores/{vector_store_id}/files/{file_id}",
+        "deleteVectorStoreFile",
+        _fresh(stores.delete_file),
+    ),
+    Route(
+        "POST",
+        "/vector_stores/{vector_store_id}/files/{file_id}",
+        "updateVectorStoreFileAttributes",
+        _fresh(stores.update_file),
+    ),
+    Route(
+        "GET",
+        "/vector_stores/{vector_store_id}/files/{file_id}/content",
+        "retrieveVectorStoreFileContent",
+        _fresh(stores.file_content),
+    ),
+    Route("POST", "/vector_stores/{vector_store_id}/search", "searchVectorStore", _fresh(stores.search)),
+)
+
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/assistants", "listAssistants", assistants.list_),
@@ -12,7 +115,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/assistants/{assistant_id}", "getAssistant", assistants.retrieve),
     Route("POST", "/assistants/{assistant_id}", "modifyAssistant", assistants.modify),
     Route("DELETE", "/assistants/{assistant_id}", "deleteAssistant", assistants.delete),
-    *FILE_ROUTES,
+    *_FILE_ROUTES,
     Route("POST", "/threads", "createThread", threads.create_thread),
     Route("POST", "/threads/runs", "createThreadAndRun", runs.create_thread_and_run),
     Route("GET", "/threads/{thread_id}", "getThread", threads.retrieve_thread),
@@ -36,17 +139,19 @@ ROUTES: tuple[Route, ...] = (
         "submitToolOuputsToRun",
         runs.submit_tool_outputs,
     ),
-    *VECTOR_STORE_ROUTES,
+    *_VECTOR_STORE_ROUTES,
 )
 
-# Path parameters whose ids must carry their prefix; the real API answered a 400 otherwise.
+# Path parameters whose ids must carry their prefix; the real API answered a 400 otherwise. A file id is not
+# checked: the files API answers any unknown id with its 404.
 ID_PREFIXES = {
     "assistant_id": "asst",
     "thread_id": "thread",
     "message_id": "msg",
     "run_id": "run",
     "step_id": "step",
-    **FILE_ID_PREFIXES,
+    "vector_store_id": "vs",
+    "batch_id": "vsfb",
 }
 
 

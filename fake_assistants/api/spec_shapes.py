@@ -4,22 +4,22 @@ The emulator answers in the real wire's shapes (``api/serialize*.py``). A client
 ``_strict_response_validation=True`` rejects some of them (a REST message without ``status``), as it would have
 rejected the real API. Under ``shapes="spec"`` this router undoes each shape deviation of
 :data:`fake_assistants.contract.wire.DEVIATIONS` (one function per deviation, keyed by the deviation), in JSON bodies
-and in stream frames alike. Behaviour the spec shapes keep (``in_spec_shapes``) is left as it is.
+and in stream events alike. Behaviour the spec shapes keep (``in_spec_shapes``) is left as it is.
 """
 
 from __future__ import annotations
 
-import json
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .. import jsoncodec
 from ..backend.models import JsonDict
 from ..backend.state import Backend
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from .serialize import message_event_wire
-from .stream import DONE, frame
-from .validating import Handles
-from .wire import ApiRequest, ApiResponse
+from .sse import DONE, SseEvent
+from .wire import ApiRequest, ApiResponse, Handles
 
 Undo = Callable[[JsonDict, Backend], None]
 
@@ -126,31 +126,42 @@ def to_spec(body: Any, backend: Backend) -> Any:
 
 
 class SpecShapesRouter:
-    """Answers in the spec's shapes: every JSON body and stream frame of ``router`` passed through :func:`to_spec`."""
+    """Answers in the spec's shapes: every JSON body and stream event of ``router`` passed through :func:`to_spec`."""
 
     def __init__(self, router: Handles, backend: Callable[[], Backend]) -> None:
         self.router = router
         self.backend = backend
 
+    @property
+    def lock(self) -> Any:
+        return self.backend().lock
+
     def handle(self, request: ApiRequest) -> ApiResponse:
         response = self.router.handle(request)
-        if response.stream is not None:
-            response.stream = self._frames(response.stream)
+        if response.events is not None:
+            response.events = self._events(response.events)
             return response
-        if response.status != 200 or not response.headers.get("content-type", "").startswith("application/json"):
+        if response.status != 200 or response.payload is None:
             return response
         backend = self.backend()
-        with backend.lock:
-            body = to_spec(json.loads(response.body), backend)
-        return ApiResponse(response.status, response.headers, json.dumps(body).encode())
+        with backend.lock:  # a copy: the payload may hold the backend's own lists and dicts
+            body = to_spec(copy.deepcopy(response.payload), backend)
+        return ApiResponse(
+            response.status, response.headers, jsoncodec.dumps(body), operation=response.operation, payload=body
+        )
 
-    def _frames(self, frames: Iterator[bytes]) -> Iterator[bytes]:
-        for chunk in frames:
-            if chunk == DONE:
-                yield chunk
-                continue
-            lines = dict(line.split(": ", 1) for line in chunk.decode().strip().split("\n"))
-            data = json.loads(lines["data"])
-            backend = self.backend()
-            with backend.lock:
-                yield frame(lines["event"], to_spec(data, backend))
+    def _events(self, events: Iterator[SseEvent]) -> Iterator[SseEvent]:
+        try:
+            for event in events:
+                if event == DONE:
+                    yield event
+                    continue
+                name, data = event
+                backend = self.backend()
+                with backend.lock:
+                    shaped = to_spec(copy.deepcopy(data), backend)
+                yield name, shaped
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()

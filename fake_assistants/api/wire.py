@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .sse import Frames, SseEvent
 
 
 @dataclass(frozen=True)
@@ -18,12 +21,57 @@ class ApiRequest:
         return self.headers.get(name.lower())
 
 
-@dataclass
 class ApiResponse:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    stream: Iterator[bytes] | None = None  # a streamed body (server-sent events), instead of ``body``
+    """A response: status, headers and body; a streamed one carries its events instead of a body.
+
+    ``events`` are what the layers of the API hand each other and wrap (the contract check, the spec shapes, a cut
+    stream); :attr:`stream` is the body as the wire carries it, framed (``api/sse.py``) as it is read. ``operation``
+    and ``payload`` say which route answered and the JSON value ``body`` encodes, so that no layer parses the body
+    or matches the route again.
+    """
+
+    __slots__ = ("_frames", "body", "events", "headers", "operation", "payload", "status")
+
+    def __init__(
+        self,
+        status: int,
+        headers: dict[str, str],
+        body: bytes,
+        stream: Iterator[bytes] | None = None,
+        *,
+        events: Iterator[SseEvent] | None = None,
+        operation: str | None = None,
+        payload: Any = None,
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.events = events  # a streamed body, as server-sent events
+        self.operation = operation  # the spec's operationId of the route that answered (None: no route did)
+        self.payload = payload  # the JSON value ``body`` encodes, as it was built (None: not JSON, or not known)
+        self._frames = stream
+
+    @property
+    def stream(self) -> Iterator[bytes] | None:
+        """A streamed body as bytes, one frame at a time: the events framed (once; each access gives the same
+        iterator), or the frames given. Settable, to wrap the frames (the inspector's journal keeps a copy)."""
+        if self._frames is None and self.events is not None:
+            self._frames = Frames(self.events)
+        return self._frames
+
+    @stream.setter
+    def stream(self, frames: Iterator[bytes] | None) -> None:
+        self._frames = frames
+
+    def __repr__(self) -> str:
+        kind = "events" if self.events is not None else "stream" if self._frames is not None else "body"
+        return f"ApiResponse({self.status}, operation={self.operation!r}, {kind})"
+
+
+class Handles(Protocol):
+    """What every layer of the request path is: the router, the layers around it, the front door."""
+
+    def handle(self, request: ApiRequest) -> ApiResponse: ...
 
 
 class Interrupted(Exception):

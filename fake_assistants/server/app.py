@@ -15,7 +15,6 @@ from a server that went away.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncGenerator, Iterator
 from typing import Any
@@ -26,9 +25,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from ..api.validating import Handles
-from ..api.wire import ApiRequest, ApiResponse, Interrupted
-from ..errors import ApiError, gateway_timeout
+from ..api.responses import error_response
+from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
+from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large
 from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
 
 
@@ -77,9 +76,7 @@ class EmulatorApp:
 
 
 def _error_response(error: ApiError) -> Response:
-    headers = {**error.headers, "connection": "close"}
-    body = json.dumps(error.envelope())
-    return Response(body, status_code=error.status, headers=headers, media_type="application/json")
+    return to_starlette_response(error_response(error, {"connection": "close"}))
 
 
 async def read_body(
@@ -88,7 +85,7 @@ async def read_body(
     """The request's body, refused (413) past ``limit`` bytes and (408) when it takes longer than ``timeout``."""
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise request_too_large(limit)
     chunks: list[bytes] = []
     size = 0
     more = True
@@ -98,16 +95,12 @@ async def read_body(
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise _too_large(limit)
+                raise request_too_large(limit)
             chunks.append(chunk)
             more = message.get("more_body", False)
     if scope.cancelled_caught:
-        raise ApiError(408, f"The request body did not arrive within {timeout:g} seconds.", code="request_timeout")
+        raise request_timeout(timeout)
     return b"".join(chunks)
-
-
-def _too_large(limit: int) -> ApiError:
-    return ApiError(413, f"The request body is too large: the limit is {limit} bytes.", code="request_too_large")
 
 
 async def _interrupt(stop: Interrupted, receive: Receive, send: Send) -> None:
@@ -117,10 +110,7 @@ async def _interrupt(stop: Interrupted, receive: Receive, send: Send) -> None:
             while (await receive())["type"] != "http.disconnect":
                 pass
             return  # the client gave up: nothing to answer
-        late = gateway_timeout()
-        await to_starlette_response(
-            ApiResponse(late.status, {"content-type": "application/json"}, json.dumps(late.envelope()).encode())
-        )({"type": "http"}, receive, send)
+        await to_starlette_response(error_response(gateway_timeout()))({"type": "http"}, receive, send)
         return
     transport = getattr(getattr(send, "__self__", None), "transport", None)  # uvicorn's connection
     if transport is not None and callable(getattr(transport, "close", None)):
@@ -200,9 +190,7 @@ def to_starlette_response(response: ApiResponse, lock: Any = None) -> Response:
 class FrameStreamResponse(StreamingResponse):
     """Server-sent events from a synchronous frame iterator, which is closed however the response ends."""
 
-    def __init__(
-        self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None
-    ) -> None:
+    def __init__(self, frames: Iterator[bytes], *, status_code: int, headers: dict[str, str], lock: Any = None) -> None:
         self._frames = frames
         self._chunks = _in_threads(frames, lock)
         super().__init__(self._chunks, status_code=status_code, headers=headers)

@@ -9,7 +9,7 @@ from types import TracebackType
 
 import uvicorn
 
-from ..api.validating import Handles
+from ..api.wire import Handles
 from .app import EmulatorApp
 from .limits import BODY_TIMEOUT, HEADER_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, protocol_class
 

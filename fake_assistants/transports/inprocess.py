@@ -15,8 +15,7 @@ from importlib.metadata import version
 from types import ModuleType
 from typing import Any
 
-from ..api.validating import Handles
-from ..api.wire import ApiRequest, Interrupted
+from ..api.wire import ApiRequest, Handles, Interrupted
 
 
 def sdk_http_module() -> ModuleType:

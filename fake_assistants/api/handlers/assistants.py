@@ -5,8 +5,8 @@ from __future__ import annotations
 from ...backend import assistants as ops
 from ...backend.models import JsonDict
 from ...schemas.requests import CreateAssistant, ListQuery, ModifyAssistant
-from ..call import Call
-from ..serialize import assistant_wire, deleted_wire, indexed_list_wire
+from ..handler_context import Call
+from ..serialize import assistant_wire, deleted_wire
 
 
 def create(call: Call) -> JsonDict:
@@ -30,4 +30,4 @@ def delete(call: Call) -> JsonDict:
 def list_(call: Call) -> JsonDict:
     q = call.query_as(ListQuery)
     backend = call.backend
-    return indexed_list_wire(backend.assistant_order, backend.assistants.__getitem__, q, assistant_wire)
+    return call.list_page(backend.assistant_order, backend.assistants.__getitem__, q, assistant_wire)

@@ -19,8 +19,7 @@ from ...backend.models import JsonDict
 from ...errors import invalid_request, missing_parameter
 from ...schemas.file_requests import CreateFileForm, ListFilesQuery
 from ...schemas.validation import validate
-from ..call import Call, RawBody
-from ..serialize import indexed_list_wire
+from ..handler_context import Call, RawBody
 from ..serialize_files import file_wire
 
 _NESTED = re.compile(r"^(\w+)\[(\w+)\]$")  # expires_after[seconds]
@@ -144,7 +143,7 @@ def create(call: Call) -> JsonDict:
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListFilesQuery)
     storage = call.backend.storage
-    return indexed_list_wire(ops.list_order(call.backend, query.purpose), storage.files.__getitem__, query, file_wire)
+    return call.list_page(ops.list_order(call.backend, query.purpose), storage.files.__getitem__, query, file_wire)
 
 
 def retrieve(call: Call) -> JsonDict:

@@ -16,7 +16,7 @@ from ...schemas.requests import (
     SubmitToolOutputs,
     includes_file_search_content,
 )
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import indexed_list_wire, run_wire
 from ..stream import EventStream
 

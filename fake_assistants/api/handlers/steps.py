@@ -6,7 +6,7 @@ from ...backend.models import JsonDict
 from ...errors import not_found
 from ...runs import engine
 from ...schemas.requests import ListQuery, includes_file_search_content
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import indexed_list_wire, step_wire
 
 

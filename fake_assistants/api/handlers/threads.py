@@ -6,7 +6,7 @@ from ...backend import threads as ops
 from ...backend.models import JsonDict
 from ...runs import operations as run_ops
 from ...schemas.requests import CreateMessage, CreateThread, ListMessagesQuery, ModifyMessage, ModifyThread
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import (
     deleted_wire,
     indexed_list_wire,

@@ -15,7 +15,7 @@ from ...schemas.file_requests import (
     UpdateVectorStoreFileAttributes,
 )
 from ...schemas.requests import ListQuery
-from ..call import Call
+from ..handler_context import Call
 from ..serialize import deleted_wire, indexed_list_wire
 from ..serialize_files import (
     file_batch_wire,
@@ -50,7 +50,7 @@ def delete(call: Call) -> JsonDict:
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListQuery)
     storage = call.backend.storage
-    return indexed_list_wire(
+    return call.list_page(
         storage.store_order, storage.vector_stores.__getitem__, query, lambda store: vector_store_wire(store, call.now)
     )
 

@@ -1,0 +1,80 @@
+"""What a handler receives (:class:`Call`: the parsed request, the backend, the request's single "now", and what the
+caller may see), what a handler may answer besides a JSON object, and the handler type."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from ..backend.index import Order
+from ..backend.models import JsonDict
+from ..backend.pagination import Page, page_of
+from ..backend.state import Backend
+from ..errors import ApiError
+from ..schemas.requests import ListQuery
+from ..schemas.validation import check_json_limits, parse_body, validate
+from .serialize import Item, list_wire
+
+if TYPE_CHECKING:
+    from .stream import EventStream
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Call:
+    backend: Backend
+    now: int
+    params: dict[str, str]
+    query: tuple[tuple[str, str], ...]
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    # The ids a top-level list may show (per-key isolation, set by ``api/auth.py``); ``None``: all of them.
+    visible: Callable[[str], bool] | None = None
+
+    @cached_property
+    def document(self) -> Any:
+        """The JSON object of the body, parsed once for every reader (the key isolation's id checks, the handler);
+        ``None`` when the body is not one (the handler's :meth:`json` then answers the real 400)."""
+        body = self.body if self.body.strip() else b"{}"
+        if not body.lstrip().startswith(b"{"):
+            return None
+        try:
+            check_json_limits(body)
+            return json.loads(body)
+        except (ApiError, ValueError):
+            return None
+
+    def json(self, model: type[ModelT]) -> ModelT:
+        document = self.document
+        if isinstance(document, dict):
+            return validate(model, document)
+        return parse_body(model, self.body)
+
+    def query_as(self, model: type[ModelT]) -> ModelT:
+        return validate(model, dict(self.query), strict=False)
+
+    def list_page(
+        self, index: Order, lookup: Callable[[str], Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]
+    ) -> JsonDict:
+        """One page of the ids in ``index`` the caller may see (see ``backend/pagination.page_of``), each written."""
+        page = page_of(
+            index, order=query.order, limit=query.limit, after=query.after, before=query.before, visible=self.visible
+        )
+        return list_wire(Page([lookup(item_id) for item_id in page.data], page.has_more), to_wire)
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A response that is not JSON: a file's bytes, with their content type."""
+
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+Handler = Callable[[Call], "dict[str, Any] | RawBody | EventStream"]
