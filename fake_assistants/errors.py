@@ -165,7 +165,7 @@ def control_faults_not_a_list() -> ApiError:
 
 
 def script_problem(message: str) -> ApiError:
-    """The test's script cannot serve a run (see ``script.engine.ScriptError``)."""
+    """The test's script cannot serve a run (see ``script.script.ScriptError``)."""
     return _own_problem(f"fake_assistants script error: {message}", "fake_assistants_script_error", "script_error")
 
 

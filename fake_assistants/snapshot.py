@@ -27,7 +27,7 @@ from .backend.threads import leaned
 from .journal import JDict, JList, builder
 from .script.codec import TurnSpec, entry_to_json, queue, turn_to_json
 from .script.context import ToolOutput
-from .script.engine import Script
+from .script.script import Script
 
 FORMAT = "fake_assistants.snapshot"
 SAVED_SETTINGS = ("progression", "seconds_per_status", "stream_chunk_tokens")  # with the seed: how the state moves

@@ -34,7 +34,7 @@ from fake_assistants.runs.lifecycle import (
     TERMINAL_STATUSES,
     TRANSITIONS,
 )
-from fake_assistants.script.engine import ScriptedTurn
+from fake_assistants.script.script import ScriptedTurn
 from fake_assistants.settings import PROGRESSIONS
 
 pytestmark = [pytest.mark.filterwarnings(f) for f in DEPRECATION_FILTERS]

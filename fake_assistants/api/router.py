@@ -18,7 +18,7 @@ from ..errors import (
 )
 from ..journal import transaction
 from ..schemas.validation import check_json_limits
-from ..script.engine import ScriptError
+from ..script.script import ScriptError
 from .auth import Auth
 from .handler_context import Call, RawBody
 from .responses import error_response

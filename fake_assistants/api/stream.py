@@ -18,7 +18,7 @@ from ..backend.models import JsonDict, Message, Run, RunStep, Thread
 from ..backend.state import Backend
 from ..errors import internal_error, script_problem
 from ..runs.events import Event, Events, drain
-from ..script.engine import ScriptError
+from ..script.script import ScriptError
 from .responses import error_event
 from .serialize import message_event_wire, run_event_wire, step_wire, thread_read_wire
 from .sse import DONE, SseEvent

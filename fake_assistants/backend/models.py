@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from ..journal import JDict, JList, Journaled
 from ..script.context import ToolOutput
-from ..script.engine import ResponderEntry
+from ..script.script import ResponderEntry
 from ..script.turns import Turn
 from ..settings import Progression
 from .index import OrderedIndex

@@ -16,7 +16,7 @@ from ..backend.models import JsonDict, Run
 from ..backend.state import Backend
 from ..runs.scope import run_scope
 from ..script.codec import turn_to_json
-from ..script.engine import ScriptedTurn
+from ..script.script import ScriptedTurn
 from .journal import Exchange
 
 

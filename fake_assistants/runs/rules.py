@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..script.context import RunContext
-from ..script.engine import ScriptError
+from ..script.script import ScriptError
 from ..script.turns import Reply, Turn
 from ..steps import kind_of
 

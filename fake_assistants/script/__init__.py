@@ -1,7 +1,7 @@
 """The scripted response engine."""
 
 from .context import AssistantView, FileScope, MessageView, RunContext, ToolOutput
-from .engine import Matcher, Responder, Script, ScriptBinding, ScriptedTurn, ScriptError
+from .script import Matcher, Responder, Script, ScriptBinding, ScriptedTurn, ScriptError
 from .turns import (
     DEFAULT_REPLY_TEXT,
     Annotation,

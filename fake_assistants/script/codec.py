@@ -20,7 +20,7 @@ from pydantic import Field, create_model, model_validator
 from ..steps import KINDS, kind_of
 from ..steps.base import AnnotationSpec, JsonDict, SpecModel
 from .context import RunContext
-from .engine import Matcher, Script, ScriptedTurn
+from .script import Matcher, Script, ScriptedTurn
 from .turns import Ending, Expire, Fail, Incomplete, Reply, ToolStep, Turn
 
 KIND_NAMES = tuple(kind.name for kind in KINDS)

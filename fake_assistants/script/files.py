@@ -36,7 +36,7 @@ from pydantic import Field, ValidationError
 
 from ..steps.base import SpecModel
 from .codec import TurnSpec, queue
-from .engine import Script
+from .script import Script
 
 
 class ScriptFileError(ValueError):
