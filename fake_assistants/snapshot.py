@@ -20,9 +20,22 @@ from dataclasses import MISSING, fields, replace
 from operator import attrgetter
 from typing import Any
 
-from .backend.models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, Assistant, Message, Run, RunStep, Thread, Usage
+from .backend.models import (
+    NO_ANNOTATIONS,
+    NO_ATTACHMENTS,
+    NO_METADATA,
+    Assistant,
+    FileBatch,
+    Message,
+    Run,
+    RunStep,
+    StoredFile,
+    Thread,
+    Usage,
+    VectorStore,
+    VectorStoreFile,
+)
 from .backend.state import Backend
-from .backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
 from .backend.threads import leaned
 from .journal import JDict, JList, builder
 from .script.codec import TurnSpec, entry_to_json, queue, turn_to_json
@@ -50,7 +63,6 @@ def snapshot(backend: Backend) -> JsonDict:
 
 
 def _document(backend: Backend, messages: Any) -> JsonDict:
-    storage = backend.storage
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -64,13 +76,13 @@ def _document(backend: Backend, messages: Any) -> JsonDict:
         "steps": [_plain(s) for s in backend.steps.values()],
         "files": [
             {**_plain(f, skip=("content",)), "content": base64.b64encode(f.content).decode()}
-            for f in storage.files.values()
+            for f in backend.files.values()
         ],
         "vector_stores": [
             {**_plain(v, skip=_STORE_INDEXES), "files": [_plain(i, skip=("index",)) for i in v.files.values()]}
-            for v in storage.vector_stores.values()
+            for v in backend.vector_stores.values()
         ],
-        "batches": [_plain(b, skip=("files",)) for b in storage.batches.values()],
+        "batches": [_plain(b, skip=("files",)) for b in backend.batches.values()],
         "owners": dict(backend.ownership.owners),  # which API key created which object (key isolation)
         "script": {
             "strict": backend.script.strict,
@@ -213,19 +225,18 @@ def _restore(backend: Backend, doc: JsonDict) -> None:
         backend.put_run(_run_from(r))
     for s in doc["steps"]:
         backend.put_step(RunStep(**{**s, "usage": _usage_from(s["usage"])}))
-    storage = backend.storage
     for f in doc["files"]:
-        storage.put_file(StoredFile(**{**f, "content": base64.b64decode(f["content"])}))
+        backend.put_file(StoredFile(**{**f, "content": base64.b64decode(f["content"])}))
     stores = [
         (VectorStore(**{k: v for k, v in raw.items() if k != "files"}), raw["files"]) for raw in doc["vector_stores"]
     ]
     for store, _ in stores:
-        storage.put_store(store)
+        backend.put_store(store)
     for b in doc["batches"]:
-        storage.put_batch(FileBatch(**b))
+        backend.put_batch(FileBatch(**b))
     for store, items in stores:
         for item in items:
-            storage.attach(store, VectorStoreFile(**item))
+            backend.attach(store, VectorStoreFile(**item))
     script: Script = backend.script
     backend.ownership.owners = JDict(doc.get("owners", {}))
     script.strict = doc["script"]["strict"]

@@ -14,12 +14,15 @@ from fake_assistants.backend.models import (
     NO_ATTACHMENTS,
     NO_METADATA,
     Assistant,
+    FileBatch,
     Message,
     Run,
     RunStep,
+    StoredFile,
     Thread,
+    VectorStore,
+    VectorStoreFile,
 )
-from fake_assistants.backend.storage import FileBatch, StoredFile, VectorStore, VectorStoreFile
 from fake_assistants.schemas.requests import CreateMessage, CreateThread
 
 BYTES_PER_MESSAGE = 1024

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..backend.models import JsonDict
+from ..backend.file_state import FileState
+from ..backend.models import FileBatch, FileCounts, JsonDict, StoredFile, VectorStore, VectorStoreFile
 from ..backend.search_index import SearchHit
-from ..backend.storage import FileBatch, FileCounts, Storage, StoredFile, VectorStore, VectorStoreFile
 
 
 def file_wire(stored: StoredFile) -> JsonDict:
@@ -62,13 +62,13 @@ def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
     }
 
 
-def file_batch_wire(storage: Storage, batch: FileBatch) -> JsonDict:
+def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
     return {
         "id": batch.id,
         "object": "vector_store.files_batch",
         "created_at": batch.created_at,
         "vector_store_id": batch.vector_store_id,
-        "status": storage.batch_status(batch),
+        "status": files.batch_status(batch),
         "file_counts": FileCounts.of_index(batch.files).wire(),
     }
 

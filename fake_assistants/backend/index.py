@@ -8,7 +8,7 @@ An id may carry a *tag* (a message's run, a file's purpose, a vector store file'
 ordered sub-list over the same sequence numbers, so a filtered list pages as fast as the whole one.
 
 Every write goes through :meth:`OrderedIndex.add`, :meth:`OrderedIndex.remove` and :meth:`OrderedIndex.retag`,
-which the backend calls from its few write primitives (``backend/state.py`` and ``backend/storage.py``). Each
+which the backend calls from its few write primitives (``backend/state.py`` and ``backend/file_state.py``). Each
 records how to take itself back in the request's undo journal (``fake_assistants.journal``), so a failed request
 leaves the indexes as it found them.
 """

@@ -20,7 +20,8 @@ from ..schemas.file_requests import AttributeValue
 from ..search.bm25 import Bm25Index, term_counts
 from ..search.chunking import chunk_file
 from ..search.filters import matches
-from .storage import Storage, VectorStoreFile
+from .file_state import FileState
+from .models import VectorStoreFile
 
 if TYPE_CHECKING:
     from .state import Backend
@@ -44,18 +45,18 @@ class IndexedChunks:
     counts: tuple[Counter[str], ...]
 
 
-def _indexed(storage: Storage, item: VectorStoreFile) -> IndexedChunks:
+def _indexed(files: FileState, item: VectorStoreFile) -> IndexedChunks:
     if item.index is None:
-        stored = storage.files.get(item.id)
+        stored = files.files.get(item.id)
         content = stored.content if stored is not None else b""
         texts = chunk_file(content, item.max_chunk_size_tokens, item.chunk_overlap_tokens)
         item.index = IndexedChunks(texts, tuple(term_counts(text) for text in texts))
     return item.index
 
 
-def file_chunks(storage: Storage, item: VectorStoreFile) -> tuple[str, ...]:
+def file_chunks(files: FileState, item: VectorStoreFile) -> tuple[str, ...]:
     """The chunks of a vector store file, by its own chunking strategy."""
-    return _indexed(storage, item).texts
+    return _indexed(files, item).texts
 
 
 def search_stores(
@@ -71,18 +72,17 @@ def search_stores(
 
     Unknown store ids are skipped. ``filters`` is a comparison or compound filter as the API takes it.
     """
-    storage = backend.storage
     corpus: list[tuple[VectorStoreFile, str, Counter[str]]] = []
     seen: set[str] = set()
     for vector_store_id in dict.fromkeys(vector_store_ids):
-        store = storage.vector_stores.get(vector_store_id)
+        store = backend.vector_stores.get(vector_store_id)
         if store is None:
             continue
         for item in store.files.values():
             if item.status != "completed" or item.id in seen:
                 continue
             seen.add(item.id)
-            indexed = _indexed(storage, item)
+            indexed = _indexed(backend, item)
             corpus.extend(zip([item] * len(indexed.texts), indexed.texts, indexed.counts, strict=True))
     queries = [query] if isinstance(query, str) else list(query)
     scores = Bm25Index([counts for _, _, counts in corpus]).scores(queries)
@@ -94,7 +94,7 @@ def search_stores(
         item, text, _ = corpus[position]
         if filters is not None and not matches(filters, item.attributes):
             continue
-        stored = storage.files.get(item.id)
+        stored = backend.files.get(item.id)
         hits.append(
             SearchHit(
                 file_id=item.id,

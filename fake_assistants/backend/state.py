@@ -2,7 +2,7 @@
 
 Objects live in dicts by id (O(1) look-ups); each parent's children are also kept in creation order in an
 :class:`~.index.OrderedIndex` (lists page by position). The ``put_*`` and ``drop_*`` methods here and in
-``storage.py`` are the only writers of those dicts and indexes.
+``file_state.py`` are the only writers of those dicts and indexes.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from ..ids import IdFactory
 from ..journal import JDict
 from ..script import Script
 from ..settings import Settings
+from .file_state import FileState
 from .index import OrderedIndex
 from .models import Assistant, Message, Run, RunStep, Thread
 from .ownership import Ownership
-from .storage import Storage
 
 
-class Backend:
+class Backend(FileState):
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings  # frozen: a change replaces it whole
         self.ids = IdFactory(settings.seed)
@@ -38,7 +38,7 @@ class Backend:
         self.messages: dict[str, Message] = JDict()
         self.runs: dict[str, Run] = JDict()
         self.steps: dict[str, RunStep] = JDict()
-        self.storage = Storage()
+        FileState.__init__(self)  # the files half: files, vector stores and their files and batches
         self.ownership = Ownership()  # which key created which object (see backend.ownership)
 
     def assistant(self, assistant_id: str) -> Assistant:

@@ -12,9 +12,8 @@ from ..errors import both_vector_store_sources
 from ..schemas.file_requests import CreateVectorStore, CreateVectorStoreFile
 from ..schemas.requests import ToolResources
 from ..schemas.validation import validate
-from .models import JsonDict, Thread
+from .models import JsonDict, Thread, VectorStore
 from .state import Backend
-from .storage import VectorStore
 from .vector_stores import create_vector_store, create_vector_store_file
 
 THREAD_STORE_NAME = "Vector store for {thread_id}"
@@ -26,7 +25,7 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
     out: JsonDict = {}
     if resources.code_interpreter is not None:
         for file_id in resources.code_interpreter.file_ids:
-            backend.storage.file(file_id)
+            backend.file(file_id)
         out["code_interpreter"] = {"file_ids": list(resources.code_interpreter.file_ids)}
     helpers: list[CreateVectorStore] = []
     if resources.file_search is not None:
@@ -35,11 +34,11 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
         if store_ids and raw_helpers:
             raise both_vector_store_sources()
         for store_id in store_ids:
-            backend.storage.vector_store(store_id)
+            backend.vector_store(store_id)
         helpers = [validate(CreateVectorStore, raw) for raw in raw_helpers]
         for helper in helpers:
             for file_id in helper.file_ids or []:
-                backend.storage.file(file_id)
+                backend.file(file_id)
         out["file_search"] = {"vector_store_ids": store_ids}
     for helper in helpers:  # all checked: now create
         out["file_search"]["vector_store_ids"].append(create_vector_store(backend, now, helper).id)
@@ -48,7 +47,7 @@ def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | N
 
 def check_attachments(backend: Backend, attachments: list[JsonDict]) -> None:
     for attachment in attachments:
-        backend.storage.file(attachment["file_id"])
+        backend.file(attachment["file_id"])
 
 
 def index_attachments(backend: Backend, thread: Thread, now: int, attachments: list[JsonDict]) -> None:
@@ -64,8 +63,8 @@ def index_attachments(backend: Backend, thread: Thread, now: int, attachments: l
 
 def _thread_store(backend: Backend, thread: Thread, now: int) -> VectorStore:
     store_ids = thread.tool_resources.get("file_search", {}).get("vector_store_ids", [])
-    if store_ids and store_ids[0] in backend.storage.vector_stores:
-        return backend.storage.vector_stores[store_ids[0]]
+    if store_ids and store_ids[0] in backend.vector_stores:
+        return backend.vector_stores[store_ids[0]]
     with backend.ownership.acting_as_owner_of(thread.id):
         store = create_vector_store(backend, now, CreateVectorStore(name=THREAD_STORE_NAME.format(thread_id=thread.id)))
     thread.tool_resources["file_search"] = {"vector_store_ids": [store.id]}

@@ -29,14 +29,9 @@ from ..schemas.file_requests import (
     VectorStoreExpiresAfter,
 )
 from .index import OrderedIndex
+from .models import FileBatch, VectorStore, VectorStoreFile, VectorStoreFileStatus
 from .search_index import SearchHit, search_stores
 from .state import Backend
-from .storage import (
-    FileBatch,
-    VectorStore,
-    VectorStoreFile,
-    VectorStoreFileStatus,
-)
 
 _WAITING_POLICIES = ("per_read", "manual", "by_clock")
 DEFAULT_MAX_RESULTS = 10
@@ -49,7 +44,7 @@ def _initial_status(backend: Backend) -> VectorStoreFileStatus:
 def _step(backend: Backend, items: Iterable[VectorStoreFile]) -> None:
     for item in list(items):
         if item.status == "in_progress":
-            backend.storage.set_status(item, "completed")
+            backend.set_status(item, "completed")
 
 
 def _in_progress(files: dict[str, VectorStoreFile], index: OrderedIndex) -> list[VectorStoreFile]:
@@ -72,7 +67,7 @@ def ready_thread_stores(backend: Backend, thread_resources: dict[str, Any]) -> N
     60 s) before it searched, so a file attached to a message is found by the thread's next run, polled or not.
     The assistant's stores get no such wait."""
     for store_id in thread_resources.get("file_search", {}).get("vector_store_ids", []):
-        store = backend.storage.vector_stores.get(store_id)
+        store = backend.vector_stores.get(store_id)
         if store is not None:
             _step(backend, list(store.files.values()))
 
@@ -98,14 +93,14 @@ def _attach(
         id=file_id,
         vector_store_id=store.id,
         created_at=now,
-        size=backend.storage.files[file_id].size,
+        size=backend.files[file_id].size,
         max_chunk_size_tokens=chunking["max_chunk_size_tokens"],
         chunk_overlap_tokens=chunking["chunk_overlap_tokens"],
         attributes=dict(attributes or {}),
         status=_initial_status(backend),
         batch_id=batch_id,
     )
-    backend.storage.attach(store, item)
+    backend.attach(store, item)
     _touch(store, now)
     return item
 
@@ -114,10 +109,9 @@ def _attach(
 
 
 def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) -> VectorStore:
-    storage = backend.storage
     file_ids = list(dict.fromkeys(request.file_ids or []))
     for file_id in file_ids:  # check every file before creating anything
-        storage.file(file_id)
+        backend.file(file_id)
     store = VectorStore(
         id=backend.ids.new("vs"),
         created_at=now,
@@ -127,7 +121,7 @@ def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) 
         metadata=request.metadata or {},
         expires_after=_expiry(request.expires_after),
     )
-    storage.put_store(store)
+    backend.put_store(store)
     backend.ownership.claim(store.id)
     for file_id in file_ids:
         _attach(backend, store, now, file_id, request.chunking_strategy, None)
@@ -139,13 +133,13 @@ def _expiry(expires_after: VectorStoreExpiresAfter | None) -> dict[str, Any] | N
 
 
 def read_vector_store(backend: Backend, vector_store_id: str) -> VectorStore:
-    store = backend.storage.vector_store(vector_store_id)
+    store = backend.vector_store(vector_store_id)
     _on_read(backend, _in_progress(store.files, store.order))
     return store
 
 
 def modify_vector_store(backend: Backend, vector_store_id: str, request: ModifyVectorStore) -> VectorStore:
-    store = backend.storage.vector_store(vector_store_id)
+    store = backend.vector_store(vector_store_id)
     if request.name is not None:
         store.name = request.name
     if request.expires_after is not None:
@@ -157,9 +151,8 @@ def modify_vector_store(backend: Backend, vector_store_id: str, request: ModifyV
 
 def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
     """Delete a store with its vector store files and batches; the files themselves stay."""
-    storage = backend.storage
-    storage.vector_store(vector_store_id)
-    storage.drop_store(vector_store_id)
+    backend.vector_store(vector_store_id)
+    backend.drop_store(vector_store_id)
     for assistant in backend.assistants.values():  # the real API took it out of the assistants that used it
         store_ids = assistant.tool_resources.get("file_search", {}).get("vector_store_ids", [])
         if vector_store_id in store_ids:
@@ -169,7 +162,7 @@ def delete_vector_store(backend: Backend, vector_store_id: str) -> None:
 
 def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_only: bool = False) -> tuple[str, ...]:
     """The ids of the files a store holds, oldest first (only the completed ones if asked); () for no such store."""
-    store = backend.storage.vector_stores.get(vector_store_id)
+    store = backend.vector_stores.get(vector_store_id)
     if store is None:
         return ()
     return tuple(store.order.tagged("completed") if completed_only else store.order)
@@ -178,7 +171,7 @@ def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_o
 def search_vector_store(
     backend: Backend, vector_store_id: str, now: int, request: SearchVectorStore
 ) -> list[SearchHit]:
-    store = backend.storage.vector_store(vector_store_id)
+    store = backend.vector_store(vector_store_id)
     options = request.ranking_options
     threshold = options.score_threshold if options is not None and options.score_threshold is not None else 0.0
     hits = search_stores(
@@ -199,13 +192,13 @@ def search_vector_store(
 def create_vector_store_file(
     backend: Backend, vector_store_id: str, now: int, request: CreateVectorStoreFile
 ) -> VectorStoreFile:
-    store = backend.storage.vector_store(vector_store_id)
-    backend.storage.file(request.file_id)
+    store = backend.vector_store(vector_store_id)
+    backend.file(request.file_id)
     return _attach(backend, store, now, request.file_id, request.chunking_strategy, request.attributes)
 
 
 def read_vector_store_file(backend: Backend, vector_store_id: str, file_id: str) -> VectorStoreFile:
-    item = backend.storage.vector_store_file(vector_store_id, file_id)
+    item = backend.vector_store_file(vector_store_id, file_id)
     _on_read(backend, [item])
     return item
 
@@ -213,51 +206,49 @@ def read_vector_store_file(backend: Backend, vector_store_id: str, file_id: str)
 def update_attributes(
     backend: Backend, vector_store_id: str, file_id: str, attributes: dict[str, AttributeValue] | None
 ) -> VectorStoreFile:
-    item = backend.storage.vector_store_file(vector_store_id, file_id)
+    item = backend.vector_store_file(vector_store_id, file_id)
     item.attributes = dict(attributes or {})
     return item
 
 
 def delete_vector_store_file(backend: Backend, vector_store_id: str, file_id: str) -> None:
     """Take a file out of a store; the file itself stays."""
-    backend.storage.vector_store_file(vector_store_id, file_id)
-    backend.storage.detach(backend.storage.vector_stores[vector_store_id], file_id)
+    backend.vector_store_file(vector_store_id, file_id)
+    backend.detach(backend.vector_stores[vector_store_id], file_id)
 
 
 # --- file batches ----------------------------------------------------------------------------------------------
 
 
 def create_file_batch(backend: Backend, vector_store_id: str, now: int, request: CreateFileBatch) -> FileBatch:
-    storage = backend.storage
-    store = storage.vector_store(vector_store_id)
+    store = backend.vector_store(vector_store_id)
     entries: dict[str, CreateVectorStoreFile] = {}
     for entry in request.entries():
         entries.setdefault(entry.file_id, entry)  # a file named twice is added once, as first given
     for entry in entries.values():
-        storage.file(entry.file_id)
+        backend.file(entry.file_id)
     batch = FileBatch(id=backend.ids.new("vsfb"), vector_store_id=store.id, created_at=now)
-    storage.put_batch(batch)
+    backend.put_batch(batch)
     for entry in entries.values():
         _attach(backend, store, now, entry.file_id, entry.chunking_strategy, entry.attributes, batch.id)
     return batch
 
 
 def read_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
-    batch = backend.storage.batch(vector_store_id, batch_id)
-    _on_read(backend, _in_progress(backend.storage.vector_stores[vector_store_id].files, batch.files))
+    batch = backend.batch(vector_store_id, batch_id)
+    _on_read(backend, _in_progress(backend.vector_stores[vector_store_id].files, batch.files))
     return batch
 
 
 def cancel_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
     """Cancel the batch's files still in progress. A batch with none left cannot be cancelled."""
-    storage = backend.storage
-    batch = storage.batch(vector_store_id, batch_id)
-    status = storage.batch_status(batch)
+    batch = backend.batch(vector_store_id, batch_id)
+    status = backend.batch_status(batch)
     if status != "in_progress":
         raise cannot_cancel(status, "vector store file batch")
     batch.cancelled = True
-    for item in _in_progress(storage.vector_stores[vector_store_id].files, batch.files):
-        storage.set_status(item, "cancelled")
+    for item in _in_progress(backend.vector_stores[vector_store_id].files, batch.files):
+        backend.set_status(item, "cancelled")
     return batch
 
 
@@ -270,16 +261,15 @@ def advance_vector_store_item(backend: Backend, object_id: str, now: int) -> str
     Works under any progression policy. Returns the object's status afterwards (for a file: in the store it
     joined last). Raises ``KeyError`` for an id the emulator does not know.
     """
-    storage = backend.storage
-    store = storage.vector_stores.get(object_id)
+    store = backend.vector_stores.get(object_id)
     if store is not None:
         _step(backend, _in_progress(store.files, store.order))
         return store.status(now)
-    batch = storage.batches.get(object_id)
+    batch = backend.batches.get(object_id)
     if batch is not None:
-        _step(backend, _in_progress(storage.vector_stores[batch.vector_store_id].files, batch.files))
-        return storage.batch_status(batch)
-    items = [holder.files[object_id] for holder in storage.stores_holding(object_id)]
+        _step(backend, _in_progress(backend.vector_stores[batch.vector_store_id].files, batch.files))
+        return backend.batch_status(batch)
+    items = [holder.files[object_id] for holder in backend.stores_holding(object_id)]
     if not items:
         raise KeyError(f"no vector store, file batch or vector store file {object_id!r} in this emulator")
     _step(backend, items)

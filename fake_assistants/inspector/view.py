@@ -73,10 +73,9 @@ def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | 
     With a ``tenant`` (one key's view under key isolation), only what that key may see: its own objects and
     requests, and no script queue (it is every tenant's)."""
     now = backend.clock.now()
-    storage = backend.storage
     mine = tenant.visible if tenant else _everything
-    files = [file_wire(stored) for file_id, stored in storage.files.items() if mine(file_id)]
-    stores = [_vector_store(backend, store_id, now) for store_id in storage.vector_stores if mine(store_id)]
+    files = [file_wire(stored) for file_id, stored in backend.files.items() if mine(file_id)]
+    stores = [_vector_store(backend, store_id, now) for store_id in backend.vector_stores if mine(store_id)]
     names = {file["id"]: file["filename"] for file in files}
     names.update({store["id"]: store["name"] or store["id"] for store in stores})
     assistants = [assistant_wire(found) for assistant_id, found in backend.assistants.items() if mine(assistant_id)]
@@ -112,13 +111,12 @@ def _request(exchange: Exchange) -> JsonDict:
 
 
 def _vector_store(backend: Backend, store_id: str, now: int) -> JsonDict:
-    storage = backend.storage
-    store = storage.vector_store(store_id)
-    batches = [batch for batch in storage.batches.values() if batch.vector_store_id == store_id]
+    store = backend.vector_store(store_id)
+    batches = [batch for batch in backend.batches.values() if batch.vector_store_id == store_id]
     return {
         **vector_store_wire(store, now),
         "files": [vector_store_file_wire(item) for item in store.files.values()],
-        "batches": [file_batch_wire(storage, batch) for batch in batches],
+        "batches": [file_batch_wire(backend, batch) for batch in batches],
     }
 
 
@@ -188,9 +186,9 @@ def explain_scope(backend: Backend, run: Run) -> list[JsonDict]:
             if file_id in scope.code_interpreter_file_ids:
                 reasons[file_id].append(_why(f"code_interpreter: in {label} tool_resources"))
         for store_id in resources.get("file_search", {}).get("vector_store_ids", []):
-            if store_id not in scope.vector_store_ids or store_id not in backend.storage.vector_stores:
+            if store_id not in scope.vector_store_ids or store_id not in backend.vector_stores:
                 continue
-            for file_id in backend.storage.vector_store(store_id).files:
+            for file_id in backend.vector_store(store_id).files:
                 if file_id in scope.file_search_file_ids:
                     reasons[file_id].append(
                         _why("file_search: in vector store", store_id, f"from {label} tool_resources")

@@ -288,7 +288,7 @@ def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Genera
 def _attach_images(backend: Backend, run: Run, message: Message) -> Events:
     """Images the run's code produced follow the text as ``image_file`` parts."""
     for file_id in run.output_files.values():
-        stored = backend.storage.files.get(file_id)
+        stored = backend.files.get(file_id)
         if stored is None or not is_image_name(stored.filename):
             continue
         part: JsonDict = {"type": "image_file", "image_file": {"file_id": file_id}}

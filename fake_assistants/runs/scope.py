@@ -54,4 +54,4 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def _store_file_ids(backend: Backend, vector_store_id: str) -> tuple[str, ...]:
-    return vector_store_file_ids(backend, vector_store_id) if vector_store_id in backend.storage.vector_stores else ()
+    return vector_store_file_ids(backend, vector_store_id) if vector_store_id in backend.vector_stores else ()

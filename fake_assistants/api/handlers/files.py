@@ -142,16 +142,15 @@ def create(call: Call) -> JsonDict:
 
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListFilesQuery)
-    storage = call.backend.storage
-    return call.list_page(ops.list_order(call.backend, query.purpose), storage.files.__getitem__, query, file_wire)
+    return call.list_page(ops.list_order(call.backend, query.purpose), call.backend.files.__getitem__, query, file_wire)
 
 
 def retrieve(call: Call) -> JsonDict:
-    return file_wire(call.backend.storage.file(call.params["file_id"]))
+    return file_wire(call.backend.file(call.params["file_id"]))
 
 
 def download(call: Call) -> RawBody:
-    return RawBody(call.backend.storage.file(call.params["file_id"]).content)
+    return RawBody(call.backend.file(call.params["file_id"]).content)
 
 
 def delete(call: Call) -> JsonDict:

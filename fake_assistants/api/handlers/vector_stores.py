@@ -49,9 +49,9 @@ def delete(call: Call) -> JsonDict:
 
 def list_(call: Call) -> JsonDict:
     query = call.query_as(ListQuery)
-    storage = call.backend.storage
+    backend = call.backend
     return call.list_page(
-        storage.store_order, storage.vector_stores.__getitem__, query, lambda store: vector_store_wire(store, call.now)
+        backend.store_order, backend.vector_stores.__getitem__, query, lambda store: vector_store_wire(store, call.now)
     )
 
 
@@ -90,7 +90,7 @@ def delete_file(call: Call) -> JsonDict:
 
 def list_files(call: Call) -> JsonDict:
     query = call.query_as(ListVectorStoreFilesQuery)
-    store = call.backend.storage.vector_store(call.params["vector_store_id"])
+    store = call.backend.vector_store(call.params["vector_store_id"])
     index = store.order if query.filter is None else store.order.tagged(query.filter)
     return indexed_list_wire(index, store.files.__getitem__, query, vector_store_file_wire)
 
@@ -98,7 +98,7 @@ def list_files(call: Call) -> JsonDict:
 def file_content(call: Call) -> JsonDict:
     """The file's chunks as the store indexed them (none while the file is still in progress)."""
     item = ops.read_vector_store_file(call.backend, call.params["vector_store_id"], call.params["file_id"])
-    chunks = file_chunks(call.backend.storage, item) if item.status == "completed" else ()
+    chunks = file_chunks(call.backend, item) if item.status == "completed" else ()
     return file_content_wire(chunks)
 
 
@@ -108,23 +108,22 @@ def file_content(call: Call) -> JsonDict:
 def create_batch(call: Call) -> JsonDict:
     request = call.json(CreateFileBatch)
     batch = ops.create_file_batch(call.backend, call.params["vector_store_id"], call.now, request)
-    return file_batch_wire(call.backend.storage, batch)
+    return file_batch_wire(call.backend, batch)
 
 
 def retrieve_batch(call: Call) -> JsonDict:
     batch = ops.read_file_batch(call.backend, call.params["vector_store_id"], call.params["batch_id"])
-    return file_batch_wire(call.backend.storage, batch)
+    return file_batch_wire(call.backend, batch)
 
 
 def cancel_batch(call: Call) -> JsonDict:
     batch = ops.cancel_file_batch(call.backend, call.params["vector_store_id"], call.params["batch_id"])
-    return file_batch_wire(call.backend.storage, batch)
+    return file_batch_wire(call.backend, batch)
 
 
 def list_batch_files(call: Call) -> JsonDict:
     query = call.query_as(ListVectorStoreFilesQuery)
-    storage = call.backend.storage
-    batch = storage.batch(call.params["vector_store_id"], call.params["batch_id"])
-    files = storage.vector_stores[batch.vector_store_id].files
+    batch = call.backend.batch(call.params["vector_store_id"], call.params["batch_id"])
+    files = call.backend.vector_stores[batch.vector_store_id].files
     index = batch.files if query.filter is None else batch.files.tagged(query.filter)
     return indexed_list_wire(index, files.__getitem__, query, vector_store_file_wire)

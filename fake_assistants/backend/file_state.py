@@ -1,138 +1,25 @@
-"""Files and vector stores: their stored objects and lookups.
+"""The files half of the backend's state: files, vector stores, vector store files and file batches, their lookups
+and their write primitives (:class:`FileState`, which :class:`~.state.Backend` is, beside the assistants half).
 
 A vector store holds its vector store files by file id (``VectorStore.files``) and in creation order, tagged by
 status (``VectorStore.order``); a file batch keeps the same index of the files it added. Every count the API
 reports (``file_counts``, ``usage_bytes``, a store's or a batch's ``status``) is read from those indexes, which
-only the write primitives of :class:`Storage` change, so the numbers can never drift from the files they count.
+only the write primitives here change, so the numbers can never drift from the files they count.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from ..errors import file_batch_not_found, not_found, vector_store_file_not_found
-from ..journal import JDict, JList, Journaled, keep
-from ..schemas.file_requests import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
+from ..journal import JDict, JList, keep
 from .index import OrderedIndex
-
-if TYPE_CHECKING:
-    from .search_index import IndexedChunks
-
-VectorStoreFileStatus = Literal["in_progress", "completed", "cancelled", "failed"]
-FILE_STATUSES: tuple[VectorStoreFileStatus, ...] = ("in_progress", "completed", "cancelled", "failed")
+from .models import FileBatch, FileCounts, StoredFile, VectorStore, VectorStoreFile, VectorStoreFileStatus
 
 
-
-@dataclass(slots=True)
-class StoredFile(Journaled):
-    id: str
-    created_at: int
-    filename: str
-    purpose: str
-    content: bytes
-    expires_at: int | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.content)
-
-
-@dataclass(slots=True)
-class VectorStoreFile(Journaled):
-    id: str  # the file's id: a file appears at most once in a store
-    vector_store_id: str
-    created_at: int
-    size: int  # the file's bytes, counted in usage_bytes once the file is completed
-    max_chunk_size_tokens: int = AUTO_CHUNK_TOKENS
-    chunk_overlap_tokens: int = AUTO_OVERLAP_TOKENS
-    attributes: dict[str, AttributeValue] = field(default_factory=dict)
-    status: VectorStoreFileStatus = "in_progress"
-    batch_id: str | None = None
-    index: IndexedChunks | None = field(default=None, repr=False, compare=False)  # the search's cache
-
-    @property
-    def usage_bytes(self) -> int:
-        return self.size if self.status == "completed" else 0
-
-
-@dataclass(frozen=True, slots=True)
-class FileCounts:
-    in_progress: int = 0
-    completed: int = 0
-    cancelled: int = 0
-    failed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.in_progress + self.completed + self.cancelled + self.failed
-
-    @classmethod
-    def of(cls, files: Iterable[VectorStoreFile]) -> FileCounts:
-        tally = dict.fromkeys(FILE_STATUSES, 0)
-        for item in files:
-            tally[item.status] += 1
-        return cls(**tally)
-
-    @classmethod
-    def of_index(cls, index: OrderedIndex) -> FileCounts:
-        """The counts of an index of files tagged by status: O(1)."""
-        return cls(*(index.count(status) for status in ("in_progress", "completed", "cancelled", "failed")))
-
-    def wire(self) -> dict[str, int]:
-        return {
-            "in_progress": self.in_progress,
-            "completed": self.completed,
-            "failed": self.failed,
-            "cancelled": self.cancelled,
-            "total": self.total,
-        }
-
-
-@dataclass(slots=True)
-class VectorStore(Journaled):
-    id: str
-    created_at: int
-    last_active_at: int
-    name: str = ""
-    description: str | None = None  # stored, but the spec's object does not return it
-    metadata: dict[str, str] = field(default_factory=dict)
-    expires_after: dict[str, Any] | None = None  # {"anchor": "last_active_at", "days": n}
-    files: dict[str, VectorStoreFile] = field(default_factory=dict)
-    # Kept by the write primitives of Storage: creation order tagged by status, the batches, the completed bytes.
-    order: OrderedIndex = field(default_factory=OrderedIndex, repr=False, compare=False)
-    batch_ids: list[str] = field(default_factory=list, repr=False, compare=False)
-    usage_bytes: int = field(default=0, repr=False, compare=False)
-
-    def counts(self) -> FileCounts:
-        return FileCounts.of_index(self.order)
-
-    @property
-    def expires_at(self) -> int | None:
-        if self.expires_after is None:
-            return None
-        return self.last_active_at + int(self.expires_after["days"]) * 86_400
-
-    def status(self, now: int) -> Literal["expired", "in_progress", "completed"]:
-        expires_at = self.expires_at
-        if expires_at is not None and now >= expires_at:
-            return "expired"
-        return "in_progress" if self.counts().in_progress else "completed"
-
-
-@dataclass(slots=True)
-class FileBatch(Journaled):
-    id: str
-    vector_store_id: str
-    created_at: int
-    cancelled: bool = False
-    files: OrderedIndex = field(default_factory=OrderedIndex, repr=False, compare=False)  # tagged by status
-
-
-class Storage:
-    """All files, vector stores, vector store files and file batches of one emulator."""
+class FileState:
+    """All files, vector stores, vector store files and file batches of one emulator (a part of ``Backend``)."""
 
     def __init__(self) -> None:
         # Every registry records its changes in the request's undo journal (see fake_assistants.journal); the
