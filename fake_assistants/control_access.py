@@ -27,7 +27,13 @@ from urllib.parse import urlsplit
 
 from .api.auth import request_key, unauthorized_wrong_key
 from .api.wire import ApiRequest
-from .errors import ApiError, unauthorized_no_key
+from .errors import (
+    control_host_not_allowed,
+    control_needs_json,
+    control_origin_not_allowed,
+    control_token_required,
+    unauthorized_no_key,
+)
 
 if TYPE_CHECKING:
     from .api.auth import Auth
@@ -56,28 +62,18 @@ class Caller:
         return self.key is None
 
 
-def forbidden(message: str, code: str) -> ApiError:
-    return ApiError(403, message, code=code)
-
-
 def admit(access: ControlAccess, auth: Auth, request: ApiRequest) -> Caller:
     """The caller of a control request, once its host, origin, content type and credential pass."""
     host = request.header("host")
     if host is not None and not allowed_host(_hostname(host), access.hosts):
-        raise forbidden(
-            f"The control API does not answer to the host '{host}'. Allow it with --allow-host.", "host_not_allowed"
-        )
+        raise control_host_not_allowed(host)
     origin = request.header("origin")
     if origin is not None and not _same_origin(origin, host, access.hosts):
-        raise forbidden(f"The control API does not accept requests from the origin '{origin}'.", "origin_not_allowed")
+        raise control_origin_not_allowed(origin)
     if request.method.upper() not in READ_METHODS:
         media = (request.header("content-type") or "").split(";")[0].strip().lower()
         if media != "application/json":
-            raise ApiError(
-                415,
-                "The control API takes a JSON body: send 'Content-Type: application/json'.",
-                code="unsupported_media_type",
-            )
+            raise control_needs_json()
     return _credential(access, auth, request)
 
 
@@ -95,17 +91,13 @@ def _credential(access: ControlAccess, auth: Auth, request: ApiRequest) -> Calle
     if auth.isolate:
         return Caller(key)
     if access.token is not None:
-        raise forbidden("The control API needs the control token (--control-token).", "control_token_required")
+        raise control_token_required()
     return Caller()  # an accepted key of a single-tenant emulator
 
 
 def needs_admin(caller: Caller, what: str) -> None:
     if not caller.admin:
-        raise forbidden(
-            f"{what} changes every tenant's emulator: under key isolation it needs the control token "
-            "(--control-token).",
-            "control_token_required",
-        )
+        raise control_token_required(what)
 
 
 # --- hosts -----------------------------------------------------------------------------------------------------

@@ -161,6 +161,49 @@ def control_faults_not_a_list() -> ApiError:
     return invalid_request("'faults' is a list of faults.", param="faults")
 
 
+def control_host_not_allowed(host: str) -> ApiError:
+    return ApiError(
+        403,
+        f"The control API does not answer to the host '{host}'. Allow it with --allow-host.",
+        code="host_not_allowed",
+    )
+
+
+def control_origin_not_allowed(origin: str) -> ApiError:
+    return ApiError(
+        403, f"The control API does not accept requests from the origin '{origin}'.", code="origin_not_allowed"
+    )
+
+
+def control_needs_json() -> ApiError:
+    return ApiError(
+        415, "The control API takes a JSON body: send 'Content-Type: application/json'.", code="unsupported_media_type"
+    )
+
+
+def control_token_required(what: str | None = None) -> ApiError:
+    """The control token is missing: for any use, or (``what``) for a change that reaches every tenant."""
+    if what is None:
+        text = "The control API needs the control token (--control-token)."
+    else:
+        text = (
+            f"{what} changes every tenant's emulator: under key isolation it needs the control token (--control-token)."
+        )
+    return ApiError(403, text, code="control_token_required")
+
+
+def inspector_read_only(method: str) -> ApiError:
+    return ApiError(405, f"The inspector is read-only: {method} is not allowed here.")
+
+
+def inspector_unknown_page(path: str) -> ApiError:
+    return ApiError(404, f"Unknown inspector page: {path}", code="unknown_url")
+
+
+def inspector_no_request(number: int) -> ApiError:
+    return ApiError(404, f"No request number {number} in the inspector's journal.")
+
+
 # --- the emulator's own problems, as 500s the SDK raises at once ---------------------------------------------
 
 
@@ -200,6 +243,18 @@ def file_too_large(size: int, limit: int) -> ApiError:
     )
 
 
+def not_multipart(content_type: str | None) -> ApiError:
+    return invalid_request(f"Invalid Content-Type header ({content_type}), expected multipart/form-data.")
+
+
+def no_multipart_boundary(content_type: str | None) -> ApiError:
+    return invalid_request(f"Invalid Content-Type header ({content_type}): the multipart boundary is missing.")
+
+
+def bad_multipart(problem: object) -> ApiError:
+    return invalid_request(f"Could not parse the multipart/form-data body of your request: {problem}")
+
+
 # --- the texts of the request checks (``schemas``): ``param`` may be ``{param}``, filled in where it is known -------
 
 
@@ -219,6 +274,118 @@ def length_text(param: str, noun: str, *, most: int | None = None, least: int | 
 def type_text(param: str, expected: str, got: str) -> str:
     """A value of the wrong JSON type: ``expected`` and ``got`` as the real API words them (``an object``)."""
     return f"Invalid type for '{param}': expected {expected}, but got {got} instead."
+
+
+def wrong_length(param: str, noun: str, *, most: int | None = None, least: int | None = None, length: int) -> ApiError:
+    side = "above_max" if most is not None else "below_min"
+    code = f"{'string' if noun == 'string' else 'array'}_{side}_length"
+    return ApiError(400, length_text(param, noun, most=most, least=least, length=length), param=param, code=code)
+
+
+def wrong_type(param: str, expected: str, got: str) -> ApiError:
+    return ApiError(400, type_text(param, expected, got), param=param, code="invalid_type")
+
+
+def too_many_properties(param: str, most: int, count: int) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid '{param}': too many properties. Expected an object with at most {most} properties, "
+        f"but got an object with {count} properties instead.",
+        param=param,
+        code="object_above_max_properties",
+    )
+
+
+def overlap_too_large(param: str, half: int, overlap: int) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens. "
+        f"Expected a value <= {half}, but got {overlap} instead.",
+        param=param,
+        code="invalid_value",
+    )
+
+
+def file_ids_and_files(param: str) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid '{param}': 'file_ids' and 'files' are mutually exclusive; give one of them.",
+        param=param,
+        code="invalid_value",
+    )
+
+
+def empty_string(param: str, least: int) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid '{param}': empty string. Expected a string with minimum length {least}, "
+        "but got an empty string instead.",
+        param=param,
+        code="empty_string",
+    )
+
+
+def out_of_bounds(param: str, value: object, *, least: float | None = None, most: float | None = None) -> ApiError:
+    """A number under ``least`` or over ``most`` (a float bound words it as a decimal)."""
+    bound = least if least is not None else most
+    noun = "decimal" if isinstance(bound, float) else "integer"
+    word, sign, side = (
+        ("below minimum", ">=", "below_min") if least is not None else ("above maximum", "<=", "above_max")
+    )
+    return ApiError(
+        400,
+        f"Invalid '{param}': {noun} {word} value. Expected a value {sign} {bound:g}, but got {value} instead.",
+        param=param,
+        code=f"{noun}_{side}_value",
+    )
+
+
+def pattern_mismatch(param: str, pattern: str) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid '{param}': string does not match pattern. Expected a string that matches the pattern '{pattern}'.",
+        param=param,
+        code="invalid_value",
+    )
+
+
+def unsupported_value(param: str, value: object, supported: str) -> ApiError:
+    """``supported``: the allowed values, each quoted, as the real API lists them."""
+    return ApiError(
+        400, f"Invalid value: '{value}'. Supported values are: {supported}.", param=param, code="invalid_value"
+    )
+
+
+def invalid_value(param: str, problem: str) -> ApiError:
+    return ApiError(400, f"Invalid '{param}': {problem}.", param=param, code="invalid_value")
+
+
+def body_not_an_object(got: str) -> ApiError:
+    return ApiError(400, f"Invalid type for body: expected an object, but got {got} instead.", code="invalid_type")
+
+
+def invalid_json() -> ApiError:
+    return ApiError(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+        "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+    )
+
+
+def json_too_large(size: int, limit: int) -> ApiError:
+    return ApiError(
+        413,
+        f"Request body too large: {size} bytes. The largest JSON body accepted is {limit} bytes.",
+        code="request_too_large",
+    )
+
+
+def json_too_deep(limit: int) -> ApiError:
+    return ApiError(
+        400,
+        f"We could not parse the JSON body of your request: it nests arrays and objects more than {limit} levels deep.",
+        code="json_too_deep",
+    )
 
 
 # --- what runs refuse: the texts the real API answered --------------------------------------------------------
@@ -252,9 +419,7 @@ def both_vector_store_sources() -> ApiError:
 
 
 def unsupported_include(value: str, supported: str) -> ApiError:
-    return invalid_request(
-        f"Invalid value: '{value}'. Supported values are: '{supported}'.", param="include[]", code="invalid_value"
-    )
+    return unsupported_value("include[]", value, f"'{supported}'")
 
 
 # --- faults and rate limits: the errors the real API answered when it could not serve a request ----------------

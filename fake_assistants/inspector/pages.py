@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..api.wire import ApiRequest, ApiResponse
-from ..errors import ApiError
+from ..errors import inspector_no_request, inspector_read_only, inspector_unknown_page
 from .view import Tenant, inspect
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def handle_inspector(
     ``tenant_key``: the caller is one tenant under key isolation (the gate said so), who sees only its own."""
     path = request.path[len(control_prefix) + len(UI) :].rstrip("/")
     if request.method.upper() not in ("GET", "HEAD"):
-        raise ApiError(405, f"The inspector is read-only: {request.method.upper()} is not allowed here.")
+        raise inspector_read_only(request.method.upper())
     if path == "":
         return _html(_render(fake, control_prefix, _tenant(fake, tenant_key), _poll_ms(request)))
     if path.startswith("/static/") and path[len("/static/") :] in STATIC:
@@ -65,7 +65,7 @@ def handle_inspector(
         return ApiResponse(200, {"content-type": STATIC[name], **SECURITY_HEADERS}, content)
     if path.startswith("/requests/") and path[len("/requests/") :].isdigit():
         return _bodies(fake, int(path[len("/requests/") :]), _tenant(fake, tenant_key))
-    raise ApiError(404, f"Unknown inspector page: {request.path}", code="unknown_url")
+    raise inspector_unknown_page(request.path)
 
 
 def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
@@ -101,7 +101,7 @@ def _bodies(fake: FakeAssistants, number: int, tenant: Tenant | None) -> ApiResp
     with fake._backend.lock:
         found = fake._router.journal.get(number)
     if found is None or (tenant is not None and found.key != tenant.key):
-        raise ApiError(404, f"No request number {number} in the inspector's journal.")
+        raise inspector_no_request(number)
     body = {"number": number, "request_body": found.request_text(), "response_body": found.response_text()}
     return ApiResponse(200, {"content-type": "application/json", **SECURITY_HEADERS}, json.dumps(body).encode())
 

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import length_text, type_text
+from ..errors import file_ids_and_files, missing_parameter, overlap_too_large, wrong_length, wrong_type
 from .requests import JsonDict, ListQuery, Metadata, Strict, check_map_limits, check_string_value
-from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
+from .validation import P, describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 # --- files -----------------------------------------------------------------------------------------------------
 
@@ -62,12 +62,7 @@ class StaticChunkingSpec(Strict):
     def _overlap_at_most_half(self) -> StaticChunkingSpec:
         half = self.max_chunk_size_tokens // 2
         if self.chunk_overlap_tokens > half:
-            raise openai_error(
-                "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens. "
-                f"Expected a value <= {half}, but got {self.chunk_overlap_tokens} instead.",
-                code="invalid_value",
-                param="chunk_overlap_tokens",
-            )
+            raise openai_error(overlap_too_large(P, half, self.chunk_overlap_tokens), "chunk_overlap_tokens")
         return self
 
 
@@ -97,16 +92,11 @@ def _attributes(value: Any) -> Any:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise openai_error(
-            type_text("{param}", "an object", describe_json_type(value)),
-            code="invalid_type",
-        )
+        raise openai_error(wrong_type(P, "an object", describe_json_type(value)))
     check_map_limits(value)
     for key, item in value.items():
         if not isinstance(item, str | bool | int | float):
-            raise openai_error(
-                type_text("{param}", ATTRIBUTE_TYPES, describe_json_type(item)), code="invalid_type", param=key
-            )
+            raise openai_error(wrong_type(P, ATTRIBUTE_TYPES, describe_json_type(item)), key)
         if isinstance(item, str):
             check_string_value(key, item)
     return value
@@ -152,15 +142,9 @@ class CreateFileBatch(Strict):
     @model_validator(mode="after")
     def _file_ids_or_files(self) -> CreateFileBatch:
         if self.file_ids is not None and self.files is not None:
-            raise openai_error(
-                "Invalid '{param}': 'file_ids' and 'files' are mutually exclusive; give one of them.",
-                code="invalid_value",
-                param="files",
-            )
+            raise openai_error(file_ids_and_files(P), "files")
         if self.file_ids is None and self.files is None:
-            raise openai_error(
-                "Missing required parameter: '{param}'.", code="missing_required_parameter", param="file_ids"
-            )
+            raise openai_error(missing_parameter(P), "file_ids")
         return self
 
     def entries(self) -> list[CreateVectorStoreFile]:
@@ -197,13 +181,9 @@ class ComparisonFilter(Strict):
     def _value_fits_the_operator(self) -> ComparisonFilter:
         wants_list = self.type in ("in", "nin")
         if wants_list and not isinstance(self.value, list):
-            raise openai_error(
-                type_text("{param}", "an array", describe_json_type(self.value)),
-                code="invalid_type",
-                param="value",
-            )
+            raise openai_error(wrong_type(P, "an array", describe_json_type(self.value)), "value")
         if not wants_list and isinstance(self.value, list):
-            raise openai_error(type_text("{param}", ATTRIBUTE_TYPES, "an array"), code="invalid_type", param="value")
+            raise openai_error(wrong_type(P, ATTRIBUTE_TYPES, "an array"), "value")
         return self
 
 
@@ -242,9 +222,9 @@ def _query(value: Any) -> Any:
         return value
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         expected = "one of a string or an array of strings"
-        raise openai_error(type_text("{param}", expected, describe_json_type(value)), code="invalid_type")
+        raise openai_error(wrong_type(P, expected, describe_json_type(value)))
     if not value:
-        raise openai_error(length_text("{param}", "array", least=1, length=0), code="array_below_min_length")
+        raise openai_error(wrong_length(P, "array", least=1, length=0))
     return value
 
 

@@ -11,8 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..errors import length_text, type_text, unsupported_include
-from .validation import describe_json_type, openai_error, validate_tagged, validate_tagged_list
+from ..errors import (
+    missing_parameter,
+    too_many_properties,
+    unsupported_include,
+    unsupported_value,
+    wrong_length,
+    wrong_type,
+)
+from .validation import P, describe_json_type, openai_error, validate_tagged, validate_tagged_list
 
 JsonDict = dict[str, Any]
 NonEmpty = Annotated[str, Field(min_length=1)]  # the real API refused an empty string: 400 ``empty_string``
@@ -32,24 +39,16 @@ class Strict(BaseModel):
 def check_map_limits(value: dict[str, Any]) -> None:
     """The limits metadata and attributes share: at most 16 keys, each at most 64 characters."""
     if len(value) > 16:
-        raise openai_error(
-            "Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
-            f"but got an object with {len(value)} properties instead.",
-            code="object_above_max_properties",
-        )
+        raise openai_error(too_many_properties(P, 16, len(value)))
     for key in value:
         if len(key) > 64:
-            raise openai_error(
-                length_text("{param}", "string", most=64, length=len(key)), code="string_above_max_length"
-            )
+            raise openai_error(wrong_length(P, "string", most=64, length=len(key)))
 
 
 def check_string_value(key: str, item: str) -> None:
     """A metadata or attribute value: at most 512 characters."""
     if len(item) > 512:
-        raise openai_error(
-            length_text("{param}", "string", most=512, length=len(item)), code="string_above_max_length", param=key
-        )
+        raise openai_error(wrong_length(P, "string", most=512, length=len(item)), key)
 
 
 def _check_metadata(value: dict[str, str]) -> dict[str, str]:
@@ -172,7 +171,7 @@ def _response_format(value: Any) -> Any:
     if value is None or value == "auto":
         return value
     if isinstance(value, str):
-        raise openai_error(f"Invalid value: '{value}'. Supported values are: 'auto'.", code="invalid_value")
+        raise openai_error(unsupported_value(P, value, "'auto'"))
     return validate_tagged(value, _FORMATS).wire()  # type: ignore[attr-defined]
 
 
@@ -192,20 +191,13 @@ def _tool_choice(value: Any) -> Any:
     if value is None or value in ("none", "auto", "required"):
         return value
     if isinstance(value, str):
-        raise openai_error(
-            f"Invalid value: '{value}'. Supported values are: 'none', 'auto' and 'required'.", code="invalid_value"
-        )
+        raise openai_error(unsupported_value(P, value, "'none', 'auto' and 'required'"))
     if not isinstance(value, dict):
-        raise openai_error(
-            type_text("{param}", "an object", describe_json_type(value)),
-            code="invalid_type",
-        )
+        raise openai_error(wrong_type(P, "an object", describe_json_type(value)))
     choice = validate_tagged(value, {name: NamedToolChoice for name in ("function", "code_interpreter", "file_search")})
     assert isinstance(choice, NamedToolChoice)
     if choice.type == "function" and choice.function is None:
-        raise openai_error(
-            "Missing required parameter: '{param}'.", code="missing_required_parameter", param="function"
-        )
+        raise openai_error(missing_parameter(P), "function")
     return choice.wire()
 
 
@@ -285,10 +277,10 @@ def _content(value: Any) -> list[JsonDict]:
     if isinstance(value, str):
         return [{"type": "text", "text": {"value": value, "annotations": []}}]
     if isinstance(value, list) and not value:
-        raise openai_error(length_text("{param}", "array", least=1, length=0), code="array_below_min_length")
+        raise openai_error(wrong_length(P, "array", least=1, length=0))
     if not isinstance(value, list):
         expected = "one of a string or an array of objects"
-        raise openai_error(type_text("{param}", expected, describe_json_type(value)), code="invalid_type")
+        raise openai_error(wrong_type(P, expected, describe_json_type(value)))
     return [part.wire() for part in validate_tagged_list(value, _PARTS)]  # type: ignore[attr-defined]
 
 

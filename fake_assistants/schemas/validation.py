@@ -16,7 +16,22 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ..contract import json_type
-from ..errors import ApiError, length_text, missing_parameter, type_text, unknown_parameter
+from ..errors import (
+    ApiError,
+    body_not_an_object,
+    empty_string,
+    invalid_json,
+    invalid_value,
+    json_too_deep,
+    json_too_large,
+    missing_parameter,
+    out_of_bounds,
+    pattern_mismatch,
+    unknown_parameter,
+    unsupported_value,
+    wrong_length,
+    wrong_type,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -68,9 +83,17 @@ def join_param(head: str, tail: str) -> str:
     return head + tail if tail.startswith("[") else f"{head}.{tail}"
 
 
-def openai_error(message: str, *, code: str | None, param: str = "") -> PydanticCustomError:
-    """An error raised inside a validator; ``param`` is a suffix to the validated field's path ("", "[0].x")."""
-    return PydanticCustomError("openai_error", "{message}", {"message": message, "code": code, "param": param})
+P = "{param}"  # where an error raised inside a validator names the validated field's path (filled in by translate)
+
+
+def openai_error(error: ApiError, suffix: str = "") -> PydanticCustomError:
+    """``error`` (an ``errors`` factory's, given :data:`P` for its param) raised inside a validator; ``suffix``
+    extends the validated field's path ("", "files", "[0].x")."""
+    return _carried(error.message, error.code, suffix)
+
+
+def _carried(message: str, code: str | None, suffix: str) -> PydanticCustomError:
+    return PydanticCustomError("openai_error", "{message}", {"message": message, "code": code, "param": suffix})
 
 
 def _quote_list(values: Sequence[Any]) -> str:
@@ -93,61 +116,25 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
     if kind == "extra_forbidden":
         return unknown_parameter(param)
     if kind == "string_too_short" and value == "":
-        return ApiError(
-            400,
-            f"Invalid '{param}': empty string. Expected a string with minimum length {ctx['min_length']}, "
-            "but got an empty string instead.",
-            param=param,
-            code="empty_string",
-        )
+        return empty_string(param, ctx["min_length"])
     if kind == "string_too_long":
-        n = ctx["max_length"]
-        return ApiError(
-            400, length_text(param, "string", most=n, length=len(value)), param=param, code="string_above_max_length"
-        )
+        return wrong_length(param, "string", most=ctx["max_length"], length=len(value))
     if kind == "too_long":
-        n = ctx["max_length"]
-        return ApiError(
-            400, length_text(param, "array", most=n, length=len(value)), param=param, code="array_above_max_length"
-        )
+        return wrong_length(param, "array", most=ctx["max_length"], length=len(value))
     if kind == "too_short":
-        n = ctx["min_length"]
-        return ApiError(
-            400, length_text(param, "array", least=n, length=len(value)), param=param, code="array_below_min_length"
-        )
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx["ge"] if kind == "greater_than_equal" else ctx["le"]
-        noun = "decimal" if isinstance(bound, float) else "integer"
-        if kind == "greater_than_equal":
-            word, sign, code = "below minimum", ">=", f"{noun}_below_min_value"
-        else:
-            word, sign, code = "above maximum", "<=", f"{noun}_above_max_value"
-        return ApiError(
-            400,
-            f"Invalid '{param}': {noun} {word} value. Expected a value {sign} {bound:g}, but got {value} instead.",
-            param=param,
-            code=code,
-        )
+        return wrong_length(param, "array", least=ctx["min_length"], length=len(value))
+    if kind == "greater_than_equal":
+        return out_of_bounds(param, value, least=ctx["ge"])
+    if kind == "less_than_equal":
+        return out_of_bounds(param, value, most=ctx["le"])
     if kind == "string_pattern_mismatch":
-        return ApiError(
-            400,
-            f"Invalid '{param}': string does not match pattern. Expected a string that matches the pattern "
-            f"'{ctx['pattern']}'.",
-            param=param,
-            code="invalid_value",
-        )
+        return pattern_mismatch(param, ctx["pattern"])
     if kind == "literal_error":
         expected = [s.strip().strip("'") for s in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        return ApiError(
-            400,
-            f"Invalid value: '{value}'. Supported values are: {_quote_list(expected)}.",
-            param=param,
-            code="invalid_value",
-        )
+        return unsupported_value(param, value, _quote_list(expected))
     if kind in _TYPE_NAMES:
-        got = describe_json_type(value)
-        return ApiError(400, type_text(param, _TYPE_NAMES[kind], got), param=param, code="invalid_type")
-    return ApiError(400, f"Invalid '{param}': {error['msg']}.", param=param, code="invalid_value")
+        return wrong_type(param, _TYPE_NAMES[kind], describe_json_type(value))
+    return invalid_value(param, error["msg"])
 
 
 MAX_JSON_BYTES = 32 * 1024 * 1024  # the largest JSON body accepted (uploads are multipart, bounded on their own)
@@ -160,23 +147,14 @@ def check_json_limits(body: bytes) -> None:
     """Refuse a JSON body too large (413) or nested too deep (400) before anything parses it: the parser, and
     every validator after it, recurse once per level."""
     if len(body) > MAX_JSON_BYTES:
-        raise ApiError(
-            413,
-            f"Request body too large: {len(body)} bytes. The largest JSON body accepted is {MAX_JSON_BYTES} bytes.",
-            code="request_too_large",
-        )
+        raise json_too_large(len(body), MAX_JSON_BYTES)
     if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
         return
     depth = 0
     for bracket in _BRACKET.findall(_STRING.sub(b"", body)):
         depth += 1 if bracket in b"[{" else -1
         if depth > MAX_JSON_DEPTH:
-            raise ApiError(
-                400,
-                f"We could not parse the JSON body of your request: it nests arrays and objects more than "
-                f"{MAX_JSON_DEPTH} levels deep.",
-                code="json_too_deep",
-            )
+            raise json_too_deep(MAX_JSON_DEPTH)
 
 
 def parse_body(model: type[ModelT], body: bytes) -> ModelT:
@@ -187,14 +165,9 @@ def parse_body(model: type[ModelT], body: bytes) -> ModelT:
     try:
         raw = json.loads(body)
     except ValueError as exc:
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-            "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-        ) from exc
+        raise invalid_json() from exc
     if not isinstance(raw, dict):
-        got = describe_json_type(raw)
-        raise ApiError(400, f"Invalid type for body: expected an object, but got {got} instead.", code="invalid_type")
+        raise body_not_an_object(describe_json_type(raw))
     return validate(model, raw)
 
 
@@ -214,25 +187,14 @@ def _error_rank(error: ErrorDetails) -> int:
 def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseModel:
     """Validate one member of a ``type``-tagged union, keeping the wire ``param`` paths flat."""
     if not isinstance(value, Mapping):
-        raise openai_error(
-            type_text("{param}", "an object", describe_json_type(value)),
-            code="invalid_type",
-        )
+        raise openai_error(wrong_type(P, "an object", describe_json_type(value)))
     tag = value.get("type")
     if tag is None:
-        raise openai_error("Missing required parameter: '{param}'.", code="missing_required_parameter", param="type")
+        raise openai_error(missing_parameter(P), "type")
     if not isinstance(tag, str):  # by type first: an array or an object is no tag (nor a dict key)
-        raise openai_error(
-            type_text("{param}", "a string", describe_json_type(tag)),
-            code="invalid_type",
-            param="type",
-        )
+        raise openai_error(wrong_type(P, "a string", describe_json_type(tag)), "type")
     if tag not in choices:
-        raise openai_error(
-            f"Invalid value: '{tag}'. Supported values are: {_quote_list(list(choices))}.",
-            code="invalid_value",
-            param="type",
-        )
+        raise openai_error(unsupported_value(P, tag, _quote_list(list(choices))), "type")
     try:
         return choices[tag].model_validate(value, strict=True)
     except ValidationError as exc:
@@ -240,20 +202,17 @@ def validate_tagged(value: Any, choices: Mapping[str, type[BaseModel]]) -> BaseM
         message = inner.message
         if inner.param:
             message = message.replace(f"'{inner.param}'", "'{param}'")
-        raise openai_error(message, code=inner.code, param=inner.param or "") from None
+        raise _carried(message, inner.code, inner.param or "") from None
 
 
 def validate_tagged_list(values: Any, choices: Mapping[str, type[BaseModel]]) -> list[BaseModel]:
     if not isinstance(values, list):
-        raise openai_error(
-            type_text("{param}", "an array", describe_json_type(values)),
-            code="invalid_type",
-        )
+        raise openai_error(wrong_type(P, "an array", describe_json_type(values)))
     out: list[BaseModel] = []
     for index, value in enumerate(values):
         try:
             out.append(validate_tagged(value, choices))
         except PydanticCustomError as exc:
             ctx = dict(exc.context or {})
-            raise openai_error(ctx["message"], code=ctx["code"], param=join_param(f"[{index}]", ctx["param"])) from None
+            raise _carried(ctx["message"], ctx["code"], join_param(f"[{index}]", ctx["param"])) from None
     return out

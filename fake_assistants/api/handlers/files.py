@@ -16,7 +16,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ...backend import files as ops
 from ...backend.models import JsonDict
-from ...errors import invalid_request, missing_parameter
+from ...errors import bad_multipart, missing_parameter, no_multipart_boundary, not_multipart
 from ...schemas.file_requests import CreateFileForm, ListFilesQuery
 from ...schemas.validation import validate
 from ..handler_context import Call, RawBody
@@ -80,9 +80,9 @@ def read_form(content_type: str | None, body: bytes) -> list[FormPart]:
     mime, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if mime != b"multipart/form-data":
-        raise invalid_request(f"Invalid Content-Type header ({content_type}), expected multipart/form-data.")
+        raise not_multipart(content_type)
     if not boundary:
-        raise invalid_request(f"Invalid Content-Type header ({content_type}): the multipart boundary is missing.")
+        raise no_multipart_boundary(content_type)
     reader = _FormReader()
     try:
         parser = MultipartParser(
@@ -100,7 +100,7 @@ def read_form(content_type: str | None, body: bytes) -> list[FormPart]:
         parser.write(body)
         parser.finalize()
     except FormParserError as exc:
-        raise invalid_request(f"Could not parse the multipart/form-data body of your request: {exc}") from exc
+        raise bad_multipart(exc) from exc
     return reader.parts
 
 
