@@ -11,14 +11,13 @@ stream's events before they are framed (under the emulator's lock, as they were 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ..contract import Contract, Problem
 from ..errors import ApiError, contract_problem
 from .responses import error_event, error_response
-from .sse import DONE, SseEvent
+from .sse import SseEvent, mapped
 from .wire import ApiRequest, ApiResponse, Handles
 
 
@@ -40,7 +39,7 @@ class ValidatingRouter:
         response = self.router.handle(request)
         operation = response.operation or f"{request.method} {request.path}"
         if response.events is not None:
-            response.events = self._checked_events(operation, response.events)
+            response.events = mapped(response.events, lambda name, data: self._checked(operation, name, data))
             return response
         if response.payload is None:  # not JSON (a file's bytes)
             return response
@@ -70,27 +69,16 @@ class ValidatingRouter:
         except KeyError:
             return None
 
-    def _checked_events(self, operation: str, events: Iterator[SseEvent]) -> Iterator[SseEvent]:
-        try:
-            for event in events:
-                if event == DONE:
-                    yield event
-                    continue
-                name, data = event
-                schema = self.contract.stream_event_schemas.get(name)
-                problems = [Problem((), f"unknown event {name!r}")]
-                if schema:
-                    with self._locked():
-                        problems = self.contract.problems(schema, data)
-                if problems:
-                    problem = self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems)
-                    yield error_event(problem)
-                else:
-                    yield event
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
+    def _checked(self, operation: str, name: str, data: Any) -> SseEvent:
+        """The event as it is, or ``event: error`` naming each field that breaks its schema."""
+        schema = self.contract.stream_event_schemas.get(name)
+        problems = [Problem((), f"unknown event {name!r}")]
+        if schema:
+            with self._locked():
+                problems = self.contract.problems(schema, data)
+        if problems:
+            return error_event(self._record(f"{operation} event {name}", schema or "AssistantStreamEvent", problems))
+        return name, data
 
     def _record(self, where: str, schema: str, problems: list[Problem]) -> ApiError:
         error = contract_problem(where, schema, "; ".join(str(problem) for problem in problems))

@@ -10,7 +10,7 @@ and in stream events alike. Behaviour the spec shapes keep (``in_spec_shapes``) 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from .. import jsoncodec
@@ -18,7 +18,7 @@ from ..backend.models import JsonDict
 from ..backend.state import Backend
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from .serialize import message_event_wire
-from .sse import DONE, SseEvent
+from .sse import SseEvent, mapped
 from .wire import ApiRequest, ApiResponse, Handles
 
 Undo = Callable[[JsonDict, Backend], None]
@@ -139,7 +139,7 @@ class SpecShapesRouter:
     def handle(self, request: ApiRequest) -> ApiResponse:
         response = self.router.handle(request)
         if response.events is not None:
-            response.events = self._events(response.events)
+            response.events = mapped(response.events, self._shaped)
             return response
         if response.status != 200 or response.payload is None:
             return response
@@ -150,18 +150,7 @@ class SpecShapesRouter:
             response.status, response.headers, jsoncodec.dumps(body), operation=response.operation, payload=body
         )
 
-    def _events(self, events: Iterator[SseEvent]) -> Iterator[SseEvent]:
-        try:
-            for event in events:
-                if event == DONE:
-                    yield event
-                    continue
-                name, data = event
-                backend = self.backend()
-                with backend.lock:
-                    shaped = to_spec(copy.deepcopy(data), backend)
-                yield name, shaped
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
+    def _shaped(self, name: str, data: Any) -> SseEvent:
+        backend = self.backend()
+        with backend.lock:
+            return name, to_spec(copy.deepcopy(data), backend)

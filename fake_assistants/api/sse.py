@@ -8,7 +8,7 @@ frames them here, one at a time, as the client reads. Nothing on the request pat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 SseEvent = tuple[str, Any]  # (event name, its data: a JSON value, or the raw text of ``done``)
@@ -21,6 +21,18 @@ def frame(name: str, data: Any) -> bytes:
     """``event: NAME`` and ``data: DATA`` (JSON; the text itself for ``done``), then the blank line."""
     text = data if name == "done" and isinstance(data, str) else json.dumps(data)
     return f"event: {name}\ndata: {text}\n\n".encode()
+
+
+def mapped(events: Iterator[SseEvent], change: Callable[[str, Any], SseEvent]) -> Iterator[SseEvent]:
+    """``events`` with ``change(name, data)`` in place of each but ``done``, read one at a time; closing the result
+    closes ``events`` (a stream the client abandons still plays its run to the end)."""
+    try:
+        for event in events:
+            yield event if event == DONE else change(*event)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
 
 
 class Frames:
