@@ -90,7 +90,9 @@ class Journal:
         self._count += 1
         method = request.method.upper()
         path = request.path
-        found = _operation(method, path, request)
+        found = response.operation  # the router's; matched here only for an answer no route gave (a fault, a 404)
+        if found is None:
+            found = _operation(method, path, request)
         query = "&".join(f"{name}={value}" for name, value in request.query)
         frames: list[bytes] | None = None
         if response.stream is not None:
