@@ -10,6 +10,7 @@ from ..backend.index import Order
 from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
 from ..backend.pagination import Page, page_of, paginate
 from ..contract.wire import MESSAGE_STREAM_ONLY
+from ..runs.events import MessageDelta, StepDelta
 from ..schemas.requests import ListQuery
 from ..steps import kind_of_call
 
@@ -189,6 +190,17 @@ def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = Fal
         "completed_at": step.completed_at,
         "usage": usage_wire(step.usage),
     }
+
+
+def step_delta_wire(delta: StepDelta) -> JsonDict:
+    """``thread.run.step.delta``: one tool call's piece."""
+    details = {"type": "tool_calls", "tool_calls": [delta.call]}
+    return {"id": delta.step_id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
+
+
+def message_delta_wire(delta: MessageDelta) -> JsonDict:
+    """``thread.message.delta``: one content part's piece."""
+    return {"id": delta.message_id, "object": "thread.message.delta", "delta": {"content": [delta.part]}}
 
 
 def _tool_call_wire(call: JsonDict, with_search_content: bool) -> JsonDict:

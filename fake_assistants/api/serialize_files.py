@@ -9,6 +9,16 @@ from ..backend.models import FileBatch, FileCounts, JsonDict, StoredFile, Vector
 from ..backend.search_index import SearchHit
 
 
+def file_counts_wire(counts: FileCounts) -> dict[str, int]:
+    return {
+        "in_progress": counts.in_progress,
+        "completed": counts.completed,
+        "failed": counts.failed,
+        "cancelled": counts.cancelled,
+        "total": counts.total,
+    }
+
+
 def file_wire(stored: StoredFile) -> JsonDict:
     out: JsonDict = {
         "id": stored.id,
@@ -31,7 +41,7 @@ def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
         "created_at": store.created_at,
         "name": store.name,
         "usage_bytes": store.usage_bytes,
-        "file_counts": store.counts().wire(),
+        "file_counts": file_counts_wire(store.counts()),
         "status": store.status(now),
         "expires_at": store.expires_at,
         "last_active_at": store.last_active_at,
@@ -69,7 +79,7 @@ def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
         "created_at": batch.created_at,
         "vector_store_id": batch.vector_store_id,
         "status": files.batch_status(batch),
-        "file_counts": FileCounts.of_index(batch.files).wire(),
+        "file_counts": file_counts_wire(FileCounts.of_index(batch.files)),
     }
 
 

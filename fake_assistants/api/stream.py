@@ -17,10 +17,17 @@ from dataclasses import dataclass, field
 from ..backend.models import JsonDict, Message, Run, RunStep, Thread
 from ..backend.state import Backend
 from ..errors import internal_error, script_problem
-from ..runs.events import Event, Events, drain
+from ..runs.events import Event, Events, StepDelta, drain
 from ..script.script import ScriptError
 from .responses import error_event
-from .serialize import message_event_wire, run_event_wire, step_wire, thread_read_wire
+from .serialize import (
+    message_delta_wire,
+    message_event_wire,
+    run_event_wire,
+    step_delta_wire,
+    step_wire,
+    thread_read_wire,
+)
 from .sse import DONE, SseEvent
 
 
@@ -35,7 +42,9 @@ def event_data(event: Event, backend: Backend | None = None, *, with_search_cont
         return message_event_wire(data)
     if isinstance(data, Thread):
         return thread_read_wire(data)
-    return data
+    if isinstance(data, StepDelta):
+        return step_delta_wire(data)
+    return message_delta_wire(data)
 
 
 @dataclass

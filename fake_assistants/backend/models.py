@@ -220,15 +220,6 @@ class FileCounts:
         """The counts of an index of files tagged by status: O(1)."""
         return cls(*(index.count(status) for status in ("in_progress", "completed", "cancelled", "failed")))
 
-    def wire(self) -> dict[str, int]:
-        return {
-            "in_progress": self.in_progress,
-            "completed": self.completed,
-            "failed": self.failed,
-            "cancelled": self.cancelled,
-            "total": self.total,
-        }
-
 
 @dataclass(slots=True)
 class VectorStore(Journaled):

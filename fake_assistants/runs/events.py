@@ -8,13 +8,29 @@ from dataclasses import dataclass
 from ..backend.models import JsonDict, Message, Run, RunStep, Thread
 
 
+@dataclass(frozen=True, slots=True)
+class StepDelta:
+    """A piece of a step's tool calls, as the stream tells it: one tool call's delta, with its ``index``."""
+
+    step_id: str
+    call: JsonDict
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDelta:
+    """A piece of a message's content, as the stream tells it: one content part's delta, with its ``index``."""
+
+    message_id: str
+    part: JsonDict
+
+
 @dataclass(frozen=True)
 class Event:
     """``name`` is the SSE event name (``thread.run.completed``...). ``data`` is the object as it is right now
-    (serialize it before the engine moves on), or a ready delta dict."""
+    (serialize it before the engine moves on), or a delta; ``api/serialize.py`` gives each its wire shape."""
 
     name: str
-    data: Thread | Run | RunStep | Message | JsonDict
+    data: Thread | Run | RunStep | Message | StepDelta | MessageDelta
 
 
 Events = Iterator[Event]

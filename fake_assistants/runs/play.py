@@ -34,7 +34,7 @@ from ..script.turns import (
 from ..steps import Annotation, kind_of, kind_of_call
 from ..tokens import count_tokens, first_tokens, pieces
 from .context import message_text
-from .events import Event, Events
+from .events import Event, Events, MessageDelta, StepDelta
 from .file_search import search_options, search_results
 from .lifecycle import TRANSITIONS, IllegalTransition
 from .scope import run_scope
@@ -195,10 +195,7 @@ def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]
 
 
 def _step_delta(step: RunStep, call: JsonDict) -> Event:
-    details = {"type": "tool_calls", "tool_calls": [call]}
-    return Event(
-        "thread.run.step.delta", {"id": step.id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
-    )
+    return Event("thread.run.step.delta", StepDelta(step.id, call))
 
 
 # --- endings ---------------------------------------------------------------------------------------------------
@@ -293,10 +290,7 @@ def _attach_images(backend: Backend, run: Run, message: Message) -> Events:
             continue
         part: JsonDict = {"type": "image_file", "image_file": {"file_id": file_id}}
         message.content.append(part)
-        delta = {"index": len(message.content) - 1, **part}
-        yield Event(
-            "thread.message.delta", {"id": message.id, "object": "thread.message.delta", "delta": {"content": [delta]}}
-        )
+        yield Event("thread.message.delta", MessageDelta(message.id, {"index": len(message.content) - 1, **part}))
 
 
 def _annotations(reply: Reply, text: str, output_files: dict[str, str]) -> list[JsonDict]:
@@ -331,10 +325,7 @@ def _write_text(backend: Backend, message: Message, text: str, annotations: list
         delta_text: JsonDict = {"value": piece}
         if number == 0 or landed:
             delta_text["annotations"] = [{"index": i, **a} for i, a in landed]
-        part = {"index": 0, "type": "text", "text": delta_text}
-        yield Event(
-            "thread.message.delta", {"id": message.id, "object": "thread.message.delta", "delta": {"content": [part]}}
-        )
+        yield Event("thread.message.delta", MessageDelta(message.id, {"index": 0, "type": "text", "text": delta_text}))
         start = end
 
 
