@@ -24,7 +24,7 @@ thread (and each task) has its own.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import fields
@@ -236,7 +236,13 @@ class JList(list[T]):
         list.reverse(self)
 
 
-def builder(cls: type[T], names: Sequence[str]) -> Callable[[Sequence[Any]], T]:
+def builder(
+    cls: type[T],
+    names: Sequence[str],
+    *,
+    empty: Mapping[str, Any] | None = None,
+    convert: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> Callable[[Sequence[Any]], T]:
     """A function making an object of the slotted :class:`Journaled` dataclass ``cls`` from the values of ``names``
     (every field, in that order), for a restore of many objects: its containers are made journaled ones, as
     ``__setattr__`` would make them, with no call of it per field. Nothing is recorded: a new object needs no undo.
@@ -244,19 +250,28 @@ def builder(cls: type[T], names: Sequence[str]) -> Callable[[Sequence[Any]], T]:
     The function is generated once per class and column order, as ``dataclasses`` generates ``__init__``: one
     straight line per field, storing through the field's slot, and a container check only for the fields whose
     annotation admits a ``list`` or ``dict`` (a quarter of the cost of ``object.__setattr__`` in a loop).
+    ``empty`` names fields whose falsy value (``None``, ``[]``) becomes the given shared value; ``convert``, fields
+    whose value goes through the given function first.
     """
+    empty, convert = empty or {}, convert or {}
     annotations = {item.name: str(item.type) for item in fields(cls)}  # type: ignore[arg-type]
     slots = {name: getattr(cls, name) for name in names}  # an AttributeError names a field the class lacks
     unpack = "".join(f"v{index}, " for index in range(len(names)))
     lines = ["def build(values):", f"    {unpack}= values", "    built = new(cls)"]
     for index, name in enumerate(names):
         value = f"v{index}"
+        if name in convert:
+            lines.append(f"    {value} = convert{index}({value})")
+        if name in empty:
+            lines.append(f"    {value} = {value} or empty{index}")
         if any(word in annotations[name] for word in _CONTAINER_WORDS):
             value = f"JList({value}) if type({value}) is list else JDict({value}) if type({value}) is dict else {value}"
         lines.append(f"    set{index}(built, {value})")
     lines.append("    return built")
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "JList": JList, "JDict": JDict}
     scope.update((f"set{index}", slots[name].__set__) for index, name in enumerate(names))
+    scope.update((f"convert{index}", convert[name]) for index, name in enumerate(names) if name in convert)
+    scope.update((f"empty{index}", empty[name]) for index, name in enumerate(names) if name in empty)
     exec("\n".join(lines), scope)  # our own text: no field name reaches it, only positions
     made: Callable[[Sequence[Any]], T] = scope["build"]
     return made

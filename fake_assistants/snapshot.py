@@ -115,7 +115,6 @@ def packed(backend: Backend) -> JsonDict:
 
 
 MESSAGE_COLUMNS = [item.name for item in fields(Message)]
-_build_message = builder(Message, MESSAGE_COLUMNS)
 _message_values = attrgetter(*MESSAGE_COLUMNS)
 _CONTENT, _ATTACHMENTS, _METADATA = (MESSAGE_COLUMNS.index(name) for name in ("content", "attachments", "metadata"))
 
@@ -134,13 +133,20 @@ def _message_row(message: Message) -> list[Any]:
     return row
 
 
-def _message_from(row: list[Any]) -> Message:
-    text = row[_CONTENT]
-    if isinstance(text, str):
-        row[_CONTENT] = JList(({"type": "text", "text": {"value": text, "annotations": NO_ANNOTATIONS}},))
-    row[_ATTACHMENTS] = row[_ATTACHMENTS] or NO_ATTACHMENTS
-    row[_METADATA] = row[_METADATA] or NO_METADATA
-    return _build_message(row)  # every field, in order: no per-field __setattr__ for 100 000 of them
+def _content_from(value: str | list[JsonDict]) -> list[JsonDict]:
+    """A saved content: a plain text (as ``_message_row`` writes it) is its one text part again."""
+    if type(value) is str:
+        return JList(({"type": "text", "text": {"value": value, "annotations": NO_ANNOTATIONS}},))
+    return value  # type: ignore[return-value]
+
+
+# Every field, in order, from a saved row: no per-field __setattr__ for 100 000 of them.
+_build_message = builder(
+    Message,
+    MESSAGE_COLUMNS,
+    empty={"attachments": NO_ATTACHMENTS, "metadata": NO_METADATA},
+    convert={"content": _content_from},
+)
 
 
 def _messages_from(raw: Any) -> list[Message]:
@@ -151,7 +157,7 @@ def _messages_from(raw: Any) -> list[Message]:
         defaults = {f.name: None if f.default is MISSING else f.default for f in fields(Message)}
         named = [{**defaults, **dict(zip(columns, row, strict=True))} for row in rows]
         rows = [[values[name] for name in MESSAGE_COLUMNS] for values in named]
-    return [_message_from(row) for row in rows]
+    return list(map(_build_message, rows))
 
 
 def _plain(obj: Any, skip: tuple[str, ...] = ()) -> JsonDict:
@@ -270,4 +276,3 @@ def _turn_spec(raw: JsonDict) -> TurnSpec:
             ending = {"reply": {"text": ending["reply"], "annotations": ending.get("annotations", [])}}
         raw = {**{key: value for key, value in raw.items() if key != "ending"}, **ending}
     return TurnSpec.model_validate(raw)
-

@@ -129,3 +129,18 @@ def test_the_bulk_builder_makes_what_the_constructor_makes() -> None:
     assert built == Message(*values)
     with pytest.raises(ValueError):
         builder(Message, MESSAGE_COLUMNS)(values[:-1])  # every column, or nothing
+
+
+def test_the_bulk_builder_fills_empties_and_converts() -> None:
+    from fake_assistants.backend.models import NO_ATTACHMENTS, NO_METADATA, Message
+    from fake_assistants.journal import builder
+
+    build = builder(
+        Message,
+        MESSAGE_COLUMNS,
+        empty={"attachments": NO_ATTACHMENTS, "metadata": NO_METADATA},
+        convert={"content": lambda text: [{"type": "text", "text": {"value": text, "annotations": []}}]},
+    )
+    built = build(["msg_1", 7, "thread_1", "user", "hi", None, None, None, None, "completed", None, None, None])
+    assert built.attachments is NO_ATTACHMENTS and built.metadata is NO_METADATA  # shared, not copied
+    assert built.content == [{"type": "text", "text": {"value": "hi", "annotations": []}}]

@@ -118,6 +118,9 @@ class OrderedIndex(Order):
         self._next = first + len(ids)
         self._ids.extend(ids)
         self._seqs.extend(range(first, first + len(ids)))
+        tags = [tag for _, tag in entries]
+        if tags.count(None) == len(tags):
+            return  # nothing tagged (a user's messages): no walk
         for seq, (item_id, tag) in enumerate(entries, first):
             if tag is not None:
                 self._tag_of[item_id] = tag

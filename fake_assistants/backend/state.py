@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from operator import attrgetter
 
 from ..clock import Clock
 from ..errors import not_found
@@ -20,6 +21,8 @@ from .file_state import FileState
 from .index import OrderedIndex
 from .models import Assistant, Message, Run, RunStep, Thread
 from .ownership import Ownership
+
+_ID, _THREAD_ID, _RUN_ID = attrgetter("id"), attrgetter("thread_id"), attrgetter("run_id")
 
 
 class Backend(FileState):
@@ -100,13 +103,16 @@ class Backend(FileState):
 
     def put_messages(self, messages: list[Message]) -> None:
         """Many messages at once, oldest first (restoring a state file): the same as ``put_message`` on each."""
-        self.messages.update({message.id: message for message in messages})
+        ids = list(map(_ID, messages))
+        self.messages.update(zip(ids, messages, strict=True))
+        thread_ids = list(map(_THREAD_ID, messages))
+        run_ids = list(map(_RUN_ID, messages))
+        if len(set(thread_ids)) == 1:  # one thread (a long conversation): no grouping by thread
+            self.threads[thread_ids[0]].message_ids.add_many(list(zip(ids, run_ids, strict=True)))
+            return
         by_thread: dict[str, list[tuple[str, str | None]]] = {}
-        for message in messages:
-            entries = by_thread.get(message.thread_id)
-            if entries is None:
-                entries = by_thread[message.thread_id] = []
-            entries.append((message.id, message.run_id))
+        for entry in zip(thread_ids, ids, run_ids, strict=True):
+            by_thread.setdefault(entry[0], []).append(entry[1:])
         for thread_id, entries in by_thread.items():
             self.threads[thread_id].message_ids.add_many(entries)
 
