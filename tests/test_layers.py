@@ -149,3 +149,25 @@ def test_every_module_has_a_layer() -> None:
         layer_of(name)
     with pytest.raises(AssertionError, match="in no layer"):
         layer_of("mystery")
+
+
+def attribute_writes(source: str) -> list[int]:
+    """The lines of ``source`` that set an attribute or an item (``x.y = ...``, ``x[k] = ...``, ``x.y += ...``)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        if any(isinstance(target, ast.Attribute | ast.Subscript) for target in targets):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_handlers_write_no_state() -> None:
+    """Handlers parse, call the backend or the run operations, and serialize: they change no object themselves."""
+    found = {
+        path.name: attribute_writes(path.read_text(encoding="utf-8"))
+        for path in sorted((PACKAGE / "api" / "handlers").glob("*.py"))
+    }
+    assert {name: lines for name, lines in found.items() if lines} == {}
+    assert attribute_writes("def modify(call):\n    run = call.backend.run('r')\n    run.metadata = {}\n") == [3]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schemas.requests import CreateMessage, CreateThread, ModifyThread
+from ..schemas.requests import CreateMessage, CreateThread, ModifyMessage, ModifyThread
 from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .state import Backend
 from .tool_resources import check_attachments, index_attachments, tool_resources_wire
@@ -77,6 +77,13 @@ def leaned(message: Message) -> Message:
     message.content = _lean(message.content)
     message.attachments = message.attachments or NO_ATTACHMENTS
     message.metadata = message.metadata or NO_METADATA
+    return message
+
+
+def modify_message(backend: Backend, thread_id: str, message_id: str, request: ModifyMessage) -> Message:
+    message = backend.message(thread_id, message_id)
+    if request.metadata is not None:
+        message.metadata = request.metadata
     return message
 
 

@@ -11,7 +11,7 @@ from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
 from ..backend.tool_resources import check_attachments, tool_resources_wire
 from ..errors import run_already_active, thread_busy, thread_without_user_message
-from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, RunOptions
+from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, ModifyRun, RunOptions
 from . import engine
 from .lifecycle import RUN_LIFETIME_SECONDS
 
@@ -106,6 +106,13 @@ def _echoed(request: type[RunOptions]) -> tuple[str, ...]:
     """The fields a run echoes from the request as they are: every request field the run has, but the derived ones
     (a new echoed field is one line in the request model, one in ``Run`` and one in ``run_wire``)."""
     return tuple(name for name in request.model_fields if name in _RUN_FIELDS and name not in _DERIVED)
+
+
+def modify_run(backend: Backend, thread_id: str, run_id: str, request: ModifyRun) -> Run:
+    run = backend.run(thread_id, run_id)
+    if request.metadata is not None:
+        run.metadata = request.metadata
+    return run
 
 
 def create_message(backend: Backend, thread_id: str, now: int, request: CreateMessage) -> Message:

@@ -40,10 +40,7 @@ def retrieve(call: Call) -> JsonDict:
 
 def modify(call: Call) -> JsonDict:
     request = call.json(ModifyRun)
-    run = call.backend.run(call.params["thread_id"], call.params["run_id"])
-    if request.metadata is not None:
-        run.metadata = request.metadata
-    return run_wire(run)
+    return run_wire(ops.modify_run(call.backend, call.params["thread_id"], call.params["run_id"], request))
 
 
 def cancel(call: Call) -> JsonDict:

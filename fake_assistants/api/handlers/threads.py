@@ -46,10 +46,8 @@ def retrieve_message(call: Call) -> JsonDict:
 
 def modify_message(call: Call) -> JsonDict:
     request = call.json(ModifyMessage)
-    message = call.backend.message(call.params["thread_id"], call.params["message_id"])
-    if request.metadata is not None:
-        message.metadata = request.metadata
-    return modified_message_wire(message)
+    params = call.params
+    return modified_message_wire(ops.modify_message(call.backend, params["thread_id"], params["message_id"], request))
 
 
 def delete_message(call: Call) -> JsonDict:
