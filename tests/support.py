@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,3 +73,23 @@ def read_url(process: subprocess.Popen[str], timeout: float = 20) -> str:
         process.kill()
         pytest.fail(f"the server printed no URL within {timeout} s: {process.communicate()[1]}")
     return found[0].strip()
+
+
+def run_on_a_copy(tmp_path: Path, code: str, change: Callable[[Path], None]) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with a copy of the package that ``change`` edited (given the copy's folder), in a fresh
+    interpreter; its output, checked to have exited 0. What a change to the package costs is shown this way."""
+    import fake_assistants
+
+    copy = tmp_path / "fake_assistants"
+    shutil.copytree(Path(fake_assistants.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    change(copy)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PATH": "", "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done

@@ -6,12 +6,9 @@ read and in stream events, and keeps it across a snapshot; the run operations co
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import fake_assistants
+from .support import run_on_a_copy
 
 EDITS = {  # file -> (a line that is there, the line added after it)
     "schemas/requests.py": ("    parallel_tool_calls: bool | None = None\n", "    service_tier: str | None = None\n"),
@@ -42,21 +39,13 @@ print(run.to_dict()["service_tier"], plain.to_dict()["service_tier"], sorted(str
 
 
 def test_a_new_run_field_is_three_one_line_edits(tmp_path: Path) -> None:
-    copy = tmp_path / "fake_assistants"
-    shutil.copytree(Path(fake_assistants.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    for name, (anchor, added) in EDITS.items():
-        path = copy / name
-        text = path.read_text(encoding="utf-8")
-        assert text.count(anchor) == 1, name
-        line = text[text.index(anchor) : text.index("\n", text.index(anchor)) + 1]
-        path.write_text(text.replace(line, line + added), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", USE_THE_FIELD],
-        cwd=tmp_path,
-        env={"PATH": "", "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    def edit(copy: Path) -> None:
+        for name, (anchor, added) in EDITS.items():
+            path = copy / name
+            text = path.read_text(encoding="utf-8")
+            assert text.count(anchor) == 1, name
+            line = text[text.index(anchor) : text.index("\n", text.index(anchor)) + 1]
+            path.write_text(text.replace(line, line + added), encoding="utf-8")
+
+    done = run_on_a_copy(tmp_path, USE_THE_FIELD, edit)
     assert done.stdout.split() == ["flex", "None", "['priority']", "flex"]

@@ -8,9 +8,6 @@ and keeps it across a snapshot.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +15,6 @@ import yaml  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import fake_assistants
 from fake_assistants import DEFAULT_REPLY_TEXT, FakeAssistants, Turn
 from fake_assistants.script.codec import TurnSpec, turn_to_json
 from fake_assistants.script.files import parse_script
@@ -36,6 +32,8 @@ from fake_assistants.script.turns import (
     SearchFiles,
 )
 from fake_assistants.steps import KINDS, kind_of
+
+from .support import run_on_a_copy
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 marked = text.flatmap(
@@ -171,6 +169,7 @@ import openai
 from fake_assistants import DEFAULT_REPLY_TEXT, FakeAssistants, Turn
 from fake_assistants.steps.shout import Shout
 
+
 fake = FakeAssistants()
 client = fake.client()
 assistant = client.beta.assistants.create(model="gpt-4o", name="Loud")
@@ -194,20 +193,10 @@ except openai.APIStatusError as error:
 
 
 def test_a_new_kind_is_one_new_module(tmp_path: Path) -> None:
-    package = Path(fake_assistants.__file__).parent
-    copy = tmp_path / "fake_assistants"
-    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "steps" / "shout.py").write_text(textwrap.dedent(SHOUT), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", PLAY_SHOUT],
-        cwd=tmp_path,
-        env={"PATH": "", "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    *played, refused = done.stdout.splitlines()
+    def add_the_module(copy: Path) -> None:
+        (copy / "steps" / "shout.py").write_text(textwrap.dedent(SHOUT), encoding="utf-8")
+
+    *played, refused = run_on_a_copy(tmp_path, PLAY_SHOUT, add_the_module).stdout.splitlines()
     again = f"completed ['AGAIN!', {DEFAULT_REPLY_TEXT!r}]"
     assert played == ["completed ['HELLO!', 'done']", again] * 2  # the emulator, then its restored snapshot
     assert refused == "500 True"
