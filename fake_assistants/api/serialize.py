@@ -6,9 +6,8 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
-from ..backend.index import Order
 from ..backend.models import Assistant, JsonDict, Message, Run, RunStep, Thread, Usage
-from ..backend.pagination import Page, page_of, paginate
+from ..backend.pagination import Page, paginate
 from ..contract.wire import MESSAGE_STREAM_ONLY
 from ..runs.events import MessageDelta, StepDelta
 from ..schemas.requests import ListQuery
@@ -231,14 +230,6 @@ def paged_list_wire(items: Sequence[Item], query: ListQuery, to_wire: Callable[[
         items, lambda item: item.id, order=query.order, limit=query.limit, after=query.after, before=query.before
     )
     return list_wire(page, to_wire)
-
-
-def indexed_list_wire(
-    index: Order, lookup: Callable[[str], Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]
-) -> JsonDict:
-    """One page of the ids in ``index`` (see ``backend/pagination.page_of``), each looked up and written."""
-    page = page_of(index, order=query.order, limit=query.limit, after=query.after, before=query.before)
-    return list_wire(Page([lookup(item_id) for item_id in page.data], page.has_more), to_wire)
 
 
 def deleted_wire(object_id: str, kind: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from ...schemas.requests import (
     includes_file_search_content,
 )
 from ..handler_context import Call
-from ..serialize import indexed_list_wire, run_wire
+from ..serialize import run_wire
 from ..stream import EventStream
 
 
@@ -54,7 +54,7 @@ def list_(call: Call) -> JsonDict:
     backend = call.backend
     thread = backend.thread(call.params["thread_id"])
     engine.active_run(backend, thread, call.now)  # only the active run moves with the clock
-    return indexed_list_wire(thread.run_ids, backend.runs.__getitem__, q, run_wire)
+    return call.list_page(thread.run_ids, backend.runs.__getitem__, q, run_wire)
 
 
 def create_thread_and_run(call: Call) -> JsonDict | EventStream:

@@ -7,7 +7,7 @@ from ...errors import not_found
 from ...runs import engine
 from ...schemas.requests import ListQuery, includes_file_search_content
 from ..handler_context import Call
-from ..serialize import indexed_list_wire, step_wire
+from ..serialize import step_wire
 
 
 def list_(call: Call) -> JsonDict:
@@ -16,7 +16,7 @@ def list_(call: Call) -> JsonDict:
     backend = call.backend
     run = backend.run(call.params["thread_id"], call.params["run_id"])
     engine.catch_up(backend, run, call.now)
-    return indexed_list_wire(
+    return call.list_page(
         run.step_ids,
         backend.steps.__getitem__,
         query,

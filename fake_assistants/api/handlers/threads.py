@@ -9,7 +9,6 @@ from ...schemas.requests import CreateMessage, CreateThread, ListMessagesQuery, 
 from ..handler_context import Call
 from ..serialize import (
     deleted_wire,
-    indexed_list_wire,
     message_wire,
     modified_message_wire,
     thread_read_wire,
@@ -60,4 +59,4 @@ def list_messages(call: Call) -> JsonDict:
     backend = call.backend
     thread = backend.thread(call.params["thread_id"])
     index = thread.message_ids if q.run_id is None else thread.message_ids.tagged(q.run_id)
-    return indexed_list_wire(index, backend.messages.__getitem__, q, message_wire)
+    return call.list_page(index, backend.messages.__getitem__, q, message_wire)

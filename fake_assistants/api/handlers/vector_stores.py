@@ -16,7 +16,7 @@ from ...schemas.file_requests import (
 )
 from ...schemas.requests import ListQuery
 from ..handler_context import Call
-from ..serialize import deleted_wire, indexed_list_wire
+from ..serialize import deleted_wire
 from ..serialize_files import (
     file_batch_wire,
     file_content_wire,
@@ -92,7 +92,7 @@ def list_files(call: Call) -> JsonDict:
     query = call.query_as(ListVectorStoreFilesQuery)
     store = call.backend.vector_store(call.params["vector_store_id"])
     index = store.order if query.filter is None else store.order.tagged(query.filter)
-    return indexed_list_wire(index, store.files.__getitem__, query, vector_store_file_wire)
+    return call.list_page(index, store.files.__getitem__, query, vector_store_file_wire)
 
 
 def file_content(call: Call) -> JsonDict:
@@ -126,4 +126,4 @@ def list_batch_files(call: Call) -> JsonDict:
     batch = call.backend.batch(call.params["vector_store_id"], call.params["batch_id"])
     files = call.backend.vector_stores[batch.vector_store_id].files
     index = batch.files if query.filter is None else batch.files.tagged(query.filter)
-    return indexed_list_wire(index, files.__getitem__, query, vector_store_file_wire)
+    return call.list_page(index, files.__getitem__, query, vector_store_file_wire)
