@@ -13,7 +13,7 @@ kind is adding a module. The layers above use kinds only through this interface:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
@@ -71,7 +71,9 @@ class Player(Protocol):
 
     def new_call_id(self) -> str: ...
 
-    def tool_calls(self, completion_tokens: int, make_calls: Any, *, wait_for_outputs: bool = False) -> Events:
+    def tool_calls(
+        self, completion_tokens: int, make_calls: Callable[[], list[JsonDict]], *, wait_for_outputs: bool = False
+    ) -> Events:
         """Spend ``completion_tokens`` (or end the run ``incomplete`` if that passes a cap), then make the calls
         (``make_calls()``: the tool calls, complete) and write them into a new ``tool_calls`` step, streamed.
         The step completes at once, or (``wait_for_outputs``) the run waits in ``requires_action``."""
