@@ -5,6 +5,7 @@ table), the status, the headers and the JSON body. Tests then hold each recorded
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,7 +116,7 @@ class Recorder:
         self.client.close()
 
 
-def assert_covered(recorder: Recorder, expected: set[str]) -> None:
+def assert_covered(recorder: Recorder, expected: Set[str]) -> None:
     """Every operation in ``expected`` was answered at least once on ``recorder``."""
     missing = expected - recorder.operation_ids()
     assert not missing, f"these operations were never answered: {sorted(missing)}"

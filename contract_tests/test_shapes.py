@@ -21,7 +21,7 @@ from fake_assistants.api.wire import ApiRequest
 from fake_assistants.contract import Contract, pointers
 
 from . import spec
-from .operations import COVERED_OPERATIONS
+from .operations import COVERED_OPERATIONS, THREAD_OPERATIONS
 from .recorder import Exchange, Recorder, assert_covered
 
 WEATHER_FUNCTION = {
@@ -185,20 +185,7 @@ def test_thread_and_message_shapes(recorder: Recorder) -> None:
     client.beta.threads.delete(thread.id)
 
     recorder.check_all()
-    assert_covered(
-        recorder,
-        {
-            "createThread",
-            "getThread",
-            "modifyThread",
-            "deleteThread",
-            "createMessage",
-            "getMessage",
-            "modifyMessage",
-            "listMessages",
-            "deleteMessage",
-        },
-    )
+    assert_covered(recorder, THREAD_OPERATIONS)
     assert recorder.last("listMessages").body["has_more"] is True
     image = recorder.last("getMessage").body["content"][1]
     assert image == {"type": "image_url", "image_url": {"url": IMAGE_URL, "detail": "auto"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -11,27 +12,18 @@ from fake_assistants.settings import Settings
 
 
 def test_the_constructor_keywords_become_one_frozen_settings_object() -> None:
-    fake = FakeAssistants(
-        seed=3,
-        progression="manual",
-        seconds_per_status=2,
-        strict=True,
-        stream_chunk_tokens=7,
-        poll_after_ms=5,
-        max_upload_bytes=10,
-        shapes="spec",
-        validate_responses=False,
-    )
-    assert fake.settings == Settings(
-        seed=3,
-        progression="manual",
-        seconds_per_status=2,
-        strict=True,
-        stream_chunk_tokens=7,
-        poll_after_ms=5,
-        max_upload_bytes=10,
-        shapes="spec",
-    )
+    told: dict[str, Any] = {
+        "seed": 3,
+        "progression": "manual",
+        "seconds_per_status": 2,
+        "strict": True,
+        "stream_chunk_tokens": 7,
+        "poll_after_ms": 5,
+        "max_upload_bytes": 10,
+        "shapes": "spec",
+    }
+    fake = FakeAssistants(**told, validate_responses=False)
+    assert fake.settings == Settings(**told)
     assert fake.script.strict is True
     with pytest.raises(dataclasses.FrozenInstanceError):
         fake.settings.seed = 4  # type: ignore[misc]
