@@ -28,7 +28,7 @@ demo: $(BIN)/.installed
 test: lint test-install test-sdk3 test-sdk2
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check fake_assistants tests contract_tests install_tests
+	$(BIN)/ruff check fake_assistants tests contract_tests install_tests tools
 	$(BIN)/mypy --strict fake_assistants
 	$(BIN)/mkdocs build --strict --quiet --site-dir $$(mktemp -d)
 
@@ -60,8 +60,8 @@ clean:
 ## make bench: one table of side-by-side ratios (lists, memory, state files, server, streams); it also
 ## regenerates docs/performance.md. A minute or two; never part of `make test`.
 bench: $(BIN)/.installed
-	$(BIN)/python -m tests.benchmark
+	$(BIN)/python -m tools.benchmark
 
 ## make screenshots: pictures of the inspector for the docs (docs/images/), with the system's Chromium.
 screenshots: $(BIN)/.installed
-	$(BIN)/python -W ignore::DeprecationWarning -m tests.screenshots
+	$(BIN)/python -W ignore::DeprecationWarning -m tools.screenshots

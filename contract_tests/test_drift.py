@@ -21,7 +21,7 @@ from .recorder import Exchange, Recorder
 Body = dict[str, Any]
 
 # These tests break the emulator on purpose to see the suite catch it: the runtime check must not catch it first
-# (tests/test_validate_responses.py shows that it does).
+# (tests/api/test_validate_responses.py shows that it does).
 pytestmark = pytest.mark.fake_assistants(validate_responses=False)
 
 

@@ -19,13 +19,13 @@ from types import FrameType
 from uvicorn.config import LOGGING_CONFIG
 
 from . import __version__
-from .control_access import WILDCARD_HOSTS, bind_check
+from .backend.snapshot import SnapshotError
+from .control.access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
 from .script.files import ScriptFileError
 from .server import ThreadedServer
 from .server.limits import MAX_CONNECTIONS
 from .settings import PROGRESSIONS
-from .snapshot import SnapshotError
 
 GC_YOUNG_THRESHOLD = 20_000
 

@@ -11,22 +11,22 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
-from . import snapshot as snapshots
 from .api.contract_check import ValidatingRouter
 from .api.router import Router
 from .api.spec_shapes import SpecShapesRouter
 from .api.wire import ApiRequest, ApiResponse, Handles
-from .azure import DEFAULT_API_VERSION as AZURE_API_VERSION
+from .backend import snapshot as snapshots
 from .backend.models import Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
 from .contract.wire import wire_contract
-from .control_access import ControlAccess
-from .faults import FaultSet
-from .frontdoor import FrontDoor, LoggedRequest
-from .ratelimits import RateLimits
+from .control.access import ControlAccess
+from .frontdoor.azure import DEFAULT_API_VERSION as AZURE_API_VERSION
+from .frontdoor.door import FrontDoor, LoggedRequest
+from .frontdoor.faults import FaultSet
+from .frontdoor.ratelimits import RateLimits
 from .runs import engine
 from .script import Script
 from .settings import DEFAULT_MAX_UPLOAD_BYTES, Progression, Settings, check_progression
@@ -284,7 +284,7 @@ class FakeAssistants:
     @property
     def faults(self) -> FaultSet:
         """Faults on demand: ``fake.faults.rate_limit(operation="createRun", times=2)`` and the other kinds of
-        :class:`~fake_assistants.faults.FaultSet`. See ``docs/faults.md``."""
+        :class:`~fake_assistants.frontdoor.faults.FaultSet`. See ``docs/faults.md``."""
         return self._router.faults
 
     def rate_limits(
@@ -309,7 +309,7 @@ class FakeAssistants:
     # --- snapshots ----------------------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as one JSON-ready document (see ``fake_assistants.snapshot``)."""
+        """The whole state as one JSON-ready document (see ``fake_assistants.backend.snapshot``)."""
         with self._backend.lock:
             return snapshots.snapshot(self._backend)
 

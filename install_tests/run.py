@@ -24,8 +24,8 @@ NEEDED = (
     "fake_assistants/contract/assistants-v2.json",
     "fake_assistants/py.typed",
     "fake_assistants/__init__.py",
-    "fake_assistants/inspector/templates/index.html",
-    "fake_assistants/inspector/static/inspector.js",
+    "fake_assistants/control/inspector/templates/index.html",
+    "fake_assistants/control/inspector/static/inspector.js",
 )
 EXTRAS = ("openai", "pytest", "pytest-xdist")
 

@@ -1,8 +1,8 @@
 """The seed's quickstart, Steps 1-4, verbatim but for one line: ``client = OpenAI()`` became ``fake.client()``;
 and its file examples (thread attachments vs the knowledge base), verbatim.
 
-The tests run these copies, so they need nothing outside the repository. ``tests/test_quickstart.py`` and
-``tests/test_scoping.py`` check them against the seed file itself when it is at hand (this project's
+The tests run these copies, so they need nothing outside the repository. ``tests/entry/test_quickstart.py`` and
+``tests/runs/test_scoping.py`` check them against the seed file itself when it is at hand (this project's
 ``../shared/seeds``), and skip that comparison, with the reason, when it is not.
 """
 

@@ -75,7 +75,7 @@ class Handles(Protocol):
 
 
 class Interrupted(Exception):
-    """The network fails a request instead of answering it (a fault on demand, see ``fake_assistants.faults``).
+    """The network fails a request instead of answering it (a fault on demand: ``frontdoor/faults.py``).
 
     Raised by ``handle`` (before any response) or by a streamed body (mid-stream). Each transport turns it into what a
     real network does: in-process, the HTTP library's own exception; over HTTP, a stalled or closed connection.

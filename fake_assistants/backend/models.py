@@ -34,7 +34,7 @@ RunStatus = Literal[
 
 # Shared empty containers and interned constants, so that a short message costs little (see docs/performance.md).
 # A stored object never changes these containers in place: a modify replaces its metadata whole, and nothing adds
-# to a stored message's attachments or to a user message's annotations. ``tests/test_lean_objects.py`` checks.
+# to a stored message's attachments or to a user message's annotations. ``tests/api/test_lean_objects.py`` checks.
 # They are journaled containers already, so a model's ``__setattr__`` keeps them (it copies a plain one).
 NO_METADATA: dict[str, str] = JDict()
 NO_ATTACHMENTS: list[JsonDict] = JList()

@@ -1,4 +1,4 @@
-"""The one JSON form of a turn, shared by script files (``files.py``) and snapshots (``fake_assistants.snapshot``).
+"""The one JSON form of a turn, shared by script files (``files.py``) and snapshots (``backend/snapshot.py``).
 
 A turn is a mapping: ``steps`` (a list of ``{kind: value}``, one key each, in the vocabulary of the step kinds of
 ``fake_assistants.steps``), at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``), and optional

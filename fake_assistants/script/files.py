@@ -17,7 +17,7 @@ A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a 
       - fail: {code: rate_limit_exceeded, message: Slow down.}
       - incomplete: max_completion_tokens
       - expire: true
-    faults:                                   # faults on demand (fake_assistants.faults), same vocabulary
+    faults:                                   # faults on demand (fake_assistants.frontdoor.faults), same vocabulary
       - {fault: rate_limit, operation: createRun, times: 2}
 
 A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
@@ -46,7 +46,7 @@ class ScriptFileError(ValueError):
 class ScriptFile(SpecModel):
     strict: bool | None = None
     turns: Annotated[list[TurnSpec], Field(default_factory=list)]
-    faults: list[dict[str, Any]] | None = None  # fault documents (see fake_assistants.faults), for the emulator
+    faults: list[dict[str, Any]] | None = None  # fault documents (frontdoor/faults.py), for the emulator
 
 
 # --- loading ---------------------------------------------------------------------------------------------------

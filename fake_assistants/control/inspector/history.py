@@ -1,0 +1,162 @@
+"""The journal: what the request log does not keep, for the inspector: when, which operation, and the bodies.
+
+Bodies are kept as bytes, cut at :data:`BODY_LIMIT`, and made readable (JSON indented) only when the page asks for
+them; the journal keeps the last :data:`KEEP` exchanges. Headers are not kept (they carry API keys). A streamed
+response is teed: its server-sent events are kept as they are sent (the stream itself is unchanged, and closing it
+still closes the emulator's).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ...api.routes import match
+from ...api.wire import ApiRequest, ApiResponse
+from ...errors import ApiError
+from ...frontdoor import azure
+
+BODY_LIMIT = 20_000
+KEEP = 500
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One API request and its response, as the inspector shows them."""
+
+    number: int  # 1 for the first request since the last reset
+    at: int  # the emulator's clock, in seconds
+    method: str
+    path: str
+    query: str
+    status: int
+    operation: str | None  # the spec's operationId, when the path is one of the API's
+    request_id: str | None
+    request_body: Body
+    response_body: Body  # empty for a stream: its frames are in ``frames``
+    key: str | None = field(default=None, repr=False, compare=False)  # who sent it: a tenant sees only its own
+    frames: list[bytes] | None = field(default=None, repr=False, compare=False)  # a stream's frames, as sent
+
+    def request_text(self) -> str:
+        return self.request_body.text()
+
+    def response_text(self) -> str:
+        """The response body as text; for a stream, the events sent so far."""
+        if self.frames is None:
+            return self.response_body.text()
+        sent = b"".join(list(self.frames))
+        return Body.of(sent, "text/event-stream").text() if sent else "(server-sent events: none sent yet)"
+
+
+@dataclass(frozen=True)
+class Body:
+    """The first :data:`BODY_LIMIT` bytes of a body, its size and type; made readable only when asked for."""
+
+    head: bytes
+    size: int
+    content_type: str
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str) -> Body:
+        return cls(body[:BODY_LIMIT], len(body), content_type)
+
+    def text(self) -> str:
+        if not self.size:
+            return ""
+        if self.content_type.startswith("multipart/"):
+            return f"(multipart form, {self.size} bytes)"
+        try:
+            text = self.head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if self.size == len(self.head) or error.start < len(self.head) - 3:
+                return f"({self.content_type or 'binary'}, {self.size} bytes)"
+            text = self.head[: error.start].decode("utf-8")  # the cut fell inside a character
+        if self.size > len(self.head):
+            return text + f"\n… (cut at {len(self.head)} of {self.size} bytes)"
+        with contextlib.suppress(ValueError, RecursionError):  # indented when it is JSON; a hostile body stays as sent
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        return text
+
+
+class Journal:
+    def __init__(self) -> None:
+        self._entries: deque[Exchange] = deque(maxlen=KEEP)
+        self._count = 0
+
+    def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None:
+        self._count += 1
+        method = request.method.upper()
+        path = request.path
+        found = response.operation  # the router's; matched here only for an answer no route gave (a fault, a 404)
+        if found is None:
+            found = _operation(method, path, request)
+        query = "&".join(f"{name}={value}" for name, value in request.query)
+        frames: list[bytes] | None = None
+        if response.stream is not None:
+            frames = []
+            response.stream = _Tee(response.stream, frames)
+        self._entries.append(
+            Exchange(
+                number=self._count,
+                at=at,
+                method=method,
+                path=path,
+                query=query,
+                status=response.status,
+                operation=found,
+                request_id=response.headers.get("x-request-id"),
+                request_body=Body.of(request.body, request.header("content-type") or ""),
+                response_body=Body.of(response.body, response.headers.get("content-type", "")),
+                key=key,
+                frames=frames,
+            )
+        )
+
+    def entries(self) -> tuple[Exchange, ...]:
+        """The kept exchanges, oldest first."""
+        return tuple(self._entries)
+
+    def get(self, number: int) -> Exchange | None:
+        return next((entry for entry in self._entries if entry.number == number), None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._count = 0
+
+
+def _operation(method: str, path: str, request: ApiRequest) -> str | None:
+    """The spec's operationId of a request to the API (an Azure path counts as the ``/v1`` one it stands for)."""
+    if azure.is_azure(path):
+        try:
+            path = azure.to_openai(request).path
+        except ApiError:
+            return None
+    found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+    return found[0].operation_id if found else None
+
+
+class _Tee:
+    """A stream's frames, passed on unchanged and kept (up to :data:`BODY_LIMIT` bytes) for the journal."""
+
+    def __init__(self, frames: Iterator[bytes], kept: list[bytes]) -> None:
+        self._frames = frames
+        self._kept = kept
+        self._size = 0
+
+    def __iter__(self) -> _Tee:
+        return self
+
+    def __next__(self) -> bytes:
+        frame = next(self._frames)
+        if self._size < BODY_LIMIT:
+            self._kept.append(frame)
+            self._size += len(frame)
+        return frame
+
+    def close(self) -> None:
+        close = getattr(self._frames, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,1 @@
+"""Developer tools outside the suite: the benchmark (make bench), its load client, and the inspector screenshots."""
