@@ -23,6 +23,9 @@ from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
 from .contract.wire import wire_contract
 from .control.access import ControlAccess
+from .control.handler import ControlApi
+from .control.host import ControlParts
+from .control.inspector.history import RequestHistory
 from .frontdoor.azure import DEFAULT_API_VERSION as AZURE_API_VERSION
 from .frontdoor.door import FrontDoor, LoggedRequest
 from .frontdoor.faults import FaultSet
@@ -102,9 +105,16 @@ class FakeAssistants:
             checked = SpecShapesRouter(self._api, lambda: self._api.backend)
         if settings.validate_responses:
             checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), settings.shapes))
-        self._router = FrontDoor(self, checked)  # what every transport calls: control API, request log, the API
         self._control_access = ControlAccess()
-        self._backend.script.fault_sink = self._router.faults.add_from  # a script file's ``faults:``
+        self._history = history = RequestHistory()  # what the inspector shows of each request
+        control = ControlApi(self, ControlParts(self._control_access, self._api.auth, history, lambda: self._backend))
+        faults = FaultSet(seed, lambda: self.clock, self.advance_clock)
+        # what every transport calls: the control API, the request log, faults, then the API
+        self._front_door = FrontDoor(checked, control=control, faults=faults, history=history, now=self._now)
+        self._backend.script.fault_sink = faults.add_from  # a script file's ``faults:``
+
+    def _now(self) -> int:
+        return self._backend.clock.now()
 
     def __repr__(self) -> str:
         b = self._backend
@@ -165,7 +175,7 @@ class FakeAssistants:
         The same object works with the async clients. ``http`` picks the library (default: the installed
         SDK's: ``httpx2`` for openai 3.x, ``httpx`` for 2.x).
         """
-        return make_transport(self._router, http)
+        return make_transport(self._front_door, http)
 
     def client(self, **kwargs: Any) -> openai.OpenAI:
         """An ``openai.OpenAI`` wired to this emulator in-process.
@@ -224,7 +234,7 @@ class FakeAssistants:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         """Serve one request directly, without any HTTP library."""
-        return self._router.handle(request)
+        return self._front_door.handle(request)
 
     @property
     def lock(self) -> threading.RLock:
@@ -275,17 +285,18 @@ class FakeAssistants:
             fresh.lock = old.lock  # requests in flight keep the same lock
             fresh.script.fault_sink = old.script.fault_sink
             self._backend = self._api.backend = fresh
-            self._router.log.clear()
-            self._router.journal.clear()
-            self._router.faults.reseed(fresh.settings.seed)
-            if self._router.limits is not None:
-                self._router.limits.reset()
+            door = self._front_door
+            door.log.clear()
+            self._history.clear()
+            door.faults.reseed(fresh.settings.seed)
+            if door.limits is not None:
+                door.limits.reset()
 
     @property
     def faults(self) -> FaultSet:
         """Faults on demand: ``fake.faults.rate_limit(operation="createRun", times=2)`` and the other kinds of
         :class:`~fake_assistants.frontdoor.faults.FaultSet`. See ``docs/faults.md``."""
-        return self._router.faults
+        return self._front_door.faults
 
     def rate_limits(
         self, *, requests_per_minute: int | None = None, tokens_per_minute: int | None = None
@@ -298,13 +309,13 @@ class FakeAssistants:
             limits = RateLimits(
                 lambda: self.clock, requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute
             )
-        self._router.limits = limits
+        self._front_door.limits = limits
         return limits
 
     @property
     def request_log(self) -> tuple[LoggedRequest, ...]:
         """Every API request served so far (method, path, status, request id, fault), oldest first."""
-        return tuple(self._router.log)
+        return tuple(self._front_door.log)
 
     # --- snapshots ----------------------------------------------------------------------------------------
 

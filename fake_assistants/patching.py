@@ -24,15 +24,12 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import openai
 
 from .transports.inprocess import sdk_http_module
-
-if TYPE_CHECKING:
-    from .emulator import FakeAssistants
 
 _MARK = "_fake_assistants_patch"  # set on the HTTP clients the patch makes
 _CREDENTIALS = ("api_key", "admin_api_key", "workload_identity", "provider")
@@ -56,10 +53,16 @@ class OutsideRequestError(openai.OpenAIError):
         self.url = url
 
 
+class Serves(Protocol):
+    """What patch mode needs of the emulator it wires clients to: a transport for an HTTP library."""
+
+    def transport(self, http: ModuleType | None = None) -> Any: ...
+
+
 class Patch:
     """The context manager :meth:`FakeAssistants.patch` returns. Reusable, but not while it is active."""
 
-    def __init__(self, fake: FakeAssistants, base_url: str, api_key: str) -> None:
+    def __init__(self, fake: Serves, base_url: str, api_key: str) -> None:
         self.fake = fake
         self.base_url = base_url
         self.api_key = api_key

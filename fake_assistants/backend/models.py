@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from ..journal import JDict, JList, Journaled
 from ..schemas.file_requests import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
@@ -13,9 +14,6 @@ from ..script.script import ResponderEntry
 from ..script.turns import Turn
 from ..settings import Progression
 from .index import OrderedIndex
-
-if TYPE_CHECKING:
-    from .search_index import IndexedChunks
 
 JsonDict = dict[str, Any]
 
@@ -195,6 +193,14 @@ class VectorStoreFile(Journaled):
     @property
     def usage_bytes(self) -> int:
         return self.size if self.status == "completed" else 0
+
+
+@dataclass(frozen=True)
+class IndexedChunks:
+    """A vector store file's chunks and their term counts, computed once (a file's bytes never change)."""
+
+    texts: tuple[str, ...]
+    counts: tuple[Counter[str], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from ..search.bm25 import Bm25Index, term_counts
 from ..search.chunking import chunk_file
 from ..search.filters import matches
 from .file_state import FileState
-from .models import VectorStoreFile
+from .models import IndexedChunks, VectorStoreFile
 
 if TYPE_CHECKING:
     from .state import Backend
@@ -35,14 +35,6 @@ class SearchHit:
     chunks: tuple[str, ...]  # the matching chunk's text (one chunk per hit)
     attributes: dict[str, AttributeValue]
     vector_store_id: str
-
-
-@dataclass(frozen=True)
-class IndexedChunks:
-    """A vector store file's chunks and their term counts, computed once (a file's bytes never change)."""
-
-    texts: tuple[str, ...]
-    counts: tuple[Counter[str], ...]
 
 
 def _indexed(files: FileState, item: VectorStoreFile) -> IndexedChunks:

@@ -20,6 +20,10 @@ both modes:
 
 Answers are JSON; a mistake is a 4xx in the usual error envelope. Who may call what is decided first, in one
 place (:mod:`fake_assistants.control.access`): every request under the prefix goes through its gate.
+
+The routes are one table, :data:`ROUTES`, built once. The control API reaches the emulator only through the public
+methods of :class:`~fake_assistants.control.host.ControlHost` and the collaborators it is given
+(:class:`~fake_assistants.control.host.ControlParts`).
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse
@@ -47,11 +51,9 @@ from ..errors import (
 from ..schemas.validation import check_json_limits
 from ..script.files import ScriptFileError
 from .access import Caller, admit, needs_admin
+from .host import ControlHost, ControlParts
 from .inspector.pages import CHALLENGE, handle_inspector, is_inspector
 from .tenant import tenant_view
-
-if TYPE_CHECKING:
-    from ..emulator import FakeAssistants
 
 PREFIX = "/__fake__"
 
@@ -60,76 +62,175 @@ def is_control(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def handle_control(fake: FakeAssistants, request: ApiRequest) -> ApiResponse:
-    inspector = is_inspector(request.path[len(PREFIX) :].rstrip("/"))
-    try:
-        caller = admit(fake._control_access, fake._auth(), request)
-        if inspector:  # the inspector's pages: through the same gate; a tenant sees only its own, as in /state
-            return handle_inspector(fake, request, PREFIX, caller.key)
-        body = _dispatch(fake, caller, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
-    except ApiError as error:
-        # a browser asks for the credential (blank user, the key as password)
-        challenge = {"www-authenticate": CHALLENGE} if error.status == 401 and inspector else {}
-        return error_response(error, challenge)
-    except Exception as exc:  # a bug answers in the envelope too, never as a bare text 500
-        return error_response(internal_error(f"{type(exc).__name__}: {exc}"))
-    return ApiResponse(200, {"content-type": "application/json"}, json.dumps(body).encode())
+@dataclass(frozen=True)
+class ControlCall:
+    """One admitted control request, as a route's action sees it."""
+
+    host: ControlHost
+    parts: ControlParts
+    caller: Caller
+    body: dict[str, Any]  # the JSON object of the body, parsed once ({} when there is none)
+    params: dict[str, str]  # the path parameters of the route's template
 
 
-def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw: bytes) -> Any:
-    body = _json(raw)
+@dataclass(frozen=True)
+class ControlRoute:
+    """One endpoint: ``path`` is relative to :data:`PREFIX` (``{name}`` is a path parameter); ``admin`` names what
+    only an administrator may do (a tenant gets its 403), or is ``None`` when any admitted caller may."""
 
-    def admin(what: str, action: Callable[[], Any]) -> Callable[[], Any]:
-        def run() -> Any:
-            needs_admin(caller, what)
-            return action()
+    method: str
+    path: str
+    action: Callable[[ControlCall], Any]
+    admin: str | None = None
 
-        return run
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)))
 
-    routes: dict[tuple[str, str], Callable[[], Any]] = {
-        ("POST", "/reset"): admin("Reset", lambda: _reset(fake, None)),
-        ("POST", "/seed"): admin("Seed", lambda: _reset(fake, _int(body, "seed"))),
-        ("POST", "/clock/advance"): admin("The clock", lambda: {"now": _advance_clock(fake, _int(body, "seconds"))}),
-        ("POST", "/script"): admin("The script", lambda: {"queued": _add_turns(fake, body)}),
-        ("GET", "/requests"): lambda: {"object": "list", "data": _log(fake, caller)},
-        ("GET", "/state"): lambda: _state(fake, caller),
-        ("POST", "/faults"): admin("Faults", lambda: {"added": _add_faults(fake, body)}),
-        ("GET", "/faults"): lambda: {"object": "list", "data": [fault.document() for fault in fake.faults]},
-        ("DELETE", "/faults"): admin("Faults", lambda: _clear_faults(fake)),
-        ("POST", "/rate_limits"): admin("Rate limits", lambda: _rate_limits(fake, body)),
-    }
-    found = routes.get((method, path))
-    if found is not None:
-        return found()
-    advance = re.fullmatch(r"/runs/([^/]+)/advance", path)
-    if method == "POST" and advance:
-        run_id = advance[1]
+
+class ControlApi:
+    """The control API of one emulator: what the front door hands every request under :data:`PREFIX`."""
+
+    def __init__(self, host: ControlHost, parts: ControlParts) -> None:
+        self.host = host
+        self.parts = parts
+
+    def claims(self, path: str) -> bool:
+        return is_control(path)
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        inspector = is_inspector(request.path[len(PREFIX) :].rstrip("/"))
         try:
-            run = fake._backend.runs.get(run_id)
-            if not caller.admin and (run is None or not fake._backend.ownership.visible(caller.key, run.thread_id)):
-                raise KeyError(run_id)  # a run is its thread's owner's
-            return {"id": run_id, "status": fake.advance(run_id)}
-        except KeyError:
-            raise not_found("run", run_id) from None
-    raise control_unknown_endpoint(method, PREFIX + path)
+            caller = admit(self.parts.access, self.parts.auth, request)
+            if inspector:  # the inspector's pages: through the same gate; a tenant sees only its own, as in /state
+                return handle_inspector(self.parts, request, PREFIX, caller.key)
+            body = self._dispatch(caller, request.method.upper(), request.path[len(PREFIX) :].rstrip("/"), request.body)
+        except ApiError as error:
+            # a browser asks for the credential (blank user, the key as password)
+            challenge = {"www-authenticate": CHALLENGE} if error.status == 401 and inspector else {}
+            return error_response(error, challenge)
+        except Exception as exc:  # a bug answers in the envelope too, never as a bare text 500
+            return error_response(internal_error(f"{type(exc).__name__}: {exc}"))
+        return ApiResponse(200, {"content-type": "application/json"}, json.dumps(body).encode())
+
+    def _dispatch(self, caller: Caller, method: str, path: str, raw: bytes) -> Any:
+        body = _json(raw)
+        for route, pattern in _COMPILED:
+            found = pattern.fullmatch(path) if route.method == method else None
+            if found is not None:
+                if route.admin is not None:
+                    needs_admin(caller, route.admin)
+                return route.action(ControlCall(self.host, self.parts, caller, body, found.groupdict()))
+        raise control_unknown_endpoint(method, PREFIX + path)
 
 
-def _log(fake: FakeAssistants, caller: Caller) -> list[dict[str, Any]]:
-    entries = fake._router.log if caller.admin else [e for e in fake._router.log if e.key == caller.key]
-    return [{name: value for name, value in asdict(entry).items() if name != "key"} for entry in entries]
+# --- the routes' actions ---------------------------------------------------------------------------------------
 
 
-def _state(fake: FakeAssistants, caller: Caller) -> dict[str, Any]:
-    document = fake.snapshot()
-    if caller.admin:
+def _reset(call: ControlCall) -> dict[str, Any]:
+    call.host.reset()
+    return {"reset": True, "seed": call.host.seed}
+
+
+def _seed(call: ControlCall) -> dict[str, Any]:
+    call.host.reset(seed=_int(call.body, "seed"))
+    return {"reset": True, "seed": call.host.seed}
+
+
+def _advance_clock(call: ControlCall) -> dict[str, Any]:
+    seconds = _int(call.body, "seconds")
+    try:
+        return {"now": call.host.advance_clock(seconds)}
+    except ValueError as error:
+        raise invalid_request(str(error), param="seconds") from None
+
+
+def _advance_run(call: ControlCall) -> dict[str, Any]:
+    run_id = call.params["run_id"]
+    try:
+        if not call.caller.admin:  # a run is its thread's owner's
+            run = call.parts.state().runs.get(run_id)
+            if run is None or call.caller.key is None or not call.parts.visible(call.caller.key, run.thread_id):
+                raise KeyError(run_id)
+        return {"id": run_id, "status": call.host.advance(run_id)}
+    except KeyError:
+        raise not_found("run", run_id) from None
+
+
+def _add_turns(call: ControlCall) -> dict[str, Any]:
+    try:
+        return {"queued": call.host.script.add_from(call.body)}
+    except ScriptFileError as exc:
+        raise invalid_request(str(exc)) from None
+
+
+def _log(call: ControlCall) -> dict[str, Any]:
+    entries = [e for e in call.host.request_log if call.caller.admin or e.key == call.caller.key]
+    data = [{name: value for name, value in asdict(entry).items() if name != "key"} for entry in entries]
+    return {"object": "list", "data": data}
+
+
+def _state(call: ControlCall) -> dict[str, Any]:
+    document = call.host.snapshot()
+    key = call.caller.key
+    if key is None:
         return document
-    ownership, key = fake._backend.ownership, caller.key
-    return tenant_view(document, lambda object_id: ownership.visible(key, object_id))
+    return tenant_view(document, lambda object_id: call.parts.visible(key, object_id))
 
 
-def _reset(fake: FakeAssistants, seed: int | None) -> dict[str, Any]:
-    fake.reset(seed=seed)
-    return {"reset": True, "seed": fake.seed}
+def _add_faults(call: ControlCall) -> dict[str, Any]:
+    body = call.body
+    documents = body["faults"] if set(body) == {"faults"} else body
+    if not isinstance(documents, dict | list):
+        raise control_faults_not_a_list()
+    try:
+        return {"added": call.host.faults.add_from(documents)}
+    except ValueError as exc:
+        raise invalid_request(str(exc)) from None
+
+
+def _list_faults(call: ControlCall) -> dict[str, Any]:
+    return {"object": "list", "data": [fault.document() for fault in call.host.faults]}
+
+
+def _clear_faults(call: ControlCall) -> dict[str, Any]:
+    call.host.faults.clear()
+    return {"cleared": True}
+
+
+def _rate_limits(call: ControlCall) -> dict[str, Any]:
+    unknown = sorted(set(call.body) - {"requests_per_minute", "tokens_per_minute"})
+    if unknown:
+        raise unknown_parameter(unknown[0])
+    try:
+        limits = call.host.rate_limits(**call.body)
+    except ValueError as exc:
+        raise invalid_request(str(exc)) from None
+    return {
+        "requests_per_minute": limits.requests_per_minute if limits else None,
+        "tokens_per_minute": limits.tokens_per_minute if limits else None,
+    }
+
+
+ROUTES: tuple[ControlRoute, ...] = (
+    ControlRoute("POST", "/reset", _reset, admin="Reset"),
+    ControlRoute("POST", "/seed", _seed, admin="Seed"),
+    ControlRoute("POST", "/clock/advance", _advance_clock, admin="The clock"),
+    ControlRoute("POST", "/runs/{run_id}/advance", _advance_run),
+    ControlRoute("POST", "/script", _add_turns, admin="The script"),
+    ControlRoute("GET", "/requests", _log),
+    ControlRoute("GET", "/state", _state),
+    ControlRoute("POST", "/faults", _add_faults, admin="Faults"),
+    ControlRoute("GET", "/faults", _list_faults),
+    ControlRoute("DELETE", "/faults", _clear_faults, admin="Faults"),
+    ControlRoute("POST", "/rate_limits", _rate_limits, admin="Rate limits"),
+)
+"""Every endpoint of the control API (the inspector's pages aside: ``inspector/pages.py``), in one table."""
+
+_COMPILED = tuple((route, route.pattern) for route in ROUTES)  # built once, at import
+
+
+# --- reading a body --------------------------------------------------------------------------------------------
 
 
 def _json(raw: bytes) -> dict[str, Any]:
@@ -150,46 +251,3 @@ def _int(body: dict[str, Any], name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise control_not_a_count(name)
     return value
-
-
-def _advance_clock(fake: FakeAssistants, seconds: int) -> int:
-    try:
-        return fake.advance_clock(seconds)
-    except ValueError as error:
-        raise invalid_request(str(error), param="seconds") from None
-
-
-def _add_turns(fake: FakeAssistants, body: dict[str, Any]) -> int:
-    try:
-        return fake.script.add_from(body)
-    except ScriptFileError as exc:
-        raise invalid_request(str(exc)) from None
-
-
-def _add_faults(fake: FakeAssistants, body: dict[str, Any]) -> int:
-    documents = body["faults"] if set(body) == {"faults"} else body
-    if not isinstance(documents, dict | list):
-        raise control_faults_not_a_list()
-    try:
-        return fake.faults.add_from(documents)
-    except ValueError as exc:
-        raise invalid_request(str(exc)) from None
-
-
-def _clear_faults(fake: FakeAssistants) -> dict[str, Any]:
-    fake.faults.clear()
-    return {"cleared": True}
-
-
-def _rate_limits(fake: FakeAssistants, body: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(body) - {"requests_per_minute", "tokens_per_minute"})
-    if unknown:
-        raise unknown_parameter(unknown[0])
-    try:
-        limits = fake.rate_limits(**body)
-    except ValueError as exc:
-        raise invalid_request(str(exc)) from None
-    return {
-        "requests_per_minute": limits.requests_per_minute if limits else None,
-        "tokens_per_minute": limits.tokens_per_minute if limits else None,
-    }

@@ -1,24 +1,23 @@
 """The front door every transport knocks on: the control API, the Azure paths, rate limits and faults, the request
-log, then the API router."""
+log, then the API router.
+
+The door knows none of them by name: the emulator hands it the API (any :class:`~fake_assistants.api.wire.Handles`),
+the control API (a :class:`SideDoor`), the faults, the request history and the clock (``emulator.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..api.auth import request_key
 from ..api.responses import error_response
 from ..api.routes import match
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
-from ..control.handler import handle_control, is_control
-from ..control.inspector.history import Journal
 from ..errors import ApiError, azure_resource_not_found
 from . import azure
 from .faults import FaultSet
 from .ratelimits import RateLimits
-
-if TYPE_CHECKING:
-    from ..emulator import FakeAssistants
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,35 @@ class LoggedRequest:
     key: str | None = field(default=None, repr=False, compare=False)  # who sent it: scopes a tenant's log
 
 
+class SideDoor(Protocol):
+    """A door beside the API's (the control API): it serves every path it claims, unlogged."""
+
+    def claims(self, path: str) -> bool: ...
+
+    def handle(self, request: ApiRequest) -> ApiResponse: ...
+
+
+class History(Protocol):
+    """Where the door records each API request it served, with its response (the inspector's history)."""
+
+    def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None: ...
+
+
 class FrontDoor:
-    def __init__(self, fake: FakeAssistants, api: Handles) -> None:
-        self.fake = fake
+    def __init__(
+        self, api: Handles, *, control: SideDoor, faults: FaultSet, history: History, now: Callable[[], int]
+    ) -> None:
         self.api = api
+        self.control = control
         self.log: list[LoggedRequest] = []
-        self.faults = FaultSet(fake.seed, lambda: fake.clock, fake.advance_clock)
+        self.faults = faults
         self.limits: RateLimits | None = None
-        self.journal = Journal()  # times, operations and bodies, for the inspector
+        self.history = history  # times, operations and bodies, for the inspector
+        self.now = now
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        if is_control(request.path):
-            return handle_control(self.fake, request)
+        if self.control.claims(request.path):
+            return self.control.handle(request)
         method, path = request.method.upper(), request.path
         key = request_key(request) or request.header("api-key")  # Azure clients send their key as api-key
         fault: str | None = None
@@ -62,7 +78,7 @@ class FrontDoor:
             raise
         request_id = response.headers.get("x-request-id")
         self.log.append(LoggedRequest(method, path, response.status, request_id, fault=fault, key=key))
-        self.journal.record(request, response, self.fake.clock.now(), key)
+        self.history.record(request, response, self.now(), key)
         return response
 
     def _serve_azure(self, request: ApiRequest) -> tuple[ApiResponse, str | None]:

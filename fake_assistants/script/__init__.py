@@ -1,7 +1,8 @@
 """The scripted response engine."""
 
 from .context import AssistantView, FileScope, MessageView, RunContext, ToolOutput
-from .script import Matcher, Responder, Script, ScriptBinding, ScriptedTurn, ScriptError
+from .queued import Matcher, ScriptedTurn, ScriptError
+from .script import Responder, Script, ScriptBinding
 from .turns import (
     DEFAULT_REPLY_TEXT,
     Annotation,

@@ -13,14 +13,14 @@ one way a turn read from JSON joins a script, bound as it says.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import Field, create_model, model_validator
 
 from ..steps import KINDS, kind_of
 from ..steps.base import AnnotationSpec, JsonDict, SpecModel
 from .context import RunContext
-from .script import Matcher, Script, ScriptedTurn
+from .queued import Matcher, ScriptedTurn
 from .turns import Ending, Expire, Fail, Incomplete, Reply, ToolStep, Turn
 
 KIND_NAMES = tuple(kind.name for kind in KINDS)
@@ -139,7 +139,19 @@ def entry_to_json(entry: ScriptedTurn) -> JsonDict | None:
     return out
 
 
-def queue(script: Script, spec: TurnSpec) -> ScriptedTurn:
+class Queue(Protocol):
+    """Where a turn is queued: the script, or the script narrowed by a binding."""
+
+    def add(self, turn: Turn) -> ScriptedTurn: ...
+
+
+class Bindable(Queue, Protocol):
+    """What :func:`queue` needs of a script (``script.Script`` is one): it queues, and it binds."""
+
+    def bound(self, matcher: Matcher) -> Queue: ...
+
+
+def queue(script: Bindable, spec: TurnSpec) -> ScriptedTurn:
     """Queue the turn ``spec`` says on ``script``, bound as it says."""
     matcher = spec.matcher()
     return (script.bound(matcher) if matcher is not None else script).add(spec.turn())

@@ -35,8 +35,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError
 
 from ..steps.base import SpecModel
-from .codec import TurnSpec, queue
-from .script import Script
+from .codec import TurnSpec
 
 
 class ScriptFileError(ValueError):
@@ -82,30 +81,14 @@ def parse_script(text: str, *, source: str = "<script>", yaml: bool | None = Non
     return spec
 
 
-def load_script(script: Script, path: str | Path) -> int:
-    """Queue the turns of the script file at ``path`` on ``script``. Returns how many were queued."""
+def read_script(path: str | Path) -> ScriptFile:
+    """Read and check the script file at ``path`` (JSON when its name ends in ``.json``, else YAML)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScriptFileError(f"{file}: cannot read the script file: {exc}") from None
-    spec = parse_script(text, source=str(file), yaml=file.suffix.lower() not in (".json",))
-    return apply_script(script, spec)
-
-
-def apply_script(script: Script, spec: ScriptFile) -> int:
-    if spec.faults:
-        if script.fault_sink is None:
-            raise ScriptFileError("this script has faults, and only an emulator's script can take them")
-        try:
-            script.fault_sink(spec.faults)
-        except ValueError as exc:
-            raise ScriptFileError(f"faults: {exc}") from None
-    if spec.strict is not None:
-        script.strict = spec.strict
-    for turn in spec.turns:
-        queue(script, turn)
-    return len(spec.turns)
+    return parse_script(text, source=str(file), yaml=file.suffix.lower() not in (".json",))
 
 
 MAX_YAML_NODES = 100_000  # the nodes a YAML document may hold once its aliases are expanded

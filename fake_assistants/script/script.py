@@ -16,12 +16,17 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from ..journal import JList, record
 from ..recordings import read_recording
 from ..recordings.importer import import_recording
+from .codec import queue
 from .context import RunContext
+from .files import ScriptFile, ScriptFileError, parse_script, read_script
+from .queued import Matcher as Matcher
+from .queued import ScriptedTurn as ScriptedTurn
+from .queued import ScriptError as ScriptError
 from .turns import (
     Annotation,
     Arguments,
@@ -29,75 +34,11 @@ from .turns import (
     IncompleteReason,
     OutputFile,
     Turn,
-    TurnChain,
     as_annotations,
 )
 
 Responder = Callable[[RunContext], "Turn | ScriptedTurn | str | None"]
 """A callable that decides a run's turn from its context: a turn, a reply text, or None to pass."""
-
-
-class ScriptError(Exception):
-    """The script cannot serve a run: a test-authoring mistake, reported to the test, never played silently."""
-
-
-@dataclass(frozen=True)
-class Matcher:
-    """What a binding requires of a run. Every given part must hold."""
-
-    assistant: str | None = None  # an assistant id or name
-    thread: str | None = None  # a thread id
-    predicate: Callable[[RunContext], bool] | None = None
-
-    def matches(self, context: RunContext) -> bool:
-        assistant = context.assistant
-        if self.assistant is not None and self.assistant not in (assistant.id, assistant.name):
-            return False
-        if self.thread is not None and self.thread != context.thread_id:
-            return False
-        return self.predicate is None or bool(self.predicate(context))
-
-    def narrowed(self, other: Matcher) -> Matcher:
-        predicates = [p for p in (self.predicate, other.predicate) if p is not None]
-
-        def both(context: RunContext) -> bool:
-            return all(predicate(context) for predicate in predicates)
-
-        return Matcher(
-            assistant=other.assistant if other.assistant is not None else self.assistant,
-            thread=other.thread if other.thread is not None else self.thread,
-            predicate=both if len(predicates) > 1 else (predicates[0] if predicates else None),
-        )
-
-    def __str__(self) -> str:
-        parts = [f"assistant={self.assistant!r}"] * (self.assistant is not None)
-        parts += [f"thread={self.thread!r}"] * (self.thread is not None)
-        parts += [f"when={getattr(self.predicate, '__name__', 'predicate')}"] * (self.predicate is not None)
-        return ", ".join(parts)
-
-
-class ScriptedTurn(TurnChain):
-    """A queued turn. Chaining (``.then_reply(...)``) extends it in place until a run takes it."""
-
-    def __init__(self, turn: Turn, matcher: Matcher | None) -> None:
-        self._turn = turn
-        self.matcher = matcher
-        self.run_id: str | None = None  # the run that took it
-
-    @property
-    def turn(self) -> Turn:
-        return self._turn
-
-    def _extended(self, change: Callable[[Turn], Turn]) -> Self:
-        if self.run_id is not None:
-            raise ScriptError(f"this turn was already taken by run {self.run_id}; it can no longer change")
-        self._turn = change(self._turn)
-        return self
-
-    def __repr__(self) -> str:
-        bound = f" for {self.matcher}" if self.matcher else ""
-        taken = f" taken by {self.run_id}" if self.run_id else ""
-        return f"<ScriptedTurn{bound}{taken}: {self._turn!r}>"
 
 
 @dataclass(frozen=True)
@@ -285,9 +226,7 @@ class Script(_Vocabulary):
 
     def load(self, path: str | Path) -> int:
         """Queue the turns of a YAML or JSON script file (see ``fake_assistants.script.files``); returns how many."""
-        from .files import load_script
-
-        return load_script(self, path)
+        return self._apply(read_script(path))
 
     def load_recording(self, path: str | Path) -> int:
         """Queue one turn per run of a recording (vcrpy/VCR cassette, HAR, or the shared JSON layout), bound so that
@@ -296,9 +235,21 @@ class Script(_Vocabulary):
 
     def add_from(self, document: Mapping[str, Any]) -> int:
         """Queue the turns of a script document (the script file schema, as a dict); returns how many."""
-        from .files import apply_script, parse_script
+        return self._apply(parse_script(json.dumps(document), source="script document", yaml=False))
 
-        return apply_script(self, parse_script(json.dumps(document), source="script document", yaml=False))
+    def _apply(self, spec: ScriptFile) -> int:
+        if spec.faults:
+            if self.fault_sink is None:
+                raise ScriptFileError("this script has faults, and only an emulator's script can take them")
+            try:
+                self.fault_sink(spec.faults)
+            except ValueError as exc:
+                raise ScriptFileError(f"faults: {exc}") from None
+        if spec.strict is not None:
+            self.strict = spec.strict
+        for turn in spec.turns:
+            queue(self, turn)
+        return len(spec.turns)
 
     # What tests read --------------------------------------------------------------------------------------------
     @property

@@ -3,6 +3,9 @@
 The walk reads every module of the package with ``ast`` (imports under ``if TYPE_CHECKING:`` do not count: they are
 types, not calls) and fails on an import that climbs to a higher layer, unless the pair is in ``KNOWN_UPWARD`` with
 its reason (it is empty since the layering pass of issue 12; an entry must say why it cannot be mended).
+
+Within and across layers, no two files import each other, directly or round a circle, type-only imports included
+(issue 22); and no module reads a private name (``x._name``) that another module defines.
 """
 
 from __future__ import annotations
@@ -70,11 +73,12 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return inside
 
 
-def imports(source: str, module: str, *, is_package: bool) -> Iterator[str]:
-    """The fake_assistants modules ``module`` imports at run time, relative to the package."""
+def imports(source: str, module: str, *, is_package: bool, types: bool = False) -> Iterator[str]:
+    """The fake_assistants modules ``module`` imports at run time (with ``types``, under ``TYPE_CHECKING`` too),
+    relative to the package."""
     tree = ast.parse(source)
-    skip = _type_checking_nodes(tree)
-    here = module.split(".") if is_package else module.split(".")[:-1]
+    skip = set() if types else _type_checking_nodes(tree)
+    here = [] if module == "__init__" else module.split(".") if is_package else module.split(".")[:-1]
     for node in ast.walk(tree):
         if id(node) in skip:
             continue
@@ -114,8 +118,40 @@ def upward(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
     )
 
 
-def package_graph() -> dict[str, set[str]]:
-    return {name: set(imports(source, name, is_package=pkg)) for name, source, pkg in modules()}
+def package_graph(*, types: bool = False) -> dict[str, set[str]]:
+    return {name: set(imports(source, name, is_package=pkg, types=types)) for name, source, pkg in modules()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles of ``graph``: each strongly connected set of two or more modules (or one importing
+    itself), sorted."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in graph:
+                continue
+            if target not in order:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], order[target])
+        if low[module] == order[module]:
+            circle = [stack.pop()]
+            while circle[-1] != module:
+                circle.append(stack.pop())
+            if len(circle) > 1 or module in graph[module]:
+                found.append(sorted(circle))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return sorted(found)
 
 
 def test_no_module_imports_from_a_layer_above_it() -> None:
@@ -164,3 +200,52 @@ def test_handlers_write_no_state() -> None:
     }
     assert {name: lines for name, lines in found.items() if lines} == {}
     assert attribute_writes("def modify(call):\n    run = call.backend.run('r')\n    run.metadata = {}\n") == [3]
+
+
+def test_no_import_circle_between_files_type_only_imports_included() -> None:
+    graph = package_graph(types=True)
+    assert all(target in graph for targets in graph.values() for target in targets), "an import names no module"
+    assert cycles(graph) == []
+
+
+def test_the_walk_catches_an_import_circle() -> None:
+    graph = package_graph(types=True)
+    typed = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..emulator import FakeAssistants\n"
+    graph["frontdoor.door"] |= set(imports(typed, "frontdoor.door", is_package=False, types=True))
+    assert any({"emulator", "frontdoor.door"} <= set(circle) for circle in cycles(graph))  # the circle issue 22 broke
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def private_reads(source: str) -> list[str]:
+    """The private names (``_name``, not ``__dunder__``) ``source`` reads off an object, or imports, that it does not
+    define itself (as a function, a class, an assignment, an attribute it sets, or a parameter)."""
+    tree = ast.parse(source)
+    own: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            own.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            own.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            own.add(node.id)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+    found = []
+    for node in ast.walk(tree):
+        names = [node.attr] if isinstance(node, ast.Attribute) else []
+        names += [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else []
+        found += [f"{node.lineno}: {name}" for name in names if _private(name) and name not in own]
+    return found
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def test_no_module_reads_another_modules_private_names() -> None:
+    found = {name: private_reads(source) for name, source, _ in modules()}
+    assert {name: lines for name, lines in found.items() if lines} == {}
+    assert private_reads("def f(fake):\n    return fake._backend.lock\n") == ["2: _backend"]
+    assert private_reads("from .emulator import _helper\n") == ["1: _helper"]
+    own = "class A:\n    def __init__(self):\n        self._x = 1\n\n    def f(self, o):\n        return o._x\n"
+    assert private_reads(own) == []  # a name the module defines is its own to read

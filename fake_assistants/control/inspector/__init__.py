@@ -5,6 +5,6 @@ Pages are rendered on the server from Jinja2 templates with autoescaping on; the
 ``inspector.js`` (short polling for live updates, request bodies on demand, and the control API's buttons).
 """
 
-from .history import Exchange, Journal
+from .history import HistoryEntry, RequestHistory
 
-__all__ = ["Exchange", "Journal"]
+__all__ = ["HistoryEntry", "RequestHistory"]

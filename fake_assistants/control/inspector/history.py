@@ -1,7 +1,7 @@
-"""The journal: what the request log does not keep, for the inspector: when, which operation, and the bodies.
+"""The request history: what the request log does not keep, for the inspector: when, which operation, and the bodies.
 
 Bodies are kept as bytes, cut at :data:`BODY_LIMIT`, and made readable (JSON indented) only when the page asks for
-them; the journal keeps the last :data:`KEEP` exchanges. Headers are not kept (they carry API keys). A streamed
+them; the history keeps the last :data:`KEEP` exchanges. Headers are not kept (they carry API keys). A streamed
 response is teed: its server-sent events are kept as they are sent (the stream itself is unchanged, and closing it
 still closes the emulator's).
 """
@@ -24,7 +24,7 @@ KEEP = 500
 
 
 @dataclass(frozen=True)
-class Exchange:
+class HistoryEntry:
     """One API request and its response, as the inspector shows them."""
 
     number: int  # 1 for the first request since the last reset
@@ -81,9 +81,12 @@ class Body:
         return text
 
 
-class Journal:
+class RequestHistory:
+    """The last :data:`KEEP` requests with their bodies, for the inspector (the undo journal is another thing:
+    ``fake_assistants/journal.py``)."""
+
     def __init__(self) -> None:
-        self._entries: deque[Exchange] = deque(maxlen=KEEP)
+        self._entries: deque[HistoryEntry] = deque(maxlen=KEEP)
         self._count = 0
 
     def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None:
@@ -99,7 +102,7 @@ class Journal:
             frames = []
             response.stream = _Tee(response.stream, frames)
         self._entries.append(
-            Exchange(
+            HistoryEntry(
                 number=self._count,
                 at=at,
                 method=method,
@@ -115,11 +118,11 @@ class Journal:
             )
         )
 
-    def entries(self) -> tuple[Exchange, ...]:
+    def entries(self) -> tuple[HistoryEntry, ...]:
         """The kept exchanges, oldest first."""
         return tuple(self._entries)
 
-    def get(self, number: int) -> Exchange | None:
+    def get(self, number: int) -> HistoryEntry | None:
         return next((entry for entry in self._entries if entry.number == number), None)
 
     def clear(self) -> None:
@@ -139,7 +142,7 @@ def _operation(method: str, path: str, request: ApiRequest) -> str | None:
 
 
 class _Tee:
-    """A stream's frames, passed on unchanged and kept (up to :data:`BODY_LIMIT` bytes) for the journal."""
+    """A stream's frames, passed on unchanged and kept (up to :data:`BODY_LIMIT` bytes) for the history."""
 
     def __init__(self, frames: Iterator[bytes], kept: list[bytes]) -> None:
         self._frames = frames

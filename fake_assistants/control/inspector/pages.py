@@ -10,16 +10,14 @@ import json
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ...api.wire import ApiRequest, ApiResponse
 from ...errors import inspector_no_request, inspector_read_only, inspector_unknown_page
+from ..host import ControlParts
 from .view import Tenant, inspect
-
-if TYPE_CHECKING:
-    from ...emulator import FakeAssistants
 
 HERE = Path(__file__).parent
 # The credential prompt a browser shows on a 401: a blank user name and the key (or control token) as password.
@@ -49,7 +47,7 @@ def is_inspector(path: str) -> bool:
 
 
 def handle_inspector(
-    fake: FakeAssistants, request: ApiRequest, control_prefix: str, tenant_key: str | None = None
+    parts: ControlParts, request: ApiRequest, control_prefix: str, tenant_key: str | None = None
 ) -> ApiResponse:
     """Serve a GET under ``{control_prefix}/ui``; anything else is a 404 or 405 (the page is read-only).
 
@@ -58,21 +56,20 @@ def handle_inspector(
     if request.method.upper() not in ("GET", "HEAD"):
         raise inspector_read_only(request.method.upper())
     if path == "":
-        return _html(_render(fake, control_prefix, _tenant(fake, tenant_key), _poll_ms(request)))
+        return _html(_render(parts, control_prefix, _tenant(parts, tenant_key), _poll_ms(request)))
     if path.startswith("/static/") and path[len("/static/") :] in STATIC:
         name = path[len("/static/") :]
         content = (HERE / "static" / name).read_bytes()
         return ApiResponse(200, {"content-type": STATIC[name], **SECURITY_HEADERS}, content)
     if path.startswith("/requests/") and path[len("/requests/") :].isdigit():
-        return _bodies(fake, int(path[len("/requests/") :]), _tenant(fake, tenant_key))
+        return _bodies(parts, int(path[len("/requests/") :]), _tenant(parts, tenant_key))
     raise inspector_unknown_page(request.path)
 
 
-def _tenant(fake: FakeAssistants, key: str | None) -> Tenant | None:
+def _tenant(parts: ControlParts, key: str | None) -> Tenant | None:
     if key is None:
         return None
-    ownership = fake._backend.ownership  # who owns what, recorded where objects are created
-    return Tenant(key, lambda object_id: ownership.visible(key, object_id))
+    return Tenant(key, lambda object_id: parts.visible(key, object_id))  # as recorded where objects are created
 
 
 def _poll_ms(request: ApiRequest) -> int:
@@ -81,10 +78,10 @@ def _poll_ms(request: ApiRequest) -> int:
     return min(max(int(asked), MIN_POLL_MS), MAX_POLL_MS) if asked.isdigit() else DEFAULT_POLL_MS
 
 
-def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None, poll_ms: int) -> bytes:
-    backend = fake._backend  # the inspector reads the emulator it belongs to, under its lock: the wire dicts
+def _render(parts: ControlParts, control_prefix: str, tenant: Tenant | None, poll_ms: int) -> bytes:
+    backend = parts.state()  # the inspector reads the emulator it belongs to, under its lock: the wire dicts
     with backend.lock:  # share lists with the stored objects, so the page is rendered before a request changes them
-        view = inspect(backend, fake._router.journal.entries(), tenant)
+        view = inspect(backend, parts.history.entries(), tenant)
         template = _environment().get_template("index.html")
         page = template.render(
             view=view,
@@ -97,9 +94,9 @@ def _render(fake: FakeAssistants, control_prefix: str, tenant: Tenant | None, po
     return page.encode()
 
 
-def _bodies(fake: FakeAssistants, number: int, tenant: Tenant | None) -> ApiResponse:
-    with fake._backend.lock:
-        found = fake._router.journal.get(number)
+def _bodies(parts: ControlParts, number: int, tenant: Tenant | None) -> ApiResponse:
+    with parts.state().lock:
+        found = parts.history.get(number)
     if found is None or (tenant is not None and found.key != tenant.key):
         raise inspector_no_request(number)
     body = {"number": number, "request_body": found.request_text(), "response_body": found.response_text()}

@@ -17,7 +17,7 @@ from ...backend.state import Backend
 from ...runs.scope import run_scope
 from ...script.codec import turn_to_json
 from ...script.script import ScriptedTurn
-from .history import Exchange
+from .history import HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Inspection:
         }
 
 
-def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | None = None) -> Inspection:
+def inspect(backend: Backend, exchanges: tuple[HistoryEntry, ...], tenant: Tenant | None = None) -> Inspection:
     """Everything the page shows. Call it holding ``backend.lock``.
 
     With a ``tenant`` (one key's view under key isolation), only what that key may see: its own objects and
@@ -104,7 +104,7 @@ def inspect(backend: Backend, exchanges: tuple[Exchange, ...], tenant: Tenant | 
     )
 
 
-def _request(exchange: Exchange) -> JsonDict:
+def _request(exchange: HistoryEntry) -> JsonDict:
     """A request log row: no bodies (the page fetches them on demand), no key."""
     names = ("number", "at", "method", "path", "query", "status", "operation", "request_id")
     return {name: getattr(exchange, name) for name in names}
