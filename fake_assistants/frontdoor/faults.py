@@ -31,12 +31,16 @@ the control API (``POST /__fake__/faults``), script files (``faults:``) and the 
 
 A request faulted before the API changes no state. Every faulted request is in the request log, with the fault's
 kind. Latency faults add up; of the other faults, the first that matches (in the order they were added) fires.
+
+What each kind does is its module in ``fault_kinds/`` (one per kind, found by the package); this module matches
+faults to requests and acts by the kind's effect, never by its name.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
+import inspect
 import json
 import random
 import threading
@@ -45,28 +49,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..api.responses import error_response
 from ..api.routes import ROUTES, match
 from ..api.sse import SseEvent
 from ..api.wire import ApiRequest, ApiResponse, Interrupted
 from ..clock import Clock, ManualClock, OffsetClock
-from ..errors import ApiError, fault_status, insufficient_quota, rate_limit_exceeded, server_error
-from .ratelimits import duration, limit_headers, requested_model, retry_headers
+from .fault_kinds import NAMES, FaultKind, kind_named
+from .fault_kinds.base import whole
 
-KINDS = (
-    "rate_limit",
-    "insufficient_quota",
-    "server_error",
-    "error",
-    "timeout",
-    "disconnect",
-    "cut_stream",
-    "latency",
-)
+KINDS = NAMES  # the kinds' names, in order (``fault_kinds.KINDS`` holds the kinds themselves)
 OPERATIONS = frozenset(route.operation_id for route in ROUTES)
 METHODS = ("GET", "POST", "DELETE")
-MAX_STALL_SECONDS = 60.0
-DEFAULT_LIMITS = {"requests": 500, "tokens": 30_000}
+MATCHING = ("operation", "path", "method", "when", "times", "probability", "after_write")
 
 Predicate = Callable[[ApiRequest], bool]
 
@@ -160,10 +153,6 @@ class FaultSet:
     ) -> Fault:
         """429 ``rate_limit_exceeded``. ``retry_after_ms`` (default 1: the SDK retries at once) goes in
         ``retry-after-ms`` and, rounded up to seconds, ``retry-after``; ``limit`` is the announced limit."""
-        if type not in DEFAULT_LIMITS:
-            raise ValueError("a rate_limit fault's type is 'requests' or 'tokens'")
-        _whole("retry_after_ms", retry_after_ms, minimum=0)
-        limit = DEFAULT_LIMITS[type] if limit is None else _whole("limit", limit, minimum=1)
         return self._add("rate_limit", {"type": type, "limit": limit, "retry_after_ms": retry_after_ms}, match)
 
     def insufficient_quota(self, **match: Any) -> Fault:
@@ -172,25 +161,15 @@ class FaultSet:
 
     def server_error(self, status: int = 500, *, should_retry: bool | None = None, **match: Any) -> Fault:
         """A 5xx ``server_error`` (503: the overloaded text). ``should_retry`` sends ``x-should-retry``."""
-        if not isinstance(status, int) or not 500 <= status <= 599:
-            raise ValueError("a server_error fault's status is 500 to 599")
-        if should_retry is not None and not isinstance(should_retry, bool):
-            raise ValueError("should_retry is true, false or null")
         return self._add("server_error", {"status": status, "should_retry": should_retry}, match)
 
     def error(self, status: int, body: Any = None, *, headers: Mapping[str, str] | None = None, **match: Any) -> Fault:
         """Any status with any body: a JSON value (default: an error envelope naming the status), or text."""
-        if not isinstance(status, int) or not 100 <= status <= 599:
-            raise ValueError("an error fault's status is 100 to 599")
-        if headers is not None and not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
-            raise ValueError("an error fault's headers map names to string values")
-        return self._add("error", {"status": status, "body": body, "headers": dict(headers or {})}, match)
+        return self._add("error", {"status": status, "body": body, "headers": headers}, match)
 
     def timeout(self, *, seconds: float = 10.0, **match: Any) -> Fault:
         """No answer in time. In-process the transport raises the HTTP library's ``ReadTimeout`` at once; over
         HTTP the server stalls until the client hangs up, or ``seconds`` pass (then it answers 504)."""
-        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 < seconds <= MAX_STALL_SECONDS:
-            raise ValueError(f"a timeout fault stalls for more than 0 and at most {MAX_STALL_SECONDS:.0f} seconds")
         return self._add("timeout", {"seconds": seconds}, match)
 
     def disconnect(self, **match: Any) -> Fault:
@@ -200,23 +179,13 @@ class FaultSet:
     def cut_stream(self, after_events: int = 3, **match: Any) -> Fault:
         """A streamed response stops after ``after_events`` events, with no ``done``, as a dropped socket does.
         Only streamed responses match. The run goes on without the client (as the real one did)."""
-        _whole("after_events", after_events, minimum=0)
         return self._add("cut_stream", {"after_events": after_events}, match)
 
     def latency(self, ms: int | tuple[int, int] | list[int], **match: Any) -> Fault:
         """Serve matching requests ``ms`` milliseconds late (a pair: a seeded pick between the two). On a
         ``ManualClock`` the emulator's clock moves on instead (whole seconds, the rest carried); otherwise the
         request really waits."""
-        if isinstance(ms, tuple | list):
-            if len(ms) != 2:
-                raise ValueError("a latency range is [low, high] in milliseconds")
-            low, high = (_whole("ms", value, minimum=0) for value in ms)
-            if low > high:
-                raise ValueError("a latency range is [low, high] with low <= high")
-            value: int | list[int] = [low, high]
-        else:
-            value = _whole("ms", ms, minimum=0)
-        return self._add("latency", {"ms": value}, match)
+        return self._add("latency", {"ms": ms}, match)
 
     def add_from(self, documents: Mapping[str, Any] | Iterable[Mapping[str, Any]]) -> int:
         """Add faults from documents (``{"fault": kind, ...keywords}``), one or a list. Returns how many."""
@@ -227,7 +196,7 @@ class FaultSet:
                 raise ValueError(f"fault {index}: a fault is a mapping with a 'fault' kind")
             keywords = dict(item)
             kind = keywords.pop("fault", None)
-            if kind not in KINDS:
+            if kind_named(kind) is None:
                 raise ValueError(f"fault {index}: 'fault' is one of {', '.join(KINDS)}, not {kind!r}")
             if "when" in keywords:
                 raise ValueError(f"fault {index}: 'when' (a predicate) is for Python only")
@@ -236,8 +205,10 @@ class FaultSet:
         added: list[Fault] = []
         try:
             for index, (kind, keywords) in enumerate(faults):
+                own = {name: value for name, value in keywords.items() if name not in MATCHING}
+                match = {name: value for name, value in keywords.items() if name in MATCHING}
                 try:
-                    added.append(getattr(self, kind)(**keywords))
+                    added.append(self._add(kind, own, match))
                 except TypeError as exc:
                     raise ValueError(f"fault {index} ({kind}): {_keyword_problem(exc)}") from None
                 except ValueError as exc:
@@ -248,13 +219,14 @@ class FaultSet:
             raise
         return len(added)
 
-    def _add(self, kind: str, params: dict[str, Any], match: dict[str, Any]) -> Fault:
-        known = {"operation", "path", "method", "when", "times", "probability", "after_write"}
-        unknown = sorted(set(match) - known)
+    def _add(self, name: str, own: dict[str, Any], match: dict[str, Any]) -> Fault:
+        kind = kind_named(name)
+        assert kind is not None, name
+        unknown = sorted(set(match) - set(MATCHING)) or sorted(set(own) - _keywords(kind))
         if unknown:
             raise TypeError(f"unexpected keyword argument {unknown[0]!r}")
-        fault = Fault(kind, params, **match)
-        _check_match(fault)
+        fault = Fault(name, kind.params(**own), **match)
+        _check_match(fault, kind)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -266,26 +238,28 @@ class FaultSet:
 
         Raises :class:`~fake_assistants.api.wire.Interrupted` for a timeout or a dropped connection.
         """
-        latency, fault = self._pick(request)
+        latency, delayed_by, fault = self._pick(request)
         if latency:
             self._wait(latency)
-        if fault is None or fault.kind == "cut_stream":
+        kind = kind_named(fault.kind) if fault is not None else None
+        if fault is None or kind is None or kind.effect == "cut":
             response = api(request)
-            if fault is not None and response.events is not None:
-                response.events = _cut(response.events, fault.params["after_events"])
-                return Outcome(response, "cut_stream")
-            return Outcome(response, "latency" if latency else None)
+            if fault is not None and kind is not None and response.events is not None:
+                response.events = _cut(response.events, fault.params["after_events"], kind.interrupt(fault.params))
+                return Outcome(response, fault.kind)
+            return Outcome(response, delayed_by if latency else None)
         if fault.after_write:
             written = api(request)
             close = getattr(written.events, "close", None)
             if close is not None:  # the run plays on to its end, as when a client hangs up
                 close()
-        if fault.kind in ("timeout", "disconnect"):
-            raise Interrupted(fault.kind, float(fault.params.get("seconds", 0.0)))
-        return Outcome(self._error_response(fault, request), fault.kind)
+        if kind.effect == "interrupt":
+            raise kind.interrupt(fault.params)
+        return Outcome(kind.answer(fault.params, request, self.request_id()), fault.kind)
 
-    def _pick(self, request: ApiRequest) -> tuple[int, Fault | None]:
-        """The latency (ms) and the fault that fire for ``request``; their ``times`` are counted down."""
+    def _pick(self, request: ApiRequest) -> tuple[int, str | None, Fault | None]:
+        """The latency (ms), the kind of the first delay that fired, and the fault that fire for ``request``; their
+        ``times`` are counted down."""
         with self._lock:
             operation: str | None = None
             if any(fault.operation for fault in self._faults):
@@ -293,22 +267,25 @@ class FaultSet:
                     match(request.method.upper(), request.path[3:].rstrip("/")) if request.path[:4] == "/v1/" else None
                 )
                 operation = found[0].operation_id if found else None
-            latency, chosen = 0, None
+            latency, delayed_by, chosen = 0, None, None
             for fault in list(self._faults):
-                if fault.kind != "latency" and chosen is not None:
+                kind = kind_named(fault.kind)
+                delays = kind is not None and kind.effect == "delay"
+                if not delays and chosen is not None:
                     continue
-                if fault.kind == "cut_stream" and not _asks_for_stream(request):
+                if kind is not None and kind.streams_only and not _asks_for_stream(request):
                     continue
                 if not self._matches(fault, request, operation):
                     continue
                 fault.fired += 1
                 if fault.times is not None and fault.fired >= fault.times:
                     self._faults.remove(fault)
-                if fault.kind == "latency":
+                if delays:
                     latency += self._delay(fault.params["ms"])
+                    delayed_by = delayed_by or fault.kind
                 else:
                     chosen = fault
-            return latency, chosen
+            return latency, delayed_by, chosen
 
     def _matches(self, fault: Fault, request: ApiRequest, operation: str | None) -> bool:
         if fault.method is not None and request.method.upper() != fault.method:
@@ -341,53 +318,16 @@ class FaultSet:
         with self._lock:
             return "req_" + "".join(self._ids.choice("0123456789abcdef") for _ in range(32))
 
-    def _error_response(self, fault: Fault, request: ApiRequest) -> ApiResponse:
-        request_id = self.request_id()
-        params = fault.params
-        if fault.kind == "error":
-            body = params["body"]
-            if body is None:  # the status in the usual envelope, with the fault's headers (which may override any)
-                answer = error_response(fault_status(params["status"]))
-                answer.headers = {**answer.headers, **params["headers"], "x-request-id": request_id}
-                return answer
-            headers = {"content-type": "application/json", **params["headers"]}
-            content = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else None
-            if content is None:
-                content = json.dumps(body).encode()
-            return ApiResponse(params["status"], {**headers, "x-request-id": request_id}, content)
-        return error_response(self._error(fault, request), request_id=request_id)
 
-    def _error(self, fault: Fault, request: ApiRequest) -> ApiError:
-        params = fault.params
-        if fault.kind == "insufficient_quota":
-            return insufficient_quota()
-        if fault.kind == "server_error":
-            return server_error(params["status"], should_retry=params["should_retry"])
-        kind, limit, wait_ms = params["type"], params["limit"], params["retry_after_ms"]
-        headers = retry_headers(wait_ms)
-        for name, default in DEFAULT_LIMITS.items():
-            headers |= (
-                limit_headers(name, limit, 0, wait_ms) if name == kind else limit_headers(name, default, default, 0)
-            )
-        return rate_limit_exceeded(
-            kind,
-            model=requested_model(request),
-            limit=limit,
-            used=limit,
-            requested=1,
-            wait=duration(wait_ms),
-            headers=headers,
-        )
-
-
-def _cut(events: Iterator[SseEvent], after_events: int) -> Iterator[SseEvent]:
-    """The first ``after_events`` events, then the connection drops; the rest of the run plays on unseen."""
+def _cut(events: Iterator[SseEvent], after_events: int, stop: Interrupted) -> Iterator[SseEvent]:
+    """The first ``after_events`` events, then ``stop`` (the connection drops); the rest of the run plays on
+    unseen."""
     try:
         for sent, event in enumerate(events):
             if sent == after_events:
                 break
             yield event
-        raise Interrupted("disconnect")
+        raise stop
     finally:
         close = getattr(events, "close", None)
         if close is not None:
@@ -404,13 +344,7 @@ def _asks_for_stream(request: ApiRequest) -> bool:
     return isinstance(body, dict) and body.get("stream") is True
 
 
-def _whole(name: str, value: object, *, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} is a whole number, {minimum} or more")
-    return value
-
-
-def _check_match(fault: Fault) -> None:
+def _check_match(fault: Fault, kind: FaultKind) -> None:
     if fault.operation is not None and fault.operation not in OPERATIONS:
         raise ValueError(f"no operation {fault.operation!r} (operationIds are the spec's, such as 'createRun')")
     if fault.path is not None and not isinstance(fault.path, str):
@@ -422,7 +356,7 @@ def _check_match(fault: Fault) -> None:
     if fault.when is not None and not callable(fault.when):
         raise ValueError("when is a predicate over the request")
     if fault.times is not None:
-        _whole("times", fault.times, minimum=1)
+        whole("times", fault.times, minimum=1)
     if fault.probability is not None and (
         not isinstance(fault.probability, int | float)
         or isinstance(fault.probability, bool)
@@ -431,10 +365,15 @@ def _check_match(fault: Fault) -> None:
         raise ValueError("probability is a number above 0 and at most 1")
     if not isinstance(fault.after_write, bool):
         raise ValueError("after_write is true or false")
-    if fault.after_write and fault.kind in ("cut_stream", "latency"):
+    if fault.after_write and not kind.after_write:
         raise ValueError(f"after_write does not apply to a {fault.kind} fault")
 
 
 def _keyword_problem(exc: TypeError) -> str:
     text = str(exc)
     return text.split(") ", 1)[-1] if ") " in text else text
+
+
+def _keywords(kind: FaultKind) -> set[str]:
+    """The names of a kind's own keywords (its ``params``)."""
+    return set(inspect.signature(kind.params).parameters)
