@@ -3,7 +3,6 @@ caller may see), what a handler may answer besides a JSON object, and the handle
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,10 +14,10 @@ from ..backend.index import Order
 from ..backend.models import JsonDict
 from ..backend.pagination import Page, page_of
 from ..backend.state import Backend
-from ..errors import ApiError
 from ..schemas.requests import ListQuery
-from ..schemas.validation import check_json_limits, parse_body, validate
+from ..schemas.validation import parse_body, validate
 from .serialize import Item, list_wire
+from .wire import ApiRequest
 
 if TYPE_CHECKING:
     from .stream import EventStream
@@ -36,19 +35,14 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     # The ids a top-level list may show (per-key isolation, set by ``api/auth.py``); ``None``: all of them.
     visible: Callable[[str], bool] | None = None
+    source: ApiRequest | None = field(default=None, repr=False, compare=False)  # the request, as the router got it
 
     @cached_property
     def document(self) -> Any:
-        """The JSON object of the body, parsed once for every reader (the key isolation's id checks, the handler);
-        ``None`` when the body is not one (the handler's :meth:`json` then answers the real 400)."""
-        body = self.body if self.body.strip() else b"{}"
-        if not body.lstrip().startswith(b"{"):
-            return None
-        try:
-            check_json_limits(body)
-            return json.loads(body)
-        except (ApiError, ValueError):
-            return None
+        """The JSON object of the body, parsed once on the whole path (``ApiRequest.document``): the rate limits,
+        the faults, the key isolation's id checks and the handler read one parse; ``None`` when the body is not one
+        (the handler's :meth:`json` then answers the real 400)."""
+        return (self.source or ApiRequest("POST", "", body=self.body)).document
 
     def json(self, model: type[ModelT]) -> ModelT:
         document = self.document

@@ -22,7 +22,7 @@ from ..script.script import ScriptError
 from .auth import Auth
 from .handler_context import Call, RawBody
 from .responses import error_response
-from .routes import ID_PREFIXES, Route, match
+from .routes import ID_PREFIXES, Route, resolve
 from .sse import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
 from .wire import ApiRequest, ApiResponse
@@ -40,7 +40,7 @@ class Router:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         method, path = request.method.upper(), request.path
-        found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+        found = resolve(request)  # matched once on the whole path: the layers before may have asked already
         with self.backend.lock:
             request_id = self.backend.ids.new("req")
             try:
@@ -84,7 +84,9 @@ class Router:
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
-        call = Call(self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers)
+        call = Call(
+            self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers, source=request
+        )
         return self.auth.serve(key, route.handler, call)
 
 

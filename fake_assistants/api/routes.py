@@ -12,6 +12,7 @@ from ..backend.files import expire_files
 from .handler_context import Call, Handler
 from .handlers import assistants, files, runs, steps, threads
 from .handlers import vector_stores as stores
+from .wire import ApiRequest
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,24 @@ ID_PREFIXES = {
 }
 
 
+def resolve(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
+    """The route an API request (``/v1/...``) matches, with its path parameters; matched once per request, however
+    many layers of the path ask (the rate limits, the faults, the router)."""
+    return request.found("route", lambda: _match_path(request.method.upper(), request.path))
+
+
+def operation_of(request: ApiRequest) -> str | None:
+    """The spec's operationId of the route ``request`` matches (``None``: it matches none)."""
+    found = resolve(request)
+    return found[0].operation_id if found is not None else None
+
+
+def _match_path(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    return match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+
+
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route ``method path`` (relative to ``/v1``) matches; the request path resolves through :func:`resolve`."""
     for route in ROUTES:
         if route.method != method:
             continue

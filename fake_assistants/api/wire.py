@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from functools import cached_property
+from typing import Any, Protocol, TypeVar
 
+from ..errors import ApiError
+from ..schemas.validation import check_json_limits
 from .sse import Frames, SseEvent
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -16,9 +22,31 @@ class ApiRequest:
     query: tuple[tuple[str, str], ...] = ()
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     body: bytes = b""
+    _found: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    @cached_property
+    def document(self) -> Any:
+        """The JSON object of the body, parsed once for every reader on the whole path (rate limits, faults, the key
+        isolation's id checks, the handler); ``None`` when the body is not one (the handler then answers the real
+        400). An empty body is ``{}``."""
+        body = self.body if self.body.strip() else b"{}"
+        if not body.lstrip().startswith(b"{"):
+            return None
+        try:
+            check_json_limits(body)
+            return json.loads(body)
+        except (ApiError, ValueError, RecursionError):
+            return None
+
+    def found(self, what: str, work: Callable[[], T]) -> T:
+        """What ``work`` finds about this request, worked out once however many layers ask (the route it matches:
+        ``api/routes.resolve``)."""
+        if what not in self._found:
+            self._found[what] = work()
+        return self._found[what]  # type: ignore[no-any-return]
 
 
 class ApiResponse:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from ..api.auth import request_key
 from ..api.responses import error_response
-from ..api.routes import match
+from ..api.routes import operation_of, resolve
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
 from ..errors import ApiError, azure_resource_not_found
 from . import azure
@@ -47,7 +47,9 @@ class SideDoor(Protocol):
 class History(Protocol):
     """Where the door records each API request it served, with its response (the inspector's history)."""
 
-    def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None: ...
+    def record(
+        self, request: ApiRequest, response: ApiResponse, at: int, key: str | None, operation: str | None
+    ) -> None: ...
 
 
 class FrontDoor:
@@ -68,9 +70,10 @@ class FrontDoor:
         method, path = request.method.upper(), request.path
         key = request_key(request) or request.header("api-key")  # Azure clients send their key as api-key
         fault: str | None = None
+        served = request  # an Azure request is served as its /v1 twin
         try:
             if azure.is_azure(path):
-                response, fault = self._serve_azure(request)
+                served, response, fault = self._serve_azure(request)
             else:
                 response, fault = self._serve(request)
         except Interrupted as stop:
@@ -78,24 +81,24 @@ class FrontDoor:
             raise
         request_id = response.headers.get("x-request-id")
         self.log.append(LoggedRequest(method, path, response.status, request_id, fault=fault, key=key))
-        self.history.record(request, response, self.now(), key)
+        operation = response.operation or operation_of(served)  # the router's, or (a fault, a 404) the route's
+        self.history.record(request, response, self.now(), key, operation)
         return response
 
-    def _serve_azure(self, request: ApiRequest) -> tuple[ApiResponse, str | None]:
+    def _serve_azure(self, request: ApiRequest) -> tuple[ApiRequest, ApiResponse, str | None]:
         try:
             translated = azure.to_openai(request)
-            if match(translated.method.upper(), translated.path[3:].rstrip("/")) is None:
+            if resolve(translated) is None:
                 raise azure_resource_not_found()
         except ApiError as error:
-            return error_response(error), None
+            return request, error_response(error), None
         response, fault = self._serve(translated)
-        return azure.from_openai(response), fault
+        return translated, azure.from_openai(response), fault
 
     def _serve(self, request: ApiRequest) -> tuple[ApiResponse, str | None]:
         limits = self.limits
         if limits is not None:
-            found = match(request.method.upper(), request.path[3:].rstrip("/"))
-            refused = limits.admit(request, found[0].operation_id if found else None)
+            refused = limits.admit(request, operation_of(request))
             if refused is not None:
                 headers = {"x-request-id": self.faults.request_id()}
                 return error_response(refused, headers), "rate_limits"

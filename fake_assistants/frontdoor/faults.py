@@ -41,7 +41,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import inspect
-import json
 import random
 import threading
 import time
@@ -49,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..api.routes import ROUTES, match
+from ..api.routes import ROUTES, operation_of
 from ..api.sse import SseEvent
 from ..api.wire import ApiRequest, ApiResponse, Interrupted
 from ..clock import Clock, ManualClock, OffsetClock
@@ -261,12 +260,7 @@ class FaultSet:
         """The latency (ms), the kind of the first delay that fired, and the fault that fire for ``request``; their
         ``times`` are counted down."""
         with self._lock:
-            operation: str | None = None
-            if any(fault.operation for fault in self._faults):
-                found = (
-                    match(request.method.upper(), request.path[3:].rstrip("/")) if request.path[:4] == "/v1/" else None
-                )
-                operation = found[0].operation_id if found else None
+            operation = operation_of(request) if any(fault.operation for fault in self._faults) else None
             latency, delayed_by, chosen = 0, None, None
             for fault in list(self._faults):
                 kind = kind_named(fault.kind)
@@ -337,10 +331,7 @@ def _cut(events: Iterator[SseEvent], after_events: int, stop: Interrupted) -> It
 def _asks_for_stream(request: ApiRequest) -> bool:
     if request.method.upper() != "POST" or b'"stream"' not in request.body:
         return False
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return False
+    body = request.document  # the one parse of the body on the whole path
     return isinstance(body, dict) and body.get("stream") is True
 
 

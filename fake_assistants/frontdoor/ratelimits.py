@@ -13,7 +13,6 @@ outputs): the tokens of the request body, by the rule of :mod:`fake_assistants.t
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Callable
@@ -56,10 +55,8 @@ def requested_model(request: ApiRequest) -> str:
     """The ``model`` a request's JSON body names (as the real 429 message does), else ``gpt-4o``."""
     if b'"model"' not in request.body:
         return DEFAULT_MODEL
-    try:
-        model = json.loads(request.body).get("model")
-    except (ValueError, AttributeError):
-        return DEFAULT_MODEL
+    body = request.document  # the one parse of the body on the whole path
+    model = body.get("model") if isinstance(body, dict) else None
     return model if isinstance(model, str) and model else DEFAULT_MODEL
 
 

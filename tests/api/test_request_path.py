@@ -10,6 +10,10 @@ bug mid-stream is the same 500 (``errors.internal_error``) as a bug before the s
 (c) The contract check (``validate_responses``) and ``shapes="spec"`` read the router's objects (the operation, the
 JSON payload, a stream's events before they are framed): they parse nothing the package wrote and match no route
 again; ``api/sse.py`` is the one place that frames an event, and nothing on the request path decodes one.
+
+(d) Each request is resolved once on the whole path, from the transport to the handler (issue 22): with the Azure
+front door, rate limits, faults and the contract check all on, its route is matched once (``api/routes.resolve``)
+and its body parsed once (``ApiRequest.document``), however many layers ask.
 """
 
 from __future__ import annotations
@@ -182,7 +186,7 @@ def test_the_contract_check_reads_objects_not_bytes(monkeypatch: pytest.MonkeyPa
     walks = {validate: _a_flow(fake) for validate, fake in fakes.items()}
     assert walks[True] == walks[False]  # the check matches no route again: it reads the response's operation
     # What the package parsed is the requests' bodies, never a response or a frame it wrote itself.
-    request_parsers = {"fake_assistants.api.handler_context", "fake_assistants.schemas.validation"}
+    request_parsers = {"fake_assistants.api.wire", "fake_assistants.schemas.validation"}
     assert {caller for caller, _ in parsed} <= request_parsers
 
 
@@ -251,3 +255,43 @@ def test_under_isolation_a_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) 
     bobs = bob.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
     with pytest.raises(openai.NotFoundError, match=assistant.id):  # the one parse still hides Alice's assistant
         bob.beta.threads.runs.create(thread_id=bobs.id, assistant_id=assistant.id)
+
+
+@pytest.mark.parametrize("azure", [False, True], ids=["openai", "azure"])
+def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path(
+    monkeypatch: pytest.MonkeyPatch, azure: bool
+) -> None:
+    import json
+
+    fake = FakeAssistants(seed=8, clock=ManualClock(), progression="immediate", validate_responses=True)
+    fake.isolate_keys()  # the ownership checks read the body's ids
+    fake.rate_limits(requests_per_minute=1000, tokens_per_minute=1_000_000)  # they ask for the operation
+    fake.faults.latency(ms=1, operation="createRun", times=None)  # the faults ask for the operation too
+    fake.faults.cut_stream(operation="listMessages", times=None)  # ... and whether the body asks for a stream
+    client = fake.azure_client(api_key=ALICE, max_retries=0) if azure else fake.client(api_key=ALICE, max_retries=0)
+    bodies: list[tuple[str, Any]] = []
+    real = json.loads
+
+    def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller.startswith("fake_assistants") and value != b"{}":
+            bodies.append((caller, value))
+        return real(value, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", loads)
+    monkeypatch.setattr(routes, "ROUTES", CountingRoutes(routes.ROUTES))
+    CountingRoutes.walks = 0
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    events = list(client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, stream=True))
+    client.beta.threads.messages.list(thread.id)
+    with pytest.raises(openai.NotFoundError):
+        client.beta.assistants.retrieve("asst_missing")
+    assert events[-1].event == "thread.run.completed"
+    assert [entry.status for entry in fake.request_log] == [200] * 5 + [404]
+    assert [entry.fault for entry in fake.request_log] == [None, None, "latency", "latency", None, None]
+    assert CountingRoutes.walks == len(fake.request_log)  # one match per request
+    assert {caller for caller, _ in bodies} == {"fake_assistants.api.wire"}  # the one parse, for every layer
+    assert len(bodies) == 4  # the four requests with a body, each parsed once
+    assert not fake.contract_violations

@@ -14,10 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ...api.routes import match
 from ...api.wire import ApiRequest, ApiResponse
-from ...errors import ApiError
-from ...frontdoor import azure
 
 BODY_LIMIT = 20_000
 KEEP = 500
@@ -89,13 +86,14 @@ class RequestHistory:
         self._entries: deque[HistoryEntry] = deque(maxlen=KEEP)
         self._count = 0
 
-    def record(self, request: ApiRequest, response: ApiResponse, at: int, key: str | None = None) -> None:
+    def record(
+        self, request: ApiRequest, response: ApiResponse, at: int, key: str | None, operation: str | None
+    ) -> None:
+        """Keep ``request`` and its ``response`` (``operation``: the spec's operationId, as the front door found it;
+        an Azure request counts as the ``/v1`` one it stands for)."""
         self._count += 1
         method = request.method.upper()
         path = request.path
-        found = response.operation  # the router's; matched here only for an answer no route gave (a fault, a 404)
-        if found is None:
-            found = _operation(method, path, request)
         query = "&".join(f"{name}={value}" for name, value in request.query)
         frames: list[bytes] | None = None
         if response.stream is not None:
@@ -109,7 +107,7 @@ class RequestHistory:
                 path=path,
                 query=query,
                 status=response.status,
-                operation=found,
+                operation=operation,
                 request_id=response.headers.get("x-request-id"),
                 request_body=Body.of(request.body, request.header("content-type") or ""),
                 response_body=Body.of(response.body, response.headers.get("content-type", "")),
@@ -128,17 +126,6 @@ class RequestHistory:
     def clear(self) -> None:
         self._entries.clear()
         self._count = 0
-
-
-def _operation(method: str, path: str, request: ApiRequest) -> str | None:
-    """The spec's operationId of a request to the API (an Azure path counts as the ``/v1`` one it stands for)."""
-    if azure.is_azure(path):
-        try:
-            path = azure.to_openai(request).path
-        except ApiError:
-            return None
-    found = match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
-    return found[0].operation_id if found else None
 
 
 class _Tee:
