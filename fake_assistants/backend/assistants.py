@@ -5,11 +5,11 @@ from __future__ import annotations
 from ..schemas.requests import CreateAssistant, ModifyAssistant
 from .models import Assistant
 from .state import Backend
-from .tool_resources import tool_resources_wire
+from .tool_resources import resolve_tool_resources
 
 
 def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> Assistant:
-    resources = tool_resources_wire(backend, now, request.tool_resources)
+    resources = resolve_tool_resources(backend, now, request.tool_resources)
     assistant = Assistant(
         id=backend.ids.new("asst"),
         created_at=now,
@@ -35,7 +35,7 @@ def modify_assistant(backend: Backend, assistant_id: str, now: int, request: Mod
     given = request.model_fields_set
     # Validate everything before changing anything: a bad request changes no state.
     resources = (
-        tool_resources_wire(backend, now, request.tool_resources) if request.tool_resources is not None else None
+        resolve_tool_resources(backend, now, request.tool_resources) if request.tool_resources is not None else None
     )
     if request.model is not None:
         assistant.model = request.model

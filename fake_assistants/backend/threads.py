@@ -5,13 +5,13 @@ from __future__ import annotations
 from ..schemas.requests import CreateMessage, CreateThread, ModifyMessage, ModifyThread
 from .models import NO_ANNOTATIONS, NO_ATTACHMENTS, NO_METADATA, ROLES, JsonDict, Message, Thread
 from .state import Backend
-from .tool_resources import check_attachments, index_attachments, tool_resources_wire
+from .tool_resources import check_attachments, index_attachments, resolve_tool_resources
 
 
 def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
     for message in request.messages or []:  # check every attachment before creating anything
         check_attachments(backend, [attachment.wire() for attachment in message.attachments or []])
-    resources = tool_resources_wire(backend, now, request.tool_resources)
+    resources = resolve_tool_resources(backend, now, request.tool_resources)
     thread = Thread(
         id=backend.ids.new("thread"),
         created_at=now,
@@ -28,7 +28,7 @@ def create_thread(backend: Backend, now: int, request: CreateThread) -> Thread:
 def modify_thread(backend: Backend, thread_id: str, now: int, request: ModifyThread) -> Thread:
     thread = backend.thread(thread_id)
     if request.tool_resources is not None:
-        thread.tool_resources = tool_resources_wire(backend, now, request.tool_resources)
+        thread.tool_resources = resolve_tool_resources(backend, now, request.tool_resources)
     if request.metadata is not None:
         thread.metadata = request.metadata
     return thread

@@ -19,7 +19,9 @@ from .vector_stores import create_vector_store, create_vector_store_file
 THREAD_STORE_NAME = "Vector store for {thread_id}"
 
 
-def tool_resources_wire(backend: Backend, now: int, resources: ToolResources | None) -> JsonDict:
+def resolve_tool_resources(backend: Backend, now: int, resources: ToolResources | None) -> JsonDict:
+    """The ``tool_resources`` to store for a request's: every named file and vector store checked, then the vector
+    stores its ``file_search.vector_stores`` helper asks for created, their ids added."""
     if resources is None:
         return {}
     out: JsonDict = {}

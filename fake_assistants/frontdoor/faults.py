@@ -55,7 +55,6 @@ from ..clock import Clock, ManualClock, OffsetClock
 from .fault_kinds import NAMES, FaultKind, kind_named
 from .fault_kinds.base import whole
 
-KINDS = NAMES  # the kinds' names, in order (``fault_kinds.KINDS`` holds the kinds themselves)
 OPERATIONS = frozenset(route.operation_id for route in ROUTES)
 METHODS = ("GET", "POST", "DELETE")
 MATCHING = ("operation", "path", "method", "when", "times", "probability", "after_write")
@@ -196,7 +195,7 @@ class FaultSet:
             keywords = dict(item)
             kind = keywords.pop("fault", None)
             if kind_named(kind) is None:
-                raise ValueError(f"fault {index}: 'fault' is one of {', '.join(KINDS)}, not {kind!r}")
+                raise ValueError(f"fault {index}: 'fault' is one of {', '.join(NAMES)}, not {kind!r}")
             if "when" in keywords:
                 raise ValueError(f"fault {index}: 'when' (a predicate) is for Python only")
             keywords.pop("fired", None)

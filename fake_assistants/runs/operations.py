@@ -9,7 +9,7 @@ from functools import cache
 from ..backend.models import Assistant, Message, Run, Thread
 from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
-from ..backend.tool_resources import check_attachments, tool_resources_wire
+from ..backend.tool_resources import check_attachments, resolve_tool_resources
 from ..errors import run_already_active, thread_busy, thread_without_user_message
 from ..schemas.requests import CreateMessage, CreateRun, CreateThread, CreateThreadAndRun, ModifyRun, RunOptions
 from . import engine
@@ -57,7 +57,7 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
     messages = request.thread.messages or [] if request.thread else []
     if not instructions and not any(message.role == "user" for message in messages):
         raise thread_without_user_message()
-    resources = tool_resources_wire(backend, now, request.tool_resources)
+    resources = resolve_tool_resources(backend, now, request.tool_resources)
     thread = create_thread(backend, now, request.thread or CreateThread())
     run = _new_run(backend, thread, assistant, now, request, instructions)
     run.tool_resources = resources

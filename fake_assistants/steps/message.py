@@ -31,7 +31,7 @@ class SaySpec(SpecModel):
     annotations: list[AnnotationSpec] = Field(default_factory=list)
 
 
-class Message(StepKind[Say]):
+class MessageCreation(StepKind[Say]):
     name = "say"
     value = Say
     spec = str | SaySpec
@@ -54,4 +54,4 @@ class Message(StepKind[Say]):
         yield from player.write_message(step.text, step.annotations)
 
 
-KIND = Message()
+KIND = MessageCreation()

@@ -67,8 +67,8 @@ def test_a_new_fault_kind_is_one_module(tmp_path: Path) -> None:
 
 
 def test_the_kinds_are_found_in_their_order() -> None:
-    assert tuple(kind.name for kind in fault_kinds.KINDS) == faults.KINDS
-    assert faults.KINDS[0] == "rate_limit" and faults.KINDS[-1] == "latency"
+    assert tuple(kind.name for kind in fault_kinds.KINDS) == fault_kinds.NAMES
+    assert fault_kinds.NAMES[0] == "rate_limit" and fault_kinds.NAMES[-1] == "latency"
     assert {kind.effect for kind in fault_kinds.KINDS} == {"answer", "interrupt", "cut", "delay"}
 
 
@@ -78,9 +78,9 @@ def test_the_fault_set_names_no_kind() -> None:
     named = {
         node.value
         for function in ast.walk(tree)
-        if isinstance(function, ast.FunctionDef) and function.name not in faults.KINDS
+        if isinstance(function, ast.FunctionDef) and function.name not in fault_kinds.NAMES
         for node in ast.walk(function)
-        if isinstance(node, ast.Constant) and node.value in faults.KINDS
+        if isinstance(node, ast.Constant) and node.value in fault_kinds.NAMES
     }
     assert named == set()
 
