@@ -17,18 +17,41 @@ T = TypeVar("T")
 
 
 class Fields:
-    """Wire keys an object answers with attributes of the same name, in wire order (one ``attrgetter`` call)."""
+    """Wire keys an object answers with attributes of the same name, in wire order (one ``attrgetter`` call).
 
-    __slots__ = ("_get", "names")
+    ``written`` names keys the stored object has no attribute for: :meth:`of` is given their values."""
 
-    def __init__(self, *names: str) -> None:
+    __slots__ = ("_get", "names", "written")
+
+    def __init__(self, *names: str, written: tuple[str, ...] = ()) -> None:
         self.names = names
-        self._get = attrgetter(*names)
+        self.written = frozenset(written)
+        self._get = attrgetter(*(name for name in names if name not in self.written))
 
-    def of(self, obj: object) -> JsonDict:
-        return dict(zip(self.names, self._get(obj), strict=True))
+    def of(self, obj: object, **written: Any) -> JsonDict:
+        if not self.written:
+            return dict(zip(self.names, self._get(obj), strict=True))
+        read = iter(self._get(obj))
+        return {name: written[name] if name in self.written else next(read) for name in self.names}
 
 
+# One field table per object kind: the keys it answers with, in wire order, each an attribute of the stored object
+# of the same name (a few are written over with their wire forms, in their places). Echoing a new field is its name
+# here, a field on the stored model and one on the request model (docs/architecture.md: "How to add a field").
+ASSISTANT_FIELDS = Fields(  # tool_resources is written over (with code_interpreter) when the tools hold it
+    "created_at",
+    "name",
+    "description",
+    "model",
+    "instructions",
+    "tools",
+    "tool_resources",
+    "metadata",
+    "temperature",
+    "top_p",
+    "reasoning_effort",
+    "response_format",
+)
 THREAD_FIELDS = Fields("created_at", "tool_resources", "metadata")
 MESSAGE_FIELDS = Fields(
     "created_at",
@@ -73,27 +96,29 @@ RUN_FIELDS = Fields(  # expires_at and usage are written over with their wire fo
     "parallel_tool_calls",
     "response_format",
 )
+STEP_FIELDS = Fields(  # step_details and usage are written over with their wire forms; expires_at is the run's
+    "created_at",
+    "assistant_id",
+    "thread_id",
+    "run_id",
+    "type",
+    "status",
+    "step_details",
+    "last_error",
+    "expires_at",
+    "cancelled_at",
+    "failed_at",
+    "completed_at",
+    "usage",
+    written=("expires_at",),
+)
 
 
 def assistant_wire(assistant: Assistant) -> JsonDict:
-    return {
-        "id": assistant.id,
-        "object": "assistant",
-        "created_at": assistant.created_at,
-        "name": assistant.name,
-        "description": assistant.description,
-        "model": assistant.model,
-        "instructions": assistant.instructions,
-        "tools": assistant.tools,
-        "tool_resources": _with_code_interpreter(assistant.tool_resources)
-        if any(tool["type"] == "code_interpreter" for tool in assistant.tools)
-        else assistant.tool_resources,
-        "metadata": assistant.metadata,
-        "temperature": assistant.temperature,
-        "top_p": assistant.top_p,
-        "reasoning_effort": assistant.reasoning_effort,
-        "response_format": assistant.response_format,
-    }
+    out = {"id": assistant.id, "object": "assistant", **ASSISTANT_FIELDS.of(assistant)}
+    if any(tool["type"] == "code_interpreter" for tool in assistant.tools):
+        out["tool_resources"] = _with_code_interpreter(assistant.tool_resources)
+    return out
 
 
 def _with_code_interpreter(resources: JsonDict) -> JsonDict:
@@ -172,23 +197,11 @@ def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = Fal
             "type": "tool_calls",
             "tool_calls": [_tool_call_wire(c, with_search_content) for c in details["tool_calls"]],
         }
-    return {
-        "id": step.id,
-        "object": "thread.run.step",
-        "created_at": step.created_at,
-        "assistant_id": step.assistant_id,
-        "thread_id": step.thread_id,
-        "run_id": step.run_id,
-        "type": step.type,
-        "status": step.status,
-        "step_details": details,
-        "last_error": step.last_error,
-        "expires_at": run_expires_at(run) if run is not None else None,
-        "cancelled_at": step.cancelled_at,
-        "failed_at": step.failed_at,
-        "completed_at": step.completed_at,
-        "usage": usage_wire(step.usage),
-    }
+    expires_at = run_expires_at(run) if run is not None else None
+    out = {"id": step.id, "object": "thread.run.step", **STEP_FIELDS.of(step, expires_at=expires_at)}
+    out["step_details"] = details
+    out["usage"] = usage_wire(step.usage)
+    return out
 
 
 def step_delta_wire(delta: StepDelta) -> JsonDict:

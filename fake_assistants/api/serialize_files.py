@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..backend.file_state import FileState
 from ..backend.models import FileBatch, FileCounts, JsonDict, StoredFile, VectorStore, VectorStoreFile
 from ..backend.search_index import SearchHit
+from .serialize import Fields
 
 
 def file_counts_wire(counts: FileCounts) -> dict[str, int]:
@@ -19,33 +20,55 @@ def file_counts_wire(counts: FileCounts) -> dict[str, int]:
     }
 
 
+# One field table per object kind (see ``serialize.Fields``): its keys in wire order; ``written`` ones are given.
+FILE_FIELDS = Fields(
+    "bytes",
+    "created_at",
+    "filename",
+    "purpose",
+    "status",
+    "expires_at",  # null when it never expires, as the real API sent it
+    "status_details",
+    written=("bytes", "status", "status_details"),
+)
+VECTOR_STORE_FIELDS = Fields(  # then expires_after, when the store has it
+    "created_at",
+    "name",
+    "usage_bytes",
+    "file_counts",
+    "status",
+    "expires_at",
+    "last_active_at",
+    "metadata",
+    written=("file_counts", "status"),
+)
+VECTOR_STORE_FILE_FIELDS = Fields(
+    "usage_bytes",
+    "created_at",
+    "vector_store_id",
+    "status",
+    "last_error",
+    "chunking_strategy",
+    "attributes",
+    written=("last_error", "chunking_strategy", "attributes"),
+)
+FILE_BATCH_FIELDS = Fields("created_at", "vector_store_id", "status", "file_counts", written=("status", "file_counts"))
+
+
 def file_wire(stored: StoredFile) -> JsonDict:
-    out: JsonDict = {
+    return {
         "id": stored.id,
         "object": "file",
-        "bytes": stored.size,
-        "created_at": stored.created_at,
-        "filename": stored.filename,
-        "purpose": stored.purpose,
-        "status": "processed",
-        "expires_at": stored.expires_at,  # null when it never expires, as the real API sent it
-        "status_details": None,
+        **FILE_FIELDS.of(stored, bytes=stored.size, status="processed", status_details=None),
     }
-    return out
 
 
 def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
-    out: JsonDict = {
+    counts = file_counts_wire(store.counts())
+    out = {
         "id": store.id,
         "object": "vector_store",
-        "created_at": store.created_at,
-        "name": store.name,
-        "usage_bytes": store.usage_bytes,
-        "file_counts": file_counts_wire(store.counts()),
-        "status": store.status(now),
-        "expires_at": store.expires_at,
-        "last_active_at": store.last_active_at,
-        "metadata": store.metadata,
+        **VECTOR_STORE_FIELDS.of(store, file_counts=counts, status=store.status(now)),
     }
     if store.expires_after is not None:
         out["expires_after"] = dict(store.expires_after)
@@ -53,34 +76,23 @@ def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
 
 
 def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
-    return {
-        "id": item.id,
-        "object": "vector_store.file",
-        "usage_bytes": item.usage_bytes,
-        "created_at": item.created_at,
-        "vector_store_id": item.vector_store_id,
-        "status": item.status,
-        "last_error": None,
-        "chunking_strategy": {
-            "type": "static",
-            "static": {
-                "max_chunk_size_tokens": item.max_chunk_size_tokens,
-                "chunk_overlap_tokens": item.chunk_overlap_tokens,
-            },
+    strategy = {
+        "type": "static",
+        "static": {
+            "max_chunk_size_tokens": item.max_chunk_size_tokens,
+            "chunk_overlap_tokens": item.chunk_overlap_tokens,
         },
-        "attributes": dict(item.attributes),
     }
+    written = VECTOR_STORE_FILE_FIELDS.of(
+        item, last_error=None, chunking_strategy=strategy, attributes=dict(item.attributes)
+    )
+    return {"id": item.id, "object": "vector_store.file", **written}
 
 
 def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
-    return {
-        "id": batch.id,
-        "object": "vector_store.files_batch",
-        "created_at": batch.created_at,
-        "vector_store_id": batch.vector_store_id,
-        "status": files.batch_status(batch),
-        "file_counts": file_counts_wire(FileCounts.of_index(batch.files)),
-    }
+    counts = file_counts_wire(FileCounts.of_index(batch.files))
+    written = FILE_BATCH_FIELDS.of(batch, status=files.batch_status(batch), file_counts=counts)
+    return {"id": batch.id, "object": "vector_store.files_batch", **written}
 
 
 def file_content_wire(chunks: Sequence[str]) -> JsonDict:

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from ..schemas.requests import CreateAssistant, ModifyAssistant
+from .echo import echoed, echoed_names
 from .models import Assistant
 from .state import Backend
 from .tool_resources import resolve_tool_resources
+
+# Fields an assistant does not keep as sent (see backend/echo.py): a default the API filled in, or resources resolved.
+_DERIVED = frozenset({"tools", "tool_resources", "metadata", "temperature", "top_p", "response_format"})
 
 
 def create_assistant(backend: Backend, now: int, request: CreateAssistant) -> Assistant:
     resources = resolve_tool_resources(backend, now, request.tool_resources)
     assistant = Assistant(
+        **echoed(request, Assistant, _DERIVED),
         id=backend.ids.new("asst"),
         created_at=now,
-        model=request.model,
-        name=request.name,
-        description=request.description,
-        instructions=request.instructions,
         tools=request.tools or [],
         tool_resources=resources,
         metadata=request.metadata or {},
         temperature=1.0 if request.temperature is None else request.temperature,
         top_p=1.0 if request.top_p is None else request.top_p,
         response_format=request.response_format or "auto",
-        reasoning_effort=request.reasoning_effort,
     )
     backend.put_assistant(assistant)
     backend.ownership.claim(assistant.id)
@@ -39,7 +39,7 @@ def modify_assistant(backend: Backend, assistant_id: str, now: int, request: Mod
     )
     if request.model is not None:
         assistant.model = request.model
-    for name in ("name", "description", "instructions", "reasoning_effort"):
+    for name in echoed_names(ModifyAssistant, Assistant, _DERIVED | {"model"}):
         if name in given:
             setattr(assistant, name, getattr(request, name))
     if request.tools is not None:

@@ -3,9 +3,7 @@ runs is active. The lifecycle lives in ``runs.engine``."""
 
 from __future__ import annotations
 
-from dataclasses import fields
-from functools import cache
-
+from ..backend.echo import echoed
 from ..backend.models import Assistant, Message, Run, Thread
 from ..backend.state import Backend
 from ..backend.threads import add_message, create_thread
@@ -69,9 +67,8 @@ def create_thread_and_run(backend: Backend, now: int, request: CreateThreadAndRu
 def _new_run(
     backend: Backend, thread: Thread, assistant: Assistant, now: int, request: RunOptions, instructions: str | None
 ) -> Run:
-    echoed = {name: getattr(request, name) for name in _echoed(type(request))}
     run = Run(
-        **{name: value for name, value in echoed.items() if value is not None},  # else the Run's default
+        **echoed(request, Run, _DERIVED),  # what the request says as it is (else the Run's default)
         id=backend.ids.new("run"),
         created_at=now,
         thread_id=thread.id,
@@ -98,14 +95,6 @@ _DERIVED = frozenset(
     {"assistant_id", "model", "instructions", "tools", "metadata", "temperature", "top_p", "tool_choice"}
     | {"response_format", "truncation_strategy", "tool_resources"}
 )
-_RUN_FIELDS = frozenset(item.name for item in fields(Run))
-
-
-@cache
-def _echoed(request: type[RunOptions]) -> tuple[str, ...]:
-    """The fields a run echoes from the request as they are: every request field the run has, but the derived ones
-    (a new echoed field is one line in the request model, one in ``Run`` and one in ``run_wire``)."""
-    return tuple(name for name in request.model_fields if name in _RUN_FIELDS and name not in _DERIVED)
 
 
 def modify_run(backend: Backend, thread_id: str, run_id: str, request: ModifyRun) -> Run:
