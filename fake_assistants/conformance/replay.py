@@ -21,18 +21,8 @@ from urllib.parse import parse_qsl
 
 from ..api.wire import ApiRequest
 from ..emulator import FakeAssistants
-from ..script.turns import (
-    Annotation,
-    CallFunctions,
-    FunctionCall,
-    OutputFile,
-    Reply,
-    RunCode,
-    Say,
-    SearchFiles,
-    ToolStep,
-    Turn,
-)
+from ..recordings.played import played
+from ..script.turns import Reply, Turn
 from .derive import FREE_TEXT
 
 HEADERS = {"openai-beta": "assistants=v2", "authorization": "Bearer sk-conformance", "content-type": "application/json"}
@@ -156,53 +146,27 @@ class Replay:
             self.fake.script.add(self._turn(run_id))
 
     def _turn(self, run_id: str) -> Turn:
-        steps = self._recorded_steps(run_id)
+        """What the recorded run played (``recordings/played.py``: the importer reads runs the same way)."""
         messages = self._recorded_messages()
-        played: list[ToolStep] = []
-        for step in steps:
-            details = step["step_details"]
-            if details["type"] == "message_creation":
-                played.append(_say(messages.get(details["message_creation"]["message_id"]), self.ids))
-                continue
-            calls = details["tool_calls"]
-            kind = calls[0]["type"] if calls else "function"
-            if kind == "code_interpreter":
-                code = calls[0]["code_interpreter"]
-                outputs = code.get("outputs", [])
-                logs = [o.get("logs") for o in outputs if o.get("type") == "logs"]
-                images = tuple(
-                    OutputFile(f"image_{n}.png", b"png") for n, o in enumerate(outputs) if o["type"] == "image"
-                )
-                played.append(RunCode(code.get("input", ""), logs[0] if logs else None, images))
-            elif kind == "file_search":
-                played.append(SearchFiles("query"))
-            else:
-                played.append(
-                    CallFunctions(tuple(FunctionCall(c["function"]["name"], c["function"]["arguments"]) for c in calls))
-                )
-        if not steps:  # no step was recorded: the function calls its runs asked for, and its reply, if listed
-            rounds = self._recorded_rounds(run_id)
-            replies = [m for m in messages.values() if m.get("run_id") == run_id]
-            return Turn(steps=tuple(rounds), ending=_reply(replies[-1], self.ids) if replies else None)
-        if played and isinstance(played[-1], Say):
-            last = played.pop()
-            assert isinstance(last, Say)
-            return Turn(steps=tuple(played), ending=Reply(last.text, last.annotations))
-        return Turn(steps=tuple(played))
+        written = sorted(
+            (m for m in messages.values() if m.get("run_id") == run_id and m.get("role") == "assistant"),
+            key=lambda m: m.get("created_at") or 0,
+        )
+        snapshots, steps = self._run_snapshots(run_id), self._recorded_steps(run_id)
+        result = played(snapshots, steps, written, file_id=self._file_id)
+        reply = Reply(result.reply.text, result.reply.annotations) if result.reply is not None else None
+        return Turn(steps=result.steps, ending=reply)
 
-    def _recorded_rounds(self, run_id: str) -> list[ToolStep]:
-        """Function-call rounds, from the ``required_action`` of the run's recorded responses."""
-        rounds: dict[str, CallFunctions] = {}
+    def _file_id(self, recorded: str) -> str:
+        return self.ids.get(recorded, recorded)
+
+    def _run_snapshots(self, run_id: str) -> list[dict[str, Any]]:
+        """The run as every recorded response and event showed it, in order."""
+        found = []
         for exchange in self.fixture["exchanges"]:
             bodies = [d for _, d in exchange.get("events", ())] or [exchange.get("response")]
-            for body in bodies:
-                if isinstance(body, dict) and body.get("id") == run_id and body.get("required_action"):
-                    calls = body["required_action"]["submit_tool_outputs"]["tool_calls"]
-                    key = ",".join(c["id"] for c in calls)
-                    rounds[key] = CallFunctions(
-                        tuple(FunctionCall(c["function"]["name"], c["function"]["arguments"]) for c in calls)
-                    )
-        return list(rounds.values())
+            found += [body for body in bodies if isinstance(body, dict) and body.get("id") == run_id]
+        return found
 
     def _recorded_steps(self, run_id: str) -> list[dict[str, Any]]:
         """The run's steps, oldest first: from stream events in their order, else from step lists (read page after
@@ -345,39 +309,6 @@ def _created_run_id(exchange: dict[str, Any]) -> str | None:
         return next((d["id"] for n, d in exchange["events"] if n == "thread.run.created"), None)
     response = exchange.get("response")
     return response.get("id") if isinstance(response, dict) and response.get("object") == "thread.run" else None
-
-
-def _text_of(message: dict[str, Any] | None) -> tuple[str, list[dict[str, Any]]]:
-    for part in (message or {}).get("content", []):
-        if part.get("type") == "text":
-            return part["text"]["value"], part["text"].get("annotations", [])
-    return "text", []
-
-
-def _annotations(notes: list[dict[str, Any]], ids: dict[str, str]) -> tuple[Annotation, ...]:
-    out = []
-    for note in notes:
-        if note.get("type") == "file_citation":
-            out.append(
-                Annotation(ids.get(note["file_citation"]["file_id"], note["file_citation"]["file_id"]), note["text"])
-            )
-        elif note.get("type") == "file_path":
-            out.append(
-                Annotation(
-                    ids.get(note["file_path"]["file_id"], note["file_path"]["file_id"]), note["text"], "file_path"
-                )
-            )
-    return tuple(out)
-
-
-def _say(message: dict[str, Any] | None, ids: dict[str, str]) -> Say:
-    text, notes = _text_of(message)
-    return Say(text, _annotations(notes, ids))
-
-
-def _reply(message: dict[str, Any], ids: dict[str, str]) -> Reply:
-    text, notes = _text_of(message)
-    return Reply(text, _annotations(notes, ids))
 
 
 def _strings(value: Any) -> Iterator[str]:

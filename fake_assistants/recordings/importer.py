@@ -4,7 +4,8 @@ For every run the recording shows (in the order it first appears), the turn hold
 
 * its tool steps: function-call rounds with their recorded arguments (from the run's ``required_action``, or from
   its recorded steps), code interpreter steps with their input and logs, file search steps, and the messages it
-  wrote between them (``say``), in the recorded order;
+  wrote between them (``say``), in the recorded order, as :mod:`.played` reads them (conformance reads them there
+  too), in the one JSON form of steps;
 * its ending: the text of the assistant's reply when the run completed, ``fail`` with the recorded ``last_error``,
   ``incomplete`` with its reason, or ``expire``;
 * its binding: the assistant's name when the recording shows it, so that the same client code, which creates the
@@ -21,7 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..steps import kind_of
+from ..steps.message import Say
 from .model import Recording
+from .played import PlayedRun, played
 
 FAIL_CODES = ("server_error", "rate_limit_exceeded", "invalid_prompt")
 INCOMPLETE_REASONS = ("max_completion_tokens", "max_prompt_tokens")
@@ -117,76 +121,43 @@ def _turn(
     written = sorted(
         (m for m in messages.values() if m.get("run_id") == run.id), key=lambda m: m.get("created_at") or 0
     )
-    said = {m["id"]: _text(m, run.id, notes) for m in written[:-1]}  # every message but the last is said on the way
-    if run_steps:
-        tool_steps = _from_steps(run_steps, said)
-    else:
-        tool_steps = _from_required_actions(run.snapshots) + [{"say": text} for text in said.values()]
-    if tool_steps:
-        turn["steps"] = tool_steps
-    turn.update(_ending(run, written[-1:], notes))
+    result = played(run.snapshots, run_steps, written)
+    if result.annotations():
+        notes.append(
+            f"{result.annotations()} annotation(s) in the messages of {run.id}: they cite recorded file ids; "
+            "the text is kept"
+        )
+    if result.unseen:
+        notes.append(f"{result.unseen} message(s) {run.id} wrote between steps: the recording never shows their text")
+    if result.steps:
+        turn["steps"] = [_step_json(step) for step in result.steps]
+    turn.update(_ending(run, result, notes))
     return turn
 
 
-def _from_required_actions(snapshots: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rounds: list[dict[str, Any]] = []
-    seen: set[tuple[str, ...]] = set()
-    for snapshot in snapshots:
-        action = snapshot.get("required_action") or {}
-        calls = (action.get("submit_tool_outputs") or {}).get("tool_calls") or []
-        key = tuple(call.get("id", "") for call in calls)
-        if calls and key not in seen:
-            seen.add(key)
-            rounds.append({"call": [_call(call) for call in calls]})
-    return rounds
+def _step_json(step: Any) -> dict[str, Any]:
+    """A step in the one JSON form (``{kind: value}``); a message without its annotations."""
+    if isinstance(step, Say):
+        step = Say(step.text)
+    kind = kind_of(step)
+    return {kind.name: kind.to_json(step)}
 
 
-def _from_steps(run_steps: list[dict[str, Any]], said: dict[str, str]) -> list[dict[str, Any]]:
-    """The run's steps in order; a message written between tool steps (not the last one) becomes a ``say`` step."""
-    out: list[dict[str, Any]] = []
-    for step in run_steps:
-        details = step.get("step_details") or {}
-        written = (details.get("message_creation") or {}).get("message_id")
-        if details.get("type") == "message_creation" and written in said:
-            out.append({"say": said.pop(written)})
-        calls = details.get("tool_calls") or [] if details.get("type") == "tool_calls" else []
-        functions = [_call(call) for call in calls if call.get("type") == "function"]
-        if functions:
-            out.append({"call": functions})
-        for call in calls:
-            if call.get("type") == "code_interpreter":
-                code = call.get("code_interpreter") or {}
-                logs = [o.get("logs", "") for o in code.get("outputs") or () if o.get("type") == "logs"]
-                out.append({"run_code": {"input": code.get("input", ""), "output": "".join(logs) or None}})
-            elif call.get("type") == "file_search":
-                out.append({"search_files": ""})
-    out += [{"say": text} for text in said.values()]  # messages no recorded step places: after the tool steps
-    return out
-
-
-def _call(call: dict[str, Any]) -> dict[str, Any]:
-    """A function call with its arguments exactly as recorded: the model's JSON text, spacing and all."""
-    function = call.get("function") or {}
-    return {"name": function.get("name", ""), "arguments": function.get("arguments")}
-
-
-def _ending(run: _Run, final: list[dict[str, Any]], notes: list[str]) -> dict[str, Any]:
-    """``final`` holds the run's last message, if the recording shows it."""
-    last = run.snapshots[-1]
-    status = last.get("status")
+def _ending(run: _Run, result: PlayedRun, notes: list[str]) -> dict[str, Any]:
+    status = result.status
     if status == "completed":
-        if not final:
+        if result.reply is None:
             notes.append(f"the reply of {run.id}: the recording never shows its message (the default reply plays)")
             return {}
-        return {"reply": _text(final[-1], run.id, notes)}
+        return {"reply": result.reply.text}
     if status == "failed":
-        error = last.get("last_error") or {}
+        error = result.last_error or {}
         code = error.get("code") if error.get("code") in FAIL_CODES else "server_error"
         if code != error.get("code"):
             notes.append(f"{run.id} failed with code {error.get('code')!r}, which a script cannot give: server_error")
         return {"fail": {"code": code, "message": error.get("message") or "Something went wrong."}}
     if status == "incomplete":
-        reason = (last.get("incomplete_details") or {}).get("reason")
+        reason = result.incomplete_reason
         if reason not in INCOMPLETE_REASONS:
             notes.append(f"{run.id} ended incomplete for {reason!r}: imported as max_completion_tokens")
             reason = "max_completion_tokens"
@@ -194,11 +165,3 @@ def _ending(run: _Run, final: list[dict[str, Any]], notes: list[str]) -> dict[st
     if status == "expired":
         return {"expire": True}
     return {}  # cancelled by the client, or the recording stops before the run ended
-
-
-def _text(message: dict[str, Any], run_id: str, notes: list[str]) -> str:
-    parts = [part for part in message.get("content") or () if part.get("type") == "text"]
-    cited = sum(len((part.get("text") or {}).get("annotations") or ()) for part in parts)
-    if cited:
-        notes.append(f"{cited} annotation(s) in the reply of {run_id}: they cite recorded file ids; the text is kept")
-    return "".join((part.get("text") or {}).get("value", "") for part in parts)

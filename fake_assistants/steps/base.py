@@ -8,7 +8,8 @@ kind is adding a module. The layers above use kinds only through this interface:
   (:meth:`StepKind.to_json`, and :attr:`StepKind.spec`, the pydantic type of ``value``);
 - the run engine asks :meth:`StepKind.problem` whether a run may play the step, and plays it with
   :meth:`StepKind.play`, through a :class:`Player` (the engine's side: budget, ids, files, search, messages);
-- a tool call the step wrote is streamed by :meth:`StepKind.stream_call` and shown by :meth:`StepKind.public_call`.
+- a tool call the step wrote is streamed by :meth:`StepKind.stream_call` and shown by :meth:`StepKind.public_call`;
+  :meth:`StepKind.from_public_calls` reads shown calls back as steps (what a recorded run played).
 """
 
 from __future__ import annotations
@@ -137,6 +138,12 @@ class StepKind(Generic[StepT]):
     def public_call(self, call: JsonDict, *, with_search_content: bool) -> JsonDict:
         """A stored tool call as the API shows it."""
         return call
+
+    def from_public_calls(self, calls: Sequence[JsonDict]) -> list[StepT]:
+        """The inverse of :meth:`public_call`: the steps that play ``calls`` (tool calls of this kind's
+        :attr:`call_type`, as the API showed them, in one recorded step). What a recorded run played is read through
+        it, by the importer and by conformance alike (``recordings/played.py``)."""
+        raise NotImplementedError(f"the {self.name} kind writes no tool calls")
 
 
 class SpecModel(BaseModel):

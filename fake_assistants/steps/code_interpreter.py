@@ -6,7 +6,7 @@ Script file form: ``run_code: {input: "print(1)", output: "1", files: [{name: ch
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,20 @@ class CodeInterpreter(StepKind[RunCode]):
     def to_json(self, step: RunCode) -> Any:
         files = [{"name": f.name, "content": base64.b64encode(f.content).decode()} for f in step.files]
         return {"input": step.input, "output": step.output, "files": files}
+
+    def from_public_calls(self, calls: Sequence[JsonDict]) -> list[RunCode]:
+        """One step per call: its input, its logs, and a stand-in image for each image it made (the recording
+        holds the image's file id, not its bytes)."""
+        steps = []
+        for call in calls:
+            code = call.get("code_interpreter") or {}
+            outputs = code.get("outputs") or []
+            logs = "".join(o.get("logs", "") for o in outputs if o.get("type") == "logs")
+            images = tuple(
+                OutputFile(f"image_{n}.png", b"png") for n, o in enumerate(outputs) if o.get("type") == "image"
+            )
+            steps.append(RunCode(code.get("input", ""), logs or None, images))
+        return steps
 
     def problem(self, step: RunCode, run: Allowance) -> str | None:
         return self.needs_tool(run, "code_interpreter", "runs code")

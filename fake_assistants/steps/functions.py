@@ -7,7 +7,7 @@ Script file form: ``call: {name: get_weather, arguments: {city: Paris}}``, or a 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,11 @@ class FunctionCalls(StepKind[CallFunctions]):
 
     def to_json(self, step: CallFunctions) -> Any:
         return [{"name": call.name, "arguments": call.arguments} for call in step.calls]
+
+    def from_public_calls(self, calls: Sequence[JsonDict]) -> list[CallFunctions]:
+        """One round of calls, each with its arguments exactly as recorded (the model's JSON text)."""
+        found = [call.get("function") or {} for call in calls]
+        return [CallFunctions(tuple(FunctionCall(f.get("name", ""), f.get("arguments") or "{}") for f in found))]
 
     def problem(self, step: CallFunctions, run: Allowance) -> str | None:
         declared = run.function_names

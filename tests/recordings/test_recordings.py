@@ -448,9 +448,9 @@ def test_a_run_that_wrote_messages_between_code_steps_imports_them_in_order() ->
     (turn,) = import_recording(Recording("r", {}, exchanges)).document["turns"]
     assert turn == {
         "steps": [
-            {"run_code": {"input": "a = 1", "output": None}},
+            {"run_code": {"input": "a = 1", "output": None, "files": []}},
             {"say": "Half way."},
-            {"run_code": {"input": "b = 2", "output": None}},
+            {"run_code": {"input": "b = 2", "output": None, "files": []}},
         ],
         "reply": "Done.",
     }

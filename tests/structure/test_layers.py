@@ -1,4 +1,5 @@
-"""Layers import downward only: front doors -> api -> runs -> backend -> script -> steps -> schemas -> leaves.
+"""Layers import downward only: front doors -> api -> runs -> backend -> script -> recordings -> steps -> schemas ->
+leaves.
 
 The walk reads every module of the package with ``ast`` (imports under ``if TYPE_CHECKING:`` do not count: they are
 types, not calls) and fails on an import that climbs to a higher layer, unless the pair is in ``KNOWN_UPWARD`` with
@@ -43,12 +44,13 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("runs", frozenset({"runs"})),
     ("backend", frozenset({"backend"})),
     ("script", frozenset({"script"})),
+    ("recordings", frozenset({"recordings"})),  # reads recorded runs in the step vocabulary (recordings/played.py)
     ("steps", frozenset({"steps"})),
     ("schemas", frozenset({"schemas"})),
     (
         "leaves",
         frozenset(
-            {"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens", "settings", "recordings"}
+            {"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens", "settings"}
         ),
     ),
 )
