@@ -4,7 +4,6 @@ that uses the addition through the SDK (a plain module: it holds no tests and no
 
 from __future__ import annotations
 
-import filecmp
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -37,19 +36,14 @@ def new_file(content: str) -> Edit:
 
 
 def changed_files(original: Path, copy: Path) -> set[str]:
-    """The files (relative paths) that differ between two trees, either way, caches aside."""
-    found: set[str] = set()
+    """The files (relative paths) that differ between two trees, byte for byte, either way; caches aside."""
 
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        for name in (*compared.left_only, *compared.right_only, *compared.diff_files, *compared.funny_files):
-            if name != "__pycache__":
-                found.add(prefix + name)
-        for name, sub in compared.subdirs.items():
-            if name != "__pycache__":
-                walk(sub, f"{prefix}{name}/")
+    def files(root: Path) -> dict[str, bytes]:
+        found = (path for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in found}
 
-    walk(filecmp.dircmp(original, copy, ignore=["__pycache__"]), "")
-    return found
+    before, after = files(original), files(copy)
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
 
 
 def with_edits(tmp_path: Path, code: str, edits: Mapping[str, Edit]) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..support import run_on_a_copy
+from ..footprint import after_line, with_edits
 
 EDITS = {  # file -> (a line that is there, the line added after it)
     "schemas/requests.py": ("    parallel_tool_calls: bool | None = None\n", "    service_tier: str | None = None\n"),
@@ -39,13 +39,6 @@ print(run.to_dict()["service_tier"], plain.to_dict()["service_tier"], sorted(str
 
 
 def test_a_new_run_field_is_three_one_line_edits(tmp_path: Path) -> None:
-    def edit(copy: Path) -> None:
-        for name, (anchor, added) in EDITS.items():
-            path = copy / name
-            text = path.read_text(encoding="utf-8")
-            assert text.count(anchor) == 1, name
-            line = text[text.index(anchor) : text.index("\n", text.index(anchor)) + 1]
-            path.write_text(text.replace(line, line + added), encoding="utf-8")
-
-    done = run_on_a_copy(tmp_path, USE_THE_FIELD, edit)
+    edits = {name: after_line(anchor, added) for name, (anchor, added) in EDITS.items()}
+    done = with_edits(tmp_path, USE_THE_FIELD, edits)  # and no other file changed
     assert done.stdout.split() == ["flex", "None", "['priority']", "flex"]

@@ -33,7 +33,7 @@ from fake_assistants.script.turns import (
 )
 from fake_assistants.steps import KINDS, kind_of
 
-from ..support import run_on_a_copy
+from ..footprint import new_file, with_edits
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 marked = text.flatmap(
@@ -193,10 +193,8 @@ except openai.APIStatusError as error:
 
 
 def test_a_new_kind_is_one_new_module(tmp_path: Path) -> None:
-    def add_the_module(copy: Path) -> None:
-        (copy / "steps" / "shout.py").write_text(textwrap.dedent(SHOUT), encoding="utf-8")
-
-    *played, refused = run_on_a_copy(tmp_path, PLAY_SHOUT, add_the_module).stdout.splitlines()
+    module = {"steps/shout.py": new_file(textwrap.dedent(SHOUT))}  # and no other file changes
+    *played, refused = with_edits(tmp_path, PLAY_SHOUT, module).stdout.splitlines()
     again = f"completed ['AGAIN!', {DEFAULT_REPLY_TEXT!r}]"
     assert played == ["completed ['HELLO!', 'done']", again] * 2  # the emulator, then its restored snapshot
     assert refused == "500 True"
