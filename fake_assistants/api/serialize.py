@@ -85,9 +85,12 @@ def assistant_wire(assistant: Assistant) -> JsonDict:
         "model": assistant.model,
         "instructions": assistant.instructions,
         "tools": assistant.tools,
-        "tool_resources": _with_code_interpreter(assistant.tool_resources)
-        if any(tool["type"] == "code_interpreter" for tool in assistant.tools)
-        else assistant.tool_resources,
+        "tool_resources": _with_file_search(
+            _with_code_interpreter(assistant.tool_resources)
+            if any(tool["type"] == "code_interpreter" for tool in assistant.tools)
+            else assistant.tool_resources,
+            assistant.tools,
+        ),
         "metadata": assistant.metadata,
         "temperature": assistant.temperature,
         "top_p": assistant.top_p,
@@ -98,6 +101,13 @@ def assistant_wire(assistant: Assistant) -> JsonDict:
 
 def _with_code_interpreter(resources: JsonDict) -> JsonDict:
     return {**resources, "code_interpreter": resources.get("code_interpreter", {"file_ids": []})}
+
+
+def _with_file_search(resources: JsonDict, tools: list[JsonDict]) -> JsonDict:
+    """An assistant with the ``file_search`` tool shows ``file_search.vector_store_ids`` (``[]`` when it has none)."""
+    if not any(tool["type"] == "file_search" for tool in tools) or "file_search" in resources:
+        return resources
+    return {**resources, "file_search": {"vector_store_ids": []}}
 
 
 def thread_wire(thread: Thread) -> JsonDict:

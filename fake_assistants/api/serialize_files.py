@@ -40,15 +40,15 @@ def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
         "object": "vector_store",
         "created_at": store.created_at,
         "name": store.name,
+        "description": store.description,
         "usage_bytes": store.usage_bytes,
         "file_counts": file_counts_wire(store.counts()),
         "status": store.status(now),
         "expires_at": store.expires_at,
         "last_active_at": store.last_active_at,
         "metadata": store.metadata,
+        "expires_after": None if store.expires_after is None else dict(store.expires_after),  # null when not set
     }
-    if store.expires_after is not None:
-        out["expires_after"] = dict(store.expires_after)
     return out
 
 
@@ -75,7 +75,7 @@ def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
 def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
     return {
         "id": batch.id,
-        "object": "vector_store.files_batch",
+        "object": "vector_store.file_batch",  # the wire's name (the spec says files_batch)
         "created_at": batch.created_at,
         "vector_store_id": batch.vector_store_id,
         "status": files.batch_status(batch),

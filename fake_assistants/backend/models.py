@@ -226,8 +226,8 @@ class VectorStore(Journaled):
     id: str
     created_at: int
     last_active_at: int
-    name: str = ""
-    description: str | None = None  # stored, but the spec's object does not return it
+    name: str | None = None  # null when never given, as the real API sent it
+    description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     expires_after: dict[str, Any] | None = None  # {"anchor": "last_active_at", "days": n}
     files: dict[str, VectorStoreFile] = field(default_factory=dict)
