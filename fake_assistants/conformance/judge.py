@@ -95,7 +95,9 @@ def outside_the_api(exchange: dict[str, Any]) -> str | None:
     inner = api_path(path)
     if inner is not None and match(str(exchange.get("method", "")).upper(), inner) is not None:
         return None
-    return "/".join(part for part in (inner or path).split("/")[:3] if part) or "/"
+    parts = [part for part in (inner or path).split("/") if part][:2]
+    named = parts[:1] + [part for part in parts[1:] if part.replace("_", "").isalpha()]  # not an id or a model
+    return "/".join(named) or "/"
 
 
 def judge(fixture: dict[str, Any], *, strict: bool = False, fake: FakeAssistants | None = None) -> Verdict:
