@@ -50,9 +50,10 @@ contract-data: $(BIN)/.installed
 contract: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) contract_tests
 
-## make conformance: derive the recorded-conformance fixtures again from ../shared/recordings.
+## make conformance: derive the recorded-conformance fixtures again from ../shared/recordings (and its more/).
 conformance: $(BIN)/.installed
 	$(BIN)/python -m fake_assistants.conformance.derive ../shared/recordings -o contract_tests/conformance
+	$(BIN)/python -m fake_assistants.conformance.derive ../shared/recordings/more -o contract_tests/conformance
 
 clean:
 	rm -rf $(VENV) $(VENV2) site build *.egg-info

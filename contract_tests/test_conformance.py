@@ -1,27 +1,34 @@
 """Recorded conformance: every fixture derived from real traffic replays on a fresh emulator with no difference.
 
-The fixtures in ``contract_tests/conformance/`` were derived by ``python -m fake_assistants.conformance.derive
-../shared/recordings -o contract_tests/conformance`` and are kept in the repository: these tests need no recording.
+The fixtures in ``contract_tests/conformance/`` were derived by ``make conformance`` (``python -m
+fake_assistants.conformance.derive`` over ``../shared/recordings`` and ``../shared/recordings/more``) and are kept in
+the repository: these tests need no recording. The 2024 recordings are judged with their era considered: keys the
+API added after them are notes (:mod:`fake_assistants.conformance.judge`), every other difference fails.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fake_assistants.api import serialize
+from fake_assistants.api import serialize, serialize_files
 from fake_assistants.api import stream as stream_module
 from fake_assistants.api.handlers import steps as step_handlers
+from fake_assistants.api.handlers import vector_stores as vector_store_handlers
 from fake_assistants.conformance.derive import FORMAT, FREE_TEXT, derive
+from fake_assistants.conformance.judge import judge
 from fake_assistants.conformance.replay import Difference, replay
+from fake_assistants.contract import eras
 from fake_assistants.recordings import READERS, Exchange, Recording, read_recordings
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = sorted((HERE / "conformance").glob("*.json"))
 RECORDINGS = HERE.parents[1] / "shared" / "recordings"
+SOURCES = {"openai/openai-dotnet", "alexrudall/ruby-openai", "BodhiSearch/BodhiApp", "wilkox/lemur", "dvcrn/ex_openai"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -29,13 +36,55 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def test_there_is_a_fixture_per_recording() -> None:
-    assert len(FIXTURES) == 19
+    assert len(FIXTURES) == 46  # 19 of openai-dotnet (2025), 27 of other clients (2024)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
 def test_the_emulator_reproduces_the_recording(path: Path) -> None:
-    differences = replay(load(path))
-    assert differences == [], "\n".join(str(d) for d in differences)
+    verdict = judge(load(path))
+    assert verdict.failures == [], "\n".join(str(d) for d in verdict.failures)
+
+
+def test_a_2025_recording_needs_no_era_note() -> None:
+    assert replay(load(HERE / "conformance" / "FileSearchWorks.json")) == []
+
+
+def test_a_wrong_era_date_fails_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mutation: ``reasoning_effort`` dated 2024-01, before the 2024-07 recording that lacks it."""
+    fixture = load(HERE / "conformance" / "bodhi_test_assistant_create.json")
+    assert [note.key for note in judge(fixture).eras] == ["reasoning_effort"]
+    wrong = tuple(
+        replace(entry, since="2024-01") if entry.path == "reasoning_effort" else entry for entry in eras.ADDED
+    )
+    monkeypatch.setattr(eras, "ADDED", wrong)
+    (failure,) = judge(fixture).failures
+    assert (failure.path, failure.real, failure.emulator) == ("$.reasoning_effort", "(absent)", None)
+
+
+def test_strict_counts_the_keys_added_later() -> None:
+    fixture = load(HERE / "conformance" / "lemur_runs.json")
+    lenient, strict = judge(fixture), judge(fixture, strict=True)
+    assert lenient.failures == [] and len(lenient.eras) > 10
+    assert [d.path for d in strict.failures] == [note.difference.path for note in lenient.eras]
+
+
+def test_a_reverted_fix_fails_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mutation: file batches named as the spec names them, which the wire never did."""
+
+    def as_the_spec_says(files: Any, batch: Any) -> dict[str, Any]:
+        return {**serialize_files.file_batch_wire(files, batch), "object": "vector_store.files_batch"}
+
+    monkeypatch.setattr(vector_store_handlers, "file_batch_wire", as_the_spec_says)
+    failures = judge(load(HERE / "conformance" / "ruby_vector_store_file_batches_create.json")).failures
+    assert [(d.exchange, d.path, d.real, d.emulator) for d in failures] == [
+        (2, "$.object", "vector_store.file_batch", "vector_store.files_batch")
+    ]
+
+
+def test_a_recorded_server_error_is_a_note_not_a_replay() -> None:
+    verdict = judge(load(HERE / "conformance" / "ruby_vector_store_file_batches_list.json"))
+    assert verdict.failures == [] and verdict.server_errors == 1
+    assert "1 recorded server error(s) (5xx) not replayed" in verdict.notes()
 
 
 def test_a_step_with_metadata_again_fails_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +118,7 @@ def test_a_message_with_status_over_rest_fails_the_replay(monkeypatch: pytest.Mo
 def test_fixtures_keep_the_source_and_no_free_text() -> None:
     for path in FIXTURES:
         fixture = load(path)
-        assert fixture["format"] == FORMAT and fixture["source"]["repo"] == "openai/openai-dotnet"
+        assert fixture["format"] == FORMAT and fixture["source"]["repo"] in SOURCES and fixture["source"]["commit"]
         texts = list(_free_texts(fixture["exchanges"]))
         assert all(_placeholder(text) for text in texts), path.name
 
@@ -118,7 +167,7 @@ def test_another_format_plugs_in_as_a_reader(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not RECORDINGS.is_dir(), reason=f"the recordings are not at {RECORDINGS}")
 def test_the_committed_fixtures_are_what_the_recordings_derive() -> None:
-    recordings = read_recordings(RECORDINGS)
+    recordings = sorted([*read_recordings(RECORDINGS), *read_recordings(RECORDINGS / "more")], key=lambda r: r.name)
     assert [r.name for r in recordings] == [p.stem for p in FIXTURES]
     for recording, path in zip(recordings, FIXTURES, strict=True):
         assert derive(recording) == load(path), path.name

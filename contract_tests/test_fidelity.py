@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,15 @@ from fake_assistants import FakeAssistants
 from fake_assistants.api.routes import match
 from fake_assistants.api.spec_shapes import UNDO
 from fake_assistants.contract import Contract
+from fake_assistants.contract.eras import ADDED, after, period_end, recorded_on
 from fake_assistants.contract.wire import DEVIATIONS, wire_contract
 
 from . import spec
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDINGS = ROOT.parent / "shared" / "recordings"
-ROW = re.compile(r"^\| `([a-z-]+)` \| (.*) \| (.*) \| (.*) \| (.*) \| (kept|undone) \|$")
+ROW = re.compile(r"^\| `([a-z0-9-]+)` \| (.*) \| (.*) \| (.*) \| (.*) \| ([0-9-]+) \| (kept|undone) \|$")
+ADDED_ROW = re.compile(r"^\| `([a-z._]+)` \| `(.*)` \| ([0-9-]+) \| (.*) \| (.*) \|$")
 needs_recordings = pytest.mark.skipif(not RECORDINGS.is_dir(), reason=f"the recordings are not at {RECORDINGS}")
 
 
@@ -33,11 +36,37 @@ def test_the_fidelity_page_lists_exactly_the_table() -> None:
             d.spec,
             d.wire,
             f"`{d.evidence}`" if d.recording else d.evidence,
+            d.since,
             "kept" if d.in_spec_shapes else "undone",
         )
         for d in DEVIATIONS
     ]
     assert listed == expected
+
+
+def test_the_fidelity_page_lists_exactly_the_keys_added_over_time() -> None:
+    rows = [ADDED_ROW.match(line) for line in (ROOT / "docs" / "fidelity.md").read_text().splitlines()]
+    listed = [m.groups() for m in rows if m]
+    expected = [(a.kind, a.path, a.since, f"`{a.where}`" if a.where else "any", a.evidence) for a in ADDED]
+    assert listed == expected
+
+
+def test_every_entry_and_added_key_is_dated() -> None:
+    """A date is a period the evidence shows (a year, a month or a day), inside the API's life."""
+    for since in [d.since for d in DEVIATIONS] + [a.since for a in ADDED]:
+        assert date(2024, 1, 1) < period_end(since) <= date(2026, 9, 1), since
+
+
+def test_a_key_dated_after_a_recording_may_be_missing_from_it() -> None:
+    assert after("2024-08", date(2024, 8, 31)) and not after("2024-08", date(2024, 9, 1))
+    assert after("2025", date(2025, 12, 31)) and not after("2025", date(2026, 1, 1))
+    assert after("2024-05-21", date(2024, 5, 21)) and not after("2024-05-21", date(2024, 5, 22))
+    assert after("2025-01", None)  # a recording with no date: older than every key
+    assert recorded_on("Thu, 30 Oct 2025 22:01:06 GMT") == date(2025, 10, 30)
+    assert recorded_on("2024-07-11T09:30:00.000Z") == date(2024, 7, 11)
+    assert recorded_on("Sanitized") is None and recorded_on(None) is None
+    with pytest.raises(ValueError):
+        period_end("July 2024")
 
 
 def test_every_shape_deviation_is_undone_under_spec_shapes() -> None:

@@ -161,7 +161,7 @@ def test_file_batch_shapes(recorder: Recorder, fake_assistants: FakeAssistants) 
             "listFilesInVectorStoreBatch",
         },
     )
-    batches = [e.body for e in recorder.exchanges if e.body.get("object") == "vector_store.files_batch"]
+    batches = [e.body for e in recorder.exchanges if e.body.get("object") == "vector_store.file_batch"]
     batch_statuses = [batch["status"] for batch in batches]
     assert batch_statuses[:3] == ["in_progress", "in_progress", "cancelled"]
     assert recorder.last("getVectorStoreFileBatch").body["status"] == "completed"

@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conform.add_argument("recordings", nargs="+", metavar="CASSETTE", help="vcrpy/VCR YAML, HAR or shared JSON")
     conform.add_argument("--json", action="store_true", help="print one JSON report (for CI) instead of text")
+    conform.add_argument(
+        "--strict", action="store_true", help="count keys the API added after the recording as differences too"
+    )
     imports = commands.add_parser(
         "import", help="turn a recording (vcrpy/VCR cassette, HAR, shared JSON) into a script file"
     )
@@ -117,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import":
         return import_recording(args.recording, args.output)
     if args.command == "conform":
-        return conform(args.recordings, as_json=args.json)
+        return conform(args.recordings, as_json=args.json, strict=args.strict)
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
@@ -186,35 +189,11 @@ def serve(args: argparse.Namespace) -> int:
             print(f"fake-assistants: state saved to {args.state}", file=sys.stderr, flush=True)
 
 
-def conform(sources: Sequence[str], *, as_json: bool) -> int:
-    """Exit 0 when every recording replays with no difference, 1 when one differs, 2 when one cannot be read."""
-    import json
-    from dataclasses import asdict
+def conform(sources: Sequence[str], *, as_json: bool, strict: bool = False) -> int:
+    """Exit 0 when every recording conforms (notes allowed), 1 when one differs, 2 when one cannot be read."""
+    from .conformance.command import conform as run
 
-    from .conformance.derive import derive
-    from .conformance.replay import replay
-    from .recordings import RecordingError, read_recording
-
-    try:
-        recordings = [read_recording(source) for source in sources]
-    except RecordingError as error:
-        print(f"fake-assistants conform: {error}", file=sys.stderr)
-        return 2
-    reports = [(recording, replay(derive(recording, placeholders=False))) for recording in recordings]
-    total = sum(len(differences) for _, differences in reports)
-    if as_json:
-        out = [
-            {"recording": r.path, "exchanges": len(r.exchanges), "differences": [asdict(d) for d in differences]}
-            for r, differences in reports
-        ]
-        print(json.dumps({"differences": total, "reports": out}, indent=1, default=str))
-        return 1 if total else 0
-    for recording, differences in reports:
-        for difference in differences:
-            print(difference)
-        verdict = "conforms" if not differences else f"{len(differences)} difference(s)"
-        print(f"{recording.path}: {len(recording.exchanges)} exchange(s) replayed, {verdict}")
-    return 1 if total else 0
+    return run(sources, as_json=as_json, strict=strict)
 
 
 def import_recording(source: str, output: str | None) -> int:

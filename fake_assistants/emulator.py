@@ -255,6 +255,10 @@ class FakeAssistants:
             engine.step(backend, run, backend.clock.now())
             return run.status
 
+    def run_status(self, run_id: str) -> str:
+        """A run's status now, without moving it (``KeyError`` for a run this emulator does not hold)."""
+        return self._run(run_id).status
+
     def _run(self, run_id: str) -> Run:
         run = self._backend.runs.get(run_id)
         if run is None:

@@ -121,6 +121,16 @@ def missing_beta_header() -> ApiError:
     )
 
 
+def v1_deprecated() -> ApiError:
+    """``OpenAI-Beta: assistants=v1`` after v2 replaced it (seen verbatim in 2024-12 and 2025-03)."""
+    return invalid_request(
+        "The v1 Assistants API has been deprecated. Please try again by setting the header "
+        "'OpenAI-Beta: assistants=v2'. See the migration guide for more information: "
+        "https://platform.openai.com/docs/assistants/migration",
+        code="invalid_beta",
+    )
+
+
 def invalid_id_prefix(name: str, value: str, prefix: str) -> ApiError:
     return invalid_request(
         f"Invalid '{name}': '{value}'. Expected an ID that begins with '{prefix}'.", param=name, code="invalid_value"

@@ -15,6 +15,7 @@ from ..errors import (
     missing_beta_header,
     not_implemented,
     script_problem,
+    v1_deprecated,
 )
 from ..journal import transaction
 from ..schemas.validation import check_json_limits
@@ -80,7 +81,7 @@ class Router:
             check_json_limits(request.body)  # before anything parses it (the key isolation reads body ids)
         key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
-            raise missing_beta_header()
+            raise v1_deprecated() if _asks_for_v1(request.header("openai-beta")) else missing_beta_header()
         _check_id_prefixes(params)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
@@ -92,6 +93,10 @@ class Router:
 
 def _has_assistants_beta(header: str | None) -> bool:
     return header is not None and "assistants=v2" in (part.strip() for part in header.split(","))
+
+
+def _asks_for_v1(header: str | None) -> bool:
+    return header is not None and "assistants=v1" in (part.strip() for part in header.split(","))
 
 
 def _check_id_prefixes(params: dict[str, str]) -> None:

@@ -29,7 +29,8 @@ class Route:
 
     @property
     def needs_beta_header(self) -> bool:
-        return not self.template.startswith("/files")
+        """Files never needed ``OpenAI-Beta``; vector stores left the beta in 2025 and were served without it."""
+        return not self.template.startswith(("/files", "/vector_stores"))
 
 
 Result = TypeVar("Result")

@@ -38,7 +38,7 @@ class Fields:
 # One field table per object kind: the keys it answers with, in wire order, each an attribute of the stored object
 # of the same name (a few are written over with their wire forms, in their places). Echoing a new field is its name
 # here, a field on the stored model and one on the request model (docs/architecture.md: "How to add a field").
-ASSISTANT_FIELDS = Fields(  # tool_resources is written over (with code_interpreter) when the tools hold it
+ASSISTANT_FIELDS = Fields(  # tool_resources is written over (code_interpreter and file_search) when the tools hold them
     "created_at",
     "name",
     "description",
@@ -116,13 +116,22 @@ STEP_FIELDS = Fields(  # step_details and usage are written over with their wire
 
 def assistant_wire(assistant: Assistant) -> JsonDict:
     out = {"id": assistant.id, "object": "assistant", **ASSISTANT_FIELDS.of(assistant)}
+    resources = assistant.tool_resources
     if any(tool["type"] == "code_interpreter" for tool in assistant.tools):
-        out["tool_resources"] = _with_code_interpreter(assistant.tool_resources)
+        resources = _with_code_interpreter(resources)
+    out["tool_resources"] = _with_file_search(resources, assistant.tools)
     return out
 
 
 def _with_code_interpreter(resources: JsonDict) -> JsonDict:
     return {**resources, "code_interpreter": resources.get("code_interpreter", {"file_ids": []})}
+
+
+def _with_file_search(resources: JsonDict, tools: list[JsonDict]) -> JsonDict:
+    """An assistant with the ``file_search`` tool shows ``file_search.vector_store_ids`` (``[]`` when it has none)."""
+    if not any(tool["type"] == "file_search" for tool in tools) or "file_search" in resources:
+        return resources
+    return {**resources, "file_search": {"vector_store_ids": []}}
 
 
 def thread_wire(thread: Thread) -> JsonDict:

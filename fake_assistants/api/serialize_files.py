@@ -31,16 +31,18 @@ FILE_FIELDS = Fields(
     "status_details",
     written=("bytes", "status", "status_details"),
 )
-VECTOR_STORE_FIELDS = Fields(  # then expires_after, when the store has it
+VECTOR_STORE_FIELDS = Fields(
     "created_at",
     "name",
+    "description",
     "usage_bytes",
     "file_counts",
     "status",
     "expires_at",
     "last_active_at",
     "metadata",
-    written=("file_counts", "status"),
+    "expires_after",
+    written=("file_counts", "status", "expires_after"),
 )
 VECTOR_STORE_FILE_FIELDS = Fields(
     "usage_bytes",
@@ -64,15 +66,13 @@ def file_wire(stored: StoredFile) -> JsonDict:
 
 
 def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
-    counts = file_counts_wire(store.counts())
-    out = {
-        "id": store.id,
-        "object": "vector_store",
-        **VECTOR_STORE_FIELDS.of(store, file_counts=counts, status=store.status(now)),
-    }
-    if store.expires_after is not None:
-        out["expires_after"] = dict(store.expires_after)
-    return out
+    written = VECTOR_STORE_FIELDS.of(
+        store,
+        file_counts=file_counts_wire(store.counts()),
+        status=store.status(now),
+        expires_after=None if store.expires_after is None else dict(store.expires_after),  # null when not set
+    )
+    return {"id": store.id, "object": "vector_store", **written}
 
 
 def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
@@ -92,7 +92,7 @@ def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
 def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
     counts = file_counts_wire(FileCounts.of_index(batch.files))
     written = FILE_BATCH_FIELDS.of(batch, status=files.batch_status(batch), file_counts=counts)
-    return {"id": batch.id, "object": "vector_store.files_batch", **written}
+    return {"id": batch.id, "object": "vector_store.file_batch", **written}  # the wire's name (the spec: files_batch)
 
 
 def file_content_wire(chunks: Sequence[str]) -> JsonDict:

@@ -93,6 +93,15 @@ def _result_attributes(obj: JsonDict, backend: Backend) -> None:
             result.pop("attributes", None)
 
 
+def _name_empty(obj: JsonDict, backend: Backend) -> None:
+    if obj.get("name", "") is None:
+        obj["name"] = ""
+
+
+def _files_batch(obj: JsonDict, backend: Backend) -> None:
+    obj["object"] = "vector_store.files_batch"
+
+
 # deviation key -> (the objects it applies to, by their "object", and how to undo it)
 UNDO: dict[str, tuple[tuple[str, ...], Undo]] = {
     "run-tool-resources": (("thread.run",), _pop("tool_resources")),
@@ -108,6 +117,10 @@ UNDO: dict[str, tuple[tuple[str, ...], Undo]] = {
     "search-result-attributes": (("thread.run.step",), _result_attributes),
     "file-expires-at-null": (("file",), _pop_null("expires_at")),
     "file-status-details-null": (("file",), _pop_null("status_details")),
+    "vector-store-name-null": (("vector_store",), _name_empty),
+    "vector-store-expires-after-null": (("vector_store",), _pop_null("expires_after")),
+    "vector-store-description": (("vector_store",), _pop("description")),
+    "file-batch-object": (("vector_store.file_batch",), _files_batch),
 }
 
 

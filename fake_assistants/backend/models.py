@@ -131,6 +131,7 @@ class Run(Journaled):
     responder: ResponderEntry | None = None  # asked again when the turn ends open after tool outputs
     tool_outputs: list[ToolOutput] = field(default_factory=list)
     waiting_step_id: str | None = None  # the function-call step waiting for tool outputs
+    opened_step_id: str | None = None  # the step opened as the run started, shown in_progress until it is played
     output_files: dict[str, str] = field(default_factory=dict)  # name -> id of the files its code produced
     progression: Progression | None = None  # this run's policy, over the emulator's
     moved_at: int = 0  # when the status last changed (the by-clock policy counts from here)
@@ -232,8 +233,8 @@ class VectorStore(Journaled):
     id: str
     created_at: int
     last_active_at: int
-    name: str = ""
-    description: str | None = None  # stored, but the spec's object does not return it
+    name: str | None = None  # null when never given, as the real API sent it
+    description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     expires_after: dict[str, Any] | None = None  # {"anchor": "last_active_at", "days": n}
     files: dict[str, VectorStoreFile] = field(default_factory=dict)

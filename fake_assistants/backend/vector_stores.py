@@ -116,7 +116,7 @@ def create_vector_store(backend: Backend, now: int, request: CreateVectorStore) 
         id=backend.ids.new("vs"),
         created_at=now,
         last_active_at=now,
-        name=request.name or "",
+        name=request.name,
         description=request.description,
         metadata=request.metadata or {},
         expires_after=_expiry(request.expires_after),
@@ -241,9 +241,12 @@ def read_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> Fi
 
 
 def cancel_file_batch(backend: Backend, vector_store_id: str, batch_id: str) -> FileBatch:
-    """Cancel the batch's files still in progress. A batch with none left cannot be cancelled."""
+    """Cancel the batch's files still in progress. A completed batch is answered as it is (the live API did so);
+    a cancelled or failed one cannot be cancelled."""
     batch = backend.batch(vector_store_id, batch_id)
     status = backend.batch_status(batch)
+    if status == "completed":
+        return batch
     if status != "in_progress":
         raise cannot_cancel(status, "vector store file batch")
     batch.cancelled = True

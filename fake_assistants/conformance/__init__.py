@@ -6,5 +6,9 @@
   request sequences, with free text replaced by placeholders and the source kept
   (``python -m fake_assistants.conformance.derive RECORDINGS -o contract_tests/conformance``);
 * :mod:`.replay` plays a fixture against a fresh emulator, scripted from the recorded outputs, and reports every
-  difference with the recording, the exchange, the JSON path, the real value and the emulator's.
+  difference with the recording, the exchange, the JSON path, the real value and the emulator's;
+* :mod:`.judge` sorts those differences by what a client of the recording's day would feel: keys the API added after
+  the recording (:mod:`fake_assistants.contract.eras`), calls outside the Assistants API and recorded server errors
+  are notes, the rest are failures;
+* :mod:`.command` is ``fake-assistants conform`` (``--strict``, ``--json``; exit 0, 1 or 2, never a traceback).
 """

@@ -12,9 +12,10 @@ and files whose uploads were not recorded (placeholder files stand in for them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -37,7 +38,9 @@ COUNTS = frozenset(
 SHAPE_ONLY = frozenset({"results"})  # file search results depend on the search engine, not on the contract
 ACCOUNT_LISTS = frozenset({"/v1/assistants", "/v1/files", "/v1/vector_stores"})
 DELTAS = frozenset({"thread.message.delta", "thread.run.step.delta"})
-ID_VALUE = re.compile(r"^(asst|thread|msg|run|step|call|vs|vsfb)_[A-Za-z0-9]+$|^file-[A-Za-z0-9]+$")
+# the id forms of every era: vs_ + 24 alphanumerics (2024) or 32 hex (2025), vsfb_ + hex or vsfb_ibj_ + hex (2025)
+ID_VALUE = re.compile(r"^(asst|thread|msg|run|step|call|vs|vsfb)_[A-Za-z0-9]+(_[A-Za-z0-9]+)?$|^file-[A-Za-z0-9]+$")
+FILE_OBJECTS = frozenset({"vector_store", "vector_store.file", "vector_store.file_batch", "vector_store.files_batch"})
 MAX_ADVANCES = 12
 
 
@@ -48,6 +51,8 @@ class Difference:
     path: str
     real: Any
     emulator: Any
+    kind: str | None = field(default=None, compare=False)  # the "object" of the answer the key belongs to
+    within: str = field(default="", compare=False)  # the key's path inside that object
 
     def __str__(self) -> str:
         return f"{self.recording}[{self.exchange}] {self.path}: real {self.real!r}, emulator {self.emulator!r}"
@@ -60,6 +65,7 @@ class Replay:
     ids: dict[str, str] = field(default_factory=dict)  # recorded id -> emulator id
     differences: list[Difference] = field(default_factory=list)
     index: int = 0
+    skip: Callable[[dict[str, Any]], bool] = lambda exchange: False  # exchanges not to replay (their index stays)
 
     @property
     def name(self) -> str:
@@ -68,7 +74,8 @@ class Replay:
     def run(self) -> list[Difference]:
         exchanges = self.fixture["exchanges"]
         for self.index, exchange in enumerate(exchanges):
-            self._play(exchange)
+            if not self.skip(exchange):
+                self._play(exchange)
         return self.differences
 
     # --- one exchange -----------------------------------------------------------------------------------------
@@ -125,6 +132,8 @@ class Replay:
     # --- runs: scripted from the recording, moved to the recorded status --------------------------------------
 
     def _advance_to(self, exchange: dict[str, Any]) -> None:
+        self._advance_files(exchange.get("response"))
+        self._advance_runs_shown(exchange)
         match = re.fullmatch(r"/v1/threads/[^/]+/runs/([^/]+)", exchange["path"])
         response = exchange.get("response")
         if exchange["method"] != "GET" or match is None or not isinstance(response, dict):
@@ -138,6 +147,40 @@ class Replay:
             if status in (None, response.get("status")):
                 return
             status = self.fake.advance(run_id)
+
+    def _advance_files(self, response: Any) -> None:
+        """Vector stores, their files and batches the answer shows done: their files finish processing first."""
+        items = response.get("data") if isinstance(response, dict) and response.get("object") == "list" else [response]
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, dict) or item.get("object") not in FILE_OBJECTS or item.get("id") not in self.ids:
+                continue
+            counts = item.get("file_counts")
+            done = item.get("status") == "completed" and (not isinstance(counts, dict) or not counts.get("in_progress"))
+            if done:
+                with contextlib.suppress(KeyError):  # an object the emulator no longer holds
+                    self.fake.advance(self.ids[item["id"]])
+
+    def _advance_runs_shown(self, exchange: dict[str, Any]) -> None:
+        """A run whose reply a message list shows has got that far; a run the answer shows started has started."""
+        response = exchange.get("response")
+        items = response.get("data") if isinstance(response, dict) and response.get("object") == "list" else [response]
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, dict):
+                continue
+            if item.get("object") == "thread.message" and item.get("run_id") in self.ids:
+                self._advance_run(self.ids[item["run_id"]], lambda status: status not in ("queued", "in_progress"))
+            elif item.get("object") == "thread.run" and item.get("started_at") and item.get("id") in self.ids:
+                self._advance_run(self.ids[item["id"]], lambda status: status != "queued")
+
+    def _advance_run(self, run_id: str, far_enough: Callable[[str], bool]) -> None:
+        for _ in range(MAX_ADVANCES):
+            try:
+                status = self.fake.run_status(run_id)
+            except KeyError:  # a run the emulator does not hold
+                return
+            if far_enough(status):
+                return
+            self.fake.advance(run_id)
 
     def _queue_turn(self, exchange: dict[str, Any]) -> None:
         """The turn the recorded run played, found in the run's responses anywhere in the fixture."""
@@ -202,18 +245,30 @@ class Replay:
 
     # --- comparison -------------------------------------------------------------------------------------------
 
-    def _differ(self, path: str, real: Any, emulator: Any) -> None:
-        self.differences.append(Difference(self.name, self.index, path, real, emulator))
+    def _differ(self, path: str, real: Any, emulator: Any, owner: tuple[str | None, str] = (None, "")) -> None:
+        kind, base = owner
+        within = path[len(base) :].lstrip(".") if base and path.startswith(base) else ""
+        self.differences.append(Difference(self.name, self.index, path, real, emulator, kind, within))
 
-    def _compare(self, real: Any, emu: Any, path: str, key: str | None = None, loose: bool = False) -> None:
+    def _compare(
+        self,
+        real: Any,
+        emu: Any,
+        path: str,
+        key: str | None = None,
+        loose: bool = False,
+        owner: tuple[str | None, str] = (None, ""),
+    ) -> None:
         if isinstance(real, dict) and isinstance(emu, dict):
+            if isinstance(emu.get("object"), str):
+                owner = (emu["object"], path)
             for k in sorted(set(real) | set(emu)):
                 if k not in emu:
-                    self._differ(f"{path}.{k}", real[k], "(absent)")
+                    self._differ(f"{path}.{k}", real[k], "(absent)", owner)
                 elif k not in real:
-                    self._differ(f"{path}.{k}", "(absent)", emu[k])
+                    self._differ(f"{path}.{k}", "(absent)", emu[k], owner)
                 else:
-                    self._compare(real[k], emu[k], f"{path}.{k}", k, loose)
+                    self._compare(real[k], emu[k], f"{path}.{k}", k, loose, owner)
             return
         if isinstance(real, list) and isinstance(emu, list):
             if key in SHAPE_ONLY:
@@ -223,7 +278,7 @@ class Replay:
             if len(real) != len(emu) and not loose:  # a delta's pieces are cut where the text happens to be cut
                 self._differ(f"{path}.length", len(real), len(emu))
             for index, (r, e) in enumerate(zip(real, emu, strict=False)):
-                self._compare(r, e, f"{path}[{index}]", key, loose)
+                self._compare(r, e, f"{path}[{index}]", key, loose, owner)
             return
         if type(real) is not type(emu) and not (key in COUNTS and _number(real) and _number(emu)):
             self._differ(path, real, emu)
@@ -255,6 +310,9 @@ class Replay:
             self._differ(path, real, emu)
 
     def _compare_events(self, real: list[list[Any]], emu: Any) -> None:
+        if not isinstance(emu, list):  # the emulator answered with a body, not a stream (an error, say)
+            self._differ("$events", [name for name, _ in real], emu)
+            return
         real_events, emu_events = _collapsed(real), _collapsed(emu)
         if [n for n, _ in real_events] != [n for n, _ in emu_events]:
             self._differ("$events", [n for n, _ in real_events], [n for n, _ in emu_events])

@@ -29,6 +29,7 @@ REST_MESSAGE = "MessageObjectOverRest"  # the schemas the overlay adds
 MODIFIED_MESSAGE = "ModifiedMessageObject"
 MESSAGE_STREAM_ONLY = ("status", "incomplete_details", "completed_at", "incomplete_at")
 API_FACTS = "api-facts.md: Real traffic vs the spec"  # evidence from recordings not kept in ../shared
+API_ERAS = "api-facts.md: Eras of the wire"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Deviation:
     evidence: str  # "<recording>.json#<JSON pointer>" into ../shared/recordings, or API_FACTS
     patch: Callable[[Document], None] | None = None  # spec document -> the wire's schema; None: behaviour only
     in_spec_shapes: bool = False  # kept under shapes="spec" too (its patch then applies to both contracts)
+    since: str = ""  # the earliest recorded appearance: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (see contract/eras.py)
 
     @property
     def recording(self) -> str | None:
@@ -162,6 +164,10 @@ def _usage_details(name: str) -> Callable[[Document], None]:
     return _both(*(_add(name, key, schema) for key, schema in details.items()))
 
 
+def _file_batch_object(document: Document) -> None:
+    _schema(document, "VectorStoreFileBatchObject")["properties"]["object"]["enum"] = ["vector_store.file_batch"]
+
+
 def _empty_page_ids(document: Document) -> None:
     for name, schema in document["components"]["schemas"].items():
         if name.startswith("List") and name.endswith("Response"):
@@ -198,6 +204,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         '`{}` over REST (the run\'s own resources); `{"code_interpreter": {"file_ids": []}}` in `thread.run.*` events',
         "FileSearchWorks.json#/interactions/5/response/tool_resources",
         _add("RunObject", "tool_resources", _TOOL_RESOURCES),
+        since="2024-05",
     ),
     Deviation(
         "run-reasoning-effort",
@@ -206,6 +213,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`reasoning_effort: null` unless the run set one",
         "FileSearchWorks.json#/interactions/5/response/reasoning_effort",
         _add("RunObject", "reasoning_effort", _REASONING_EFFORT),
+        since="2025-01",
     ),
     Deviation(
         "run-instructions-null",
@@ -214,6 +222,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`null` when neither the assistant nor the run gives instructions",
         "FileSearchWorks.json#/interactions/5/response/instructions",
         _nullable("RunObject", "instructions"),
+        since="2024-05",
     ),
     Deviation(
         "run-small-token-caps",
@@ -223,6 +232,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         API_FACTS,
         _no_minimum("RunObject", "max_prompt_tokens", "max_completion_tokens"),
         in_spec_shapes=True,
+        since="2024",
     ),
     Deviation(
         "run-expires-at-completed",
@@ -232,6 +242,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "FileSearchWorks.json#/interactions/6/response/expires_at",
         None,
         in_spec_shapes=True,
+        since="2024-05",
     ),
     Deviation(
         "assistant-reasoning-effort",
@@ -240,6 +251,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`reasoning_effort: null` unless set",
         "FileSearchWorks.json#/interactions/1/response/reasoning_effort",
         _add("AssistantObject", "reasoning_effort", _REASONING_EFFORT),
+        since="2025-01",
     ),
     Deviation(
         "code-interpreter-resources",
@@ -249,6 +261,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "BasicThreadOperationsWork.json#/interactions/3/response/tool_resources",
         None,
         in_spec_shapes=True,
+        since="2024-05",
     ),
     Deviation(
         "function-tool-normalized",
@@ -258,6 +271,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "StreamingToolCall.json#/interactions/0/response/tools/0/function/parameters",
         None,
         in_spec_shapes=True,
+        since="2024-08",
     ),
     Deviation(
         "file-search-tool-normalized",
@@ -266,6 +280,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         'always present (default ranker, threshold 0.0), with `"hybrid_search": null`',
         "FileSearchStreamingWorks.json#/interactions/1/response/tools/0/file_search/ranking_options",
         _add("FileSearchRankingOptions", "hybrid_search", _HYBRID_SEARCH),
+        since="2024-08",
     ),
     Deviation(
         "rest-message-keys",
@@ -274,6 +289,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "none of the four keys; the `thread.message.*` stream events do carry them",
         "BasicMessageOperationsWork.json#/interactions/1/response",
         _rest_messages,
+        since="2024-05",
     ),
     Deviation(
         "modified-message-file-ids",
@@ -282,6 +298,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`file_ids: []` in place of `attachments`",
         "BasicMessageOperationsWork.json#/interactions/5/response/file_ids",
         _modified_message,
+        since="2024-05",
     ),
     Deviation(
         "step-expires-at",
@@ -290,6 +307,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`expires_at`: the run's (null once the run has completed)",
         "FileSearchWorks.json#/interactions/8/response/data/0/expires_at",
         _step_expires_at,
+        since="2024-05",
     ),
     Deviation(
         "step-no-metadata",
@@ -298,6 +316,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "absent",
         "FileSearchWorks.json#/interactions/8/response/data/0",
         _drop("RunStepObject", "metadata"),
+        since="2024-05",
     ),
     Deviation(
         "usage-details",
@@ -306,6 +325,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "also `prompt_token_details: {cached_tokens}` (singular) and `completion_tokens_details: {reasoning_tokens}`",
         "FileSearchWorks.json#/interactions/6/response/usage/prompt_token_details",
         _both(_usage_details("RunCompletionUsage"), _usage_details("RunStepCompletionUsage")),
+        since="2025-01",
     ),
     Deviation(
         "search-result-attributes",
@@ -314,6 +334,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "also `attributes` (the file's attributes, `{}` when none)",
         "FileSearchWorks.json#/interactions/8/response/data/1/step_details/tool_calls/0/file_search/results/0/attributes",
         _add("RunStepDetailsToolCallsFileSearchResultObject", "attributes", {"type": "object"}),
+        since="2025-10",
     ),
     Deviation(
         "search-first-delta",
@@ -323,6 +344,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "FileSearchStreamingWorks.json#/interactions/3/events/5",
         None,
         in_spec_shapes=True,
+        since="2025-10",
     ),
     Deviation(
         "file-expires-at-null",
@@ -331,6 +353,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`expires_at: null`",
         "FileSearchWorks.json#/interactions/0/response/expires_at",
         _nullable("OpenAIFile", "expires_at"),
+        since="2025-10",
     ),
     Deviation(
         "file-status-details-null",
@@ -339,6 +362,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "`status_details: null`",
         "FileSearchWorks.json#/interactions/0/response/status_details",
         _nullable("OpenAIFile", "status_details"),
+        since="2024-04",
     ),
     Deviation(
         "empty-page-ids",
@@ -348,6 +372,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "BasicRunOperationsWork.json#/interactions/2/response/first_id",
         _empty_page_ids,
         in_spec_shapes=True,
+        since="2025-10",
     ),
     Deviation(
         "vector-store-ids",
@@ -357,6 +382,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "FileSearchWorks.json#/interactions/1/response/tool_resources/file_search/vector_store_ids/0",
         None,
         in_spec_shapes=True,
+        since="2025",
     ),
     Deviation(
         "delete-store-detaches",
@@ -366,6 +392,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         API_FACTS,
         None,
         in_spec_shapes=True,
+        since="2024",
     ),
     Deviation(
         "invalid-thread",
@@ -375,6 +402,83 @@ DEVIATIONS: tuple[Deviation, ...] = (
         API_FACTS,
         None,
         in_spec_shapes=True,
+        since="2024",
+    ),
+    Deviation(
+        "vector-store-name-null",
+        "A vector store created without a name",
+        "`name` is a string",
+        '`name: null`, never `""`',
+        "more/ruby_vector_stores_create.json#/interactions/0/response/name",
+        _nullable("VectorStoreObject", "name"),
+        since="2024-04",
+    ),
+    Deviation(
+        "vector-store-expires-after-null",
+        "A vector store's `expires_after` when not set",
+        "absent",
+        "`expires_after: null`, always present",
+        "more/ruby_vector_stores_create.json#/interactions/0/response/expires_after",
+        _nullable("VectorStoreObject", "expires_after"),
+        since="2024-04",
+    ),
+    Deviation(
+        "vector-store-description",
+        "Vector stores carry `description`",
+        "no such field on a vector store",
+        "`description: null` unless given",
+        API_ERAS,
+        _add("VectorStoreObject", "description", {"anyOf": [{"type": "string"}, {"type": "null"}]}),
+        since="2025",
+    ),
+    Deviation(
+        "file-batch-object",
+        "A file batch's `object`",
+        "`vector_store.files_batch`",
+        "`vector_store.file_batch`",
+        "more/ruby_vector_store_file_batches_create.json#/interactions/2/response/object",
+        _file_batch_object,
+        since="2024-04",
+    ),
+    Deviation(
+        "file-search-resources",
+        "`tool_resources` of an assistant with `file_search` and no stores",
+        "whatever was given (`{}`)",
+        '`{"file_search": {"vector_store_ids": []}}` added, as for `code_interpreter`',
+        "more/lemur_assistants.json#/interactions/0/response/tool_resources/file_search/vector_store_ids",
+        None,
+        in_spec_shapes=True,
+        since="2024-05",
+    ),
+    Deviation(
+        "batch-cancel-completed",
+        "Cancelling a file batch that has completed",
+        "not said",
+        "200 with the batch unchanged (`completed`)",
+        "more/ruby_vector_store_file_batches_cancel.json#/interactions/3/response/status",
+        None,
+        in_spec_shapes=True,
+        since="2024-04",
+    ),
+    Deviation(
+        "vector-stores-no-beta",
+        "The `OpenAI-Beta` header on vector store requests",
+        "required, as for the whole Assistants API",
+        "not needed: vector stores left the beta (files never needed it)",
+        API_ERAS,
+        None,
+        in_spec_shapes=True,
+        since="2025",
+    ),
+    Deviation(
+        "v1-beta-deprecated",
+        "A request with `OpenAI-Beta: assistants=v1`",
+        "not said",
+        "400 `invalid_beta`: `The v1 Assistants API has been deprecated. ...`",
+        API_ERAS,
+        None,
+        in_spec_shapes=True,
+        since="2024-12",
     ),
 )
 

@@ -182,6 +182,9 @@ def read_har(source: str, document: Any) -> Recording:
             raise RecordingError(source, str(exc), interaction=number) from None
     creator = log.get("creator") if isinstance(log.get("creator"), Mapping) else {}
     origin = {"format": "HAR", "creator": creator.get("name")}
+    first = entries[0] if entries and isinstance(entries[0], Mapping) else {}
+    if first.get("startedDateTime"):
+        origin["recorded"] = str(first["startedDateTime"])
     return Recording(Path(source).stem, origin, tuple(exchanges), source)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
-from .decode import BodyError, exchange_from_http
+from .decode import BodyError, exchange_from_http, header
 from .model import Recording, RecordingError
 
 OLD_REQUEST_TAG = "!!python/object:vcr.request.Request"
@@ -46,6 +46,9 @@ def read_vcr(source: str, text: str) -> Recording:
     origin: dict[str, Any] = {"format": layout}
     if isinstance(document, Mapping) and document.get("recorded_with"):
         origin["recorded_with"] = str(document["recorded_with"])
+    recorded = _recorded(interactions)
+    if recorded:
+        origin["recorded"] = recorded
     return Recording(PurePath(source).stem, origin, tuple(exchanges), source)
 
 
@@ -114,6 +117,22 @@ def _body(raw: Any) -> bytes | str | None:
         value = raw.get("string")
         return value if value is None or isinstance(value, (str, bytes)) else str(value)
     raise TypeError(f"a body of type {type(raw).__name__}")
+
+
+def _recorded(interactions: list[Any]) -> str | None:
+    """When the cassette was recorded: the ``Date`` header of its first answer (Ruby VCR: ``recorded_at``)."""
+    for interaction in interactions[:1]:
+        if not isinstance(interaction, Mapping):
+            return None
+        if interaction.get("recorded_at"):
+            return str(interaction["recorded_at"])
+        response = interaction.get("response")
+        try:
+            headers = _headers(response.get("headers")) if isinstance(response, Mapping) else {}
+        except (AttributeError, TypeError):
+            return None
+        return header(headers, "date")
+    return None
 
 
 def _shape_problem(interaction: Any, exc: BaseException) -> str:

@@ -18,7 +18,15 @@ from ..settings import Progression
 from .context import run_context
 from .events import Event, Events, drain
 from .lifecycle import ACTIVE_STATUSES, MOVING_STATUSES, TERMINAL_STATUSES
-from .play import accept_outputs, end_cancelled, end_expired, play_ending, play_tool_step, transition
+from .play import (
+    accept_outputs,
+    end_cancelled,
+    end_expired,
+    open_ahead,
+    play_ending,
+    play_tool_step,
+    transition,
+)
 from .rules import check_turn, default_turn
 
 
@@ -159,6 +167,7 @@ def _start(backend: Backend, run: Run, now: int) -> Events:
         run.responder = selection.responder if selection is not None else None
         run.started_at = now
     yield transition(run, "in_progress", now)
+    yield from open_ahead(backend, run, now)
 
 
 def _play(backend: Backend, run: Run, now: int) -> Events:

@@ -32,6 +32,7 @@ from ..script.turns import (
     is_image_name,
 )
 from ..steps import Annotation, kind_of, kind_of_call
+from ..steps.message import Say
 from ..tokens import count_tokens, first_tokens, pieces
 from .context import message_text
 from .events import Event, Events, MessageDelta, StepDelta
@@ -99,8 +100,27 @@ def _new_step(backend: Backend, run: Run, now: int, details: JsonDict) -> RunSte
 
 
 def _open_step(backend: Backend, run: Run, now: int, details: JsonDict) -> tuple[RunStep, list[Event]]:
+    """A new step, in_progress, with its events; or the one opened ahead (:func:`open_ahead`), already told."""
+    ahead = backend.steps.get(run.opened_step_id) if run.opened_step_id is not None else None
+    run.opened_step_id = None
+    if ahead is not None and ahead.status == "in_progress" and ahead.type == details["type"]:
+        return ahead, []
     step = _new_step(backend, run, now, details)
     return step, [Event("thread.run.step.created", step), Event("thread.run.step.in_progress", step)]
+
+
+def open_ahead(backend: Backend, run: Run, now: int) -> Events:
+    """The run just started: when it works on a tool step first, open that step now, so that a client polling the
+    run's steps sees it ``in_progress`` (the live API listed it) before the next move plays it. Not when token caps
+    may end the run first. (A message is opened with its step, as it is written.)"""
+    turn = run.turn
+    if turn is None or run.max_prompt_tokens is not None or run.max_completion_tokens is not None:
+        return
+    if run.turn_position >= len(turn.steps) or isinstance(turn.steps[run.turn_position], Say):
+        return
+    step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
+    run.opened_step_id = step.id
+    yield from opened
 
 
 def _complete_step(step: RunStep, now: int, usage: Usage) -> Event:

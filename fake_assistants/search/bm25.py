@@ -5,12 +5,16 @@ For a query ``q`` (its terms, repeats counted) and a chunk ``d`` among ``N`` chu
 
     idf(t)     = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))          n(t): chunks holding t
     bm25(q, d) = sum over t in q of idf(t) * tf(t, d) * (k1 + 1) / (tf(t, d) + k1 * (1 - b + b * |d| / avgdl))
-    score      = bm25(q, d) / sum over t in q of idf(t) * (k1 + 1)
+    share      = bm25(q, d) / sum over t in q of idf(t) * (k1 + 1)
+    score      = 1 - (1 - share) ** CURVE
 
-with ``k1 = 1.2`` and ``b = 0.75``. Each term's share of BM25 stays below ``idf(t) * (k1 + 1)``, so the score is
-the fraction of the best score the query could reach: in [0, 1), higher when more (and rarer) query terms occur,
-more often, in a shorter chunk. Scores are rounded to 6 decimals. Everything is computed in a fixed order, so the
-same corpus and query always give the same scores.
+with ``k1 = 1.2`` and ``b = 0.75``. Each term's share of BM25 stays below ``idf(t) * (k1 + 1)``, so ``share`` is
+the fraction of the best BM25 the query could reach: in [0, 1), higher when more (and rarer) query terms occur,
+more often, in a shorter chunk. A chunk of average length holding each query term once has ``share = 1 / (k1 +
+1)``, about 0.45, where the live ranker scored such a hit about 0.75: the score bends ``share`` onto the live scale
+(``CURVE`` is chosen so that this chunk scores :data:`FULL_MATCH`), keeping its order, 0 and the bound 1, so that
+the ``score_threshold`` users set keeps its meaning. Scores are rounded to 6 decimals. Everything is computed in a
+fixed order, so the same corpus and query always give the same scores.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ from collections.abc import Sequence
 WORD = re.compile(r"\w+")  # the word tokens of chunking.TOKEN
 K1 = 1.2
 B = 0.75
+FULL_MATCH = 0.75  # the live ranker's score for a chunk made of the query's own words
+CURVE = math.log(1 - FULL_MATCH) / math.log(1 - 1 / (K1 + 1))  # about 2.29
+
+
+def calibrated(share: float) -> float:
+    """A BM25 share in [0, 1) on the live ranker's scale: monotone, 0 stays 0, under 1."""
+    return 1.0 - float((1.0 - share) ** CURVE)
 
 
 def terms(text: str) -> list[str]:
@@ -61,5 +72,5 @@ class Bm25Index:
                 tf = counts.get(term, 0)
                 if tf:
                     raw += weights[term] * tf * (K1 + 1) / (tf + norm)
-            out.append(round(raw / best, 6) if best > 0 else 0.0)
+            out.append(round(calibrated(raw / best), 6) if best > 0 else 0.0)
         return out

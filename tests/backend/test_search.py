@@ -6,10 +6,12 @@ from typing import Any
 
 import openai
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
 from fake_assistants.backend.search_index import search_stores
-from fake_assistants.search.bm25 import Bm25Index, term_counts, terms
+from fake_assistants.search.bm25 import FULL_MATCH, K1, Bm25Index, calibrated, term_counts, terms
 from fake_assistants.search.chunking import chunk_file, chunk_text, decode_text
 from fake_assistants.search.filters import matches
 
@@ -332,3 +334,11 @@ def test_filters_compare_only_values_of_one_kind() -> None:
     assert matches({"type": "ne", "key": "absent", "value": 1}, attributes)
     assert matches({"type": "and", "filters": []}, attributes)
     assert not matches({"type": "or", "filters": []}, attributes)
+
+
+@given(st.floats(0, 1, exclude_max=True), st.floats(0, 1, exclude_max=True))
+def test_the_live_scale_keeps_the_order_zero_and_the_bound(a: float, b: float) -> None:
+    """Bending BM25's share onto the live ranker's scale changes no ranking and no empty result."""
+    low, high = sorted((a, b))
+    assert calibrated(0.0) == 0.0 and 0.0 <= calibrated(low) <= calibrated(high) <= 1.0
+    assert calibrated(1 / (K1 + 1)) == pytest.approx(FULL_MATCH)  # each query term once, at the average length

@@ -61,21 +61,23 @@ def test_create_echoes_every_field_with_real_defaults(client: openai.OpenAI) -> 
     assert bare.id.startswith("vs_")
     assert (bare.object, bare.name, bare.status, bare.usage_bytes, bare.metadata) == (
         "vector_store",
-        "",
+        None,  # the real API sent null for a store made without a name, never ""
         "completed",
         0,
         {},
     )
     assert counts(bare) == {"cancelled": 0, "completed": 0, "failed": 0, "in_progress": 0, "total": 0}
     assert (bare.expires_after, bare.expires_at, bare.last_active_at) == (None, None, bare.created_at)
+    raw = bare.to_dict()
+    assert raw["expires_after"] is None and raw["description"] is None  # present, as null
 
     full = client.vector_stores.create(
         name="FAQ",
-        description="stored, not returned",
+        description="what it holds",
         expires_after={"anchor": "last_active_at", "days": 2},
         metadata={"team": "support"},
     )
-    assert (full.name, full.metadata) == ("FAQ", {"team": "support"})
+    assert (full.name, full.metadata, full.to_dict()["description"]) == ("FAQ", {"team": "support"}, "what it holds")
     assert full.expires_after is not None and full.expires_after.days == 2
     assert full.expires_at == full.last_active_at + 2 * 86_400
     assert client.vector_stores.retrieve(full.id) == full
@@ -285,7 +287,7 @@ def test_batch_with_files_entries_keeps_each_files_settings(client: openai.OpenA
             },
         ],
     )
-    assert (batch.object, batch.status, batch.vector_store_id) == ("vector_store.files_batch", "completed", store.id)
+    assert (batch.object, batch.status, batch.vector_store_id) == ("vector_store.file_batch", "completed", store.id)
     assert batch.id.startswith("vsfb_")
     listed = {f.id: f for f in client.vector_stores.file_batches.list_files(batch.id, vector_store_id=store.id)}
     assert listed[a.id].attributes == {"kind": "a"}
