@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     ("api", frozenset({"api"})),
+    ("world", frozenset({"world"})),
     ("runs", frozenset({"runs"})),
     ("backend", frozenset({"backend"})),
     ("script", frozenset({"script"})),
