@@ -15,6 +15,7 @@ both modes:
 ``GET /__fake__/faults``                 ``list(fake.faults)``, as documents
 ``DELETE /__fake__/faults``              ``fake.faults.clear()``
 ``POST /__fake__/rate_limits``           ``fake.rate_limits(requests_per_minute=..., tokens_per_minute=...)``
+``POST /__fake__/world``                 ``fake.load_world(document)`` (a world, its files inline; docs/world.md)
 ``GET /__fake__/ui/``                    the inspector page (see ``docs/inspector.md``)
 =======================================  ==========================================
 
@@ -97,6 +98,7 @@ def _dispatch(fake: FakeAssistants, caller: Caller, method: str, path: str, raw:
         ("GET", "/faults"): lambda: {"object": "list", "data": [fault.document() for fault in fake.faults]},
         ("DELETE", "/faults"): admin("Faults", lambda: _clear_faults(fake)),
         ("POST", "/rate_limits"): admin("Rate limits", lambda: _rate_limits(fake, body)),
+        ("POST", "/world"): admin("The world", lambda: _load_world(fake, body)),
     }
     found = routes.get((method, path))
     if found is not None:
@@ -193,3 +195,14 @@ def _rate_limits(fake: FakeAssistants, body: dict[str, Any]) -> dict[str, Any]:
         "requests_per_minute": limits.requests_per_minute if limits else None,
         "tokens_per_minute": limits.tokens_per_minute if limits else None,
     }
+
+
+def _load_world(fake: FakeAssistants, body: dict[str, Any]) -> dict[str, Any]:
+    """A world sent over HTTP: its files are inline (``text`` or ``base64``), never read from the server's disk."""
+    from ..world import WorldError, read_sent_world
+    from ..world.apply import load
+
+    try:
+        return {"loaded": load(fake._backend, read_sent_world(body))}
+    except WorldError as exc:
+        raise invalid_request(str(exc)) from None

@@ -31,4 +31,11 @@ def read_world(source: WorldSource, *, base: Path | None = None) -> World:
     return checked(document, lines, Path(source).resolve().parent)
 
 
-__all__ = ["World", "WorldError", "WorldSource", "read_world"]
+def read_sent_world(document: dict[str, Any], source: str = "world") -> World:
+    """A checked world sent by a client (the control API): its files are given inline, never by ``path``."""
+    from .declarations import read_world as checked
+
+    return checked(document, Lines(source), None)
+
+
+__all__ = ["World", "WorldError", "WorldSource", "read_sent_world", "read_world"]
