@@ -56,7 +56,7 @@ class Declared:
     made: str | None = None  # the id it was given when the world loaded
 
     def name(self) -> str:
-        return f"{self.kind} {self.id!r}" if self.id is not None else f"a {self.kind} without an id"
+        return f"{self.kind} {self.id!r}" if self.id is not None else f"{_a(self.kind)} without an id"
 
 
 @dataclass
@@ -189,7 +189,9 @@ class _Reader:
         elif section == "vector_stores":
             world.vector_stores.append(self.store(world, item, pointer))
         elif section == "assistants":
-            world.assistants.append(self.declared("assistant", item, pointer, ASSISTANT_FIELDS, CreateAssistant))
+            world.assistants.append(
+                self.declared("assistant", _returned_tools(item), pointer, ASSISTANT_FIELDS, CreateAssistant)
+            )
         else:
             world.threads.append(self.thread(item, pointer))
 
@@ -198,10 +200,10 @@ class _Reader:
     def head(self, kind: str, item: Any, pointer: Pointer, allowed: tuple[str, ...]) -> Declared:
         """The id and ``created_at`` of an object, after its fields are checked against what ``kind`` declares."""
         if not isinstance(item, dict):
-            raise self.fail(pointer, f"a {kind} is a mapping of its fields")
+            raise self.fail(pointer, f"{_a(kind)} is a mapping of its fields")
         object_id = item.get("id")
         if object_id is not None and (not isinstance(object_id, str) or not object_id.strip()):
-            raise self.fail((*pointer, "id"), f"a {kind}'s id is a non-empty string, not {object_id!r}")
+            raise self.fail((*pointer, "id"), f"{_a(kind)}'s id is a non-empty string, not {object_id!r}")
         declared = Declared(kind, object_id, pointer)
         for key in item:
             if key not in allowed:
@@ -310,6 +312,27 @@ class _Reader:
             one.request = (self.validated(one, CreateMessage, rest), assistant_id)
             declared.messages.append(one)
         return declared
+
+
+def _returned_tools(item: Any) -> Any:
+    """An assistant whose tools are given as the API returns them (``fake.snapshot()``, a recording): a file search
+    tool's ``ranking_options`` carry ``hybrid_search: null``, which a create request cannot say. It is dropped."""
+    tools = item.get("tools") if isinstance(item, dict) else None
+    if not isinstance(tools, list):
+        return item
+    taken = []
+    for tool in tools:
+        search = tool.get("file_search") if isinstance(tool, dict) else None
+        ranking = search.get("ranking_options") if isinstance(search, dict) else None
+        if isinstance(ranking, dict) and "hybrid_search" in ranking and ranking["hybrid_search"] is None:
+            ranking = {k: v for k, v in ranking.items() if k != "hybrid_search"}
+            tool = {**tool, "file_search": {**search, "ranking_options": ranking}}
+        taken.append(tool)
+    return {**item, "tools": taken}
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _param_pointer(param: str | None) -> Pointer:

@@ -78,6 +78,9 @@ def read_file(path: str | Path) -> tuple[Any, Lines]:
     return read_text(text, str(file))
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class _Walk:
     """Builds the plain values of a composed document, recording each one's line, within the bounds."""
 
@@ -97,6 +100,8 @@ class _Walk:
             raise WorldError(f"{self.source}, line {line}: a world file holds at most {MAX_NODES} values")
         if len(pointer) > MAX_DEPTH:
             raise WorldError(f"{self.source}, line {line}: values nest at most {MAX_DEPTH} deep")
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+            raise WorldError(f"{self.source}, line {line}: the tag {node.tag!r} is not allowed in a world file")
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
