@@ -10,6 +10,7 @@ are left out too. What a world cannot say is listed in :attr:`ExportedWorld.note
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,5 +155,6 @@ def dump_world(document: JsonDict, header: list[str]) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
-    body: str = yaml.dump(document or {}, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120)
+    plain = json.loads(json.dumps(document))  # the state's own containers (journaled dicts and lists) as plain ones
+    body: str = yaml.dump(plain or {}, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120)
     return "".join(f"# {line}\n" for line in header) + body
