@@ -324,7 +324,7 @@ def _returned_tools(item: Any) -> Any:
     for tool in tools:
         search = tool.get("file_search") if isinstance(tool, dict) else None
         ranking = search.get("ranking_options") if isinstance(search, dict) else None
-        if isinstance(ranking, dict) and "hybrid_search" in ranking and ranking["hybrid_search"] is None:
+        if isinstance(search, dict) and isinstance(ranking, dict) and ranking.get("hybrid_search", 0) is None:
             ranking = {k: v for k, v in ranking.items() if k != "hybrid_search"}
             tool = {**tool, "file_search": {**search, "ranking_options": ranking}}
         taken.append(tool)
