@@ -243,7 +243,14 @@ def _replay_with_world(recording: Recording) -> list[Difference]:
 
     world = infer_world(recording)
     fake = FakeAssistants(progression="manual", validate_responses=False)
-    fake.load_world(world.document)
+    try:
+        fake.load_world(world.document)
+    except WorldError as error:  # the replay still runs: what uses those objects answers 404, and differs
+        print(
+            f"fake-assistants conform: {recording.path}: cannot stand in what it never creates: {error}",
+            file=sys.stderr,
+        )
+        return replay(derive(recording, placeholders=False))
     return replay(derive(recording, placeholders=False), fake, existing=world.ids())
 
 

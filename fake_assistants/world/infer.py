@@ -77,10 +77,10 @@ def infer_world(recording: Recording) -> InferredWorld:
 
 class _Reader:
     def __init__(self) -> None:
-        self.seen: set[str] = set()  # ids some response has shown
-        self.needed: dict[str, str] = {}  # id -> kind: used by a request before any response showed it
-        self.objects: dict[str, JsonDict] = {}  # the last full object each id was returned as
         self.made: set[str] = set()  # ids first shown by a response to a POST: the recording made them
+        self.seen: set[str] = set()  # ids any response has shown
+        self.needed: dict[str, str] = {}  # id -> kind: used by a request, never made by the recording before
+        self.objects: dict[str, JsonDict] = {}  # the last full object each id was returned as
         self.run_requests: dict[str, JsonDict] = {}  # run id -> the body of the request that created it
         self.runs: list[JsonDict] = []
         self.messages: dict[str, JsonDict] = {}
@@ -88,12 +88,16 @@ class _Reader:
 
     def exchange(self, exchange: Exchange) -> None:
         for kind, object_id in _requested(exchange):
-            if object_id not in self.seen and object_id not in self.needed:
+            if object_id not in self.made and object_id not in self.needed:
                 self.needed[object_id] = kind
         if exchange.status >= 400:
             return
         bodies = [data for _, data in exchange.event_objects()] if exchange.streamed else [exchange.response]
         for body in bodies:
+            for object_id in _ids_in(body):  # an id a creating request's answer shows first: made by it
+                if exchange.method == "POST" and object_id not in self.seen and object_id not in self.needed:
+                    self.made.add(object_id)
+                self.seen.add(object_id)
             for obj in _objects(body):
                 self.shown(obj, exchange)
 
@@ -102,19 +106,12 @@ class _Reader:
         if not isinstance(object_id, str):
             return
         kind = obj.get("object")
-        if object_id not in self.seen and exchange.method == "POST" and object_id not in self.needed:
-            self.made.add(object_id)
-        self.seen.add(object_id)
         if kind in OBJECTS:
             self.objects[object_id] = obj
         elif kind == "thread.run":
             if object_id not in self.run_requests and exchange.method == "POST":
                 self.run_requests[object_id] = exchange.request if isinstance(exchange.request, dict) else {}
             self.runs.append(obj)
-            thread_id = obj.get("thread_id")
-            if isinstance(thread_id, str) and thread_id not in self.seen and thread_id not in self.needed:
-                self.made.add(thread_id)  # create-thread-and-run made it
-                self.seen.add(thread_id)
         elif kind == "thread.message":
             self.messages.setdefault(object_id, obj)
         elif kind == "vector_store.file":
@@ -210,7 +207,8 @@ class _Reader:
 
 
 def _message(obj: JsonDict, declared: set[str]) -> JsonDict:
-    texts = [part["text"]["value"] for part in obj.get("content") or [] if part.get("type") == "text"]
+    parts = [part for part in obj.get("content") or [] if isinstance(part, dict) and part.get("type") == "text"]
+    texts = [str((part.get("text") or {}).get("value", "")) for part in parts]
     out: JsonDict = {"id": obj["id"], "role": obj.get("role") or "user", "content": "".join(texts) or "(no text)"}
     if obj.get("assistant_id") in declared:
         out["assistant_id"] = obj["assistant_id"]
@@ -249,6 +247,23 @@ def _objects(body: Any) -> Iterator[JsonDict]:
         yield from (item for item in body["data"] if isinstance(item, dict))
     else:
         yield body
+
+
+def _ids_in(value: Any) -> Iterator[str]:
+    """Every id a response shows, at any depth: ``id`` and ``*_id`` values, ``*_ids`` lists."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name == "metadata":
+                continue
+            if isinstance(item, str) and (name == "id" or name.endswith("_id")):
+                yield item
+            elif isinstance(item, list) and name.endswith("_ids"):
+                yield from (entry for entry in item if isinstance(entry, str))
+            else:
+                yield from _ids_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _ids_in(item)
 
 
 def _requested(exchange: Exchange) -> Iterator[tuple[str, str]]:

@@ -183,3 +183,38 @@ def test_a_retrieve_gives_the_assistant_its_fields_and_a_listed_thread_its_older
     client = fake.client()
     assert client.beta.assistants.retrieve("asst_Old").tool_resources.file_search.vector_store_ids == ["vs_old"]  # type: ignore[union-attr]
     assert [m.id for m in client.beta.threads.messages.list("thread_Old")] == ["msg_Old"]
+
+
+def test_an_id_a_creating_request_answered_with_is_the_recordings_own() -> None:
+    made = {**ASSISTANT, "id": "asst_Made", "tool_resources": {"file_search": {"vector_store_ids": ["vs_helper"]}}}
+    recording = Recording(
+        "r",
+        exchanges=(
+            exchange("POST", "/v1/assistants", made, {"model": "gpt-4o", "tool_resources": {"file_search": {}}}),
+            exchange("GET", "/v1/vector_stores/vs_helper", {"id": "vs_helper", "object": "vector_store", "name": ""}),
+            exchange("GET", "/v1/vector_stores/vs_listed", {"id": "vs_listed", "object": "vector_store", "name": "L"}),
+        ),
+    )
+    assert infer_world(recording).document == {"vector_stores": [{"id": "vs_listed", "name": "L"}]}
+
+
+def test_conform_replays_even_when_what_it_stands_in_cannot_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused = {**ASSISTANT, "temperature": 5, "tool_resources": {}}  # a value no create request may give
+    path = tmp_path / "odd.json"
+    interaction = {
+        "method": "GET",
+        "path": "/v1/assistants/asst_Old",
+        "query": "",
+        "beta": "assistants=v2",
+        "request": None,
+        "status": 200,
+        "content_type": "application/json",
+        "response": refused,
+    }
+    path.write_text(json.dumps({"source": {}, "interactions": [interaction]}))
+    assert main(["conform", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "cannot stand in what it never creates" in captured.err and "temperature" in captured.err
+    assert "1 exchange(s) replayed" in captured.out
