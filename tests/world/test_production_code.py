@@ -144,10 +144,16 @@ def test_the_ini_option_gives_every_test_the_world(pytester: pytest.Pytester) ->
     (pytester.path / "test_support.py").write_text(
         TESTS.replace("CLIENT", "client").replace('@pytest.mark.fake_assistants(world="world.yaml")\n', "")
     )
-    (pytester.path / "tests").mkdir()
+    (pytester.path / "test_without.py").write_text(
+        "import openai, pytest\n\n\n"
+        "@pytest.mark.fake_assistants(world=None)\n"
+        "def test_a_marker_turns_the_suites_world_off(fake_openai_client):\n"
+        "    with pytest.raises(openai.NotFoundError):\n"
+        "        fake_openai_client.beta.assistants.retrieve('asst_1Hq8SupportBotFromDashboard')\n"
+    )
     pytester.makeini("[pytest]\nfake_assistants_world = world.yaml\n")
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
 
 
 def test_without_the_world_the_same_code_meets_the_404s(pytester: pytest.Pytester) -> None:
