@@ -161,6 +161,6 @@ def test_without_the_world_the_same_code_meets_the_404s(pytester: pytest.Pyteste
     (pytester.path / "test_support.py").write_text(
         TESTS.replace("CLIENT", "client").replace('@pytest.mark.fake_assistants(world="world.yaml")\n', "")
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--tb=line")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["*NotFoundError*"])
