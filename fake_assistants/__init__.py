@@ -17,6 +17,7 @@ from .script import (
     Turn,
 )
 from .transports.inprocess import sdk_http_module
+from .world import WorldError
 
 __all__ = [
     "BASE_URL",
@@ -36,6 +37,7 @@ __all__ = [
     "ScriptError",
     "SystemClock",
     "Turn",
+    "WorldError",
     "sdk_http_module",
 ]
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.config import LOGGING_CONFIG
 
@@ -26,6 +27,10 @@ from .script.files import ScriptFileError
 from .server import ThreadedServer
 from .server.limits import MAX_CONNECTIONS
 from .settings import PROGRESSIONS
+from .world import WorldError
+
+if TYPE_CHECKING:
+    from .recordings import Recording
 
 GC_YOUNG_THRESHOLD = 20_000
 
@@ -50,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("recording", metavar="CASSETTE", help="the recording to read")
     imports.add_argument("-o", "--output", metavar="FILE", help="write the script here (default: standard output)")
+    imports.add_argument(
+        "--world",
+        metavar="FILE",
+        help="also write the world the recording needs: the objects it uses but never creates (see docs/world.md)",
+    )
+    _world_commands(commands)
     serve = commands.add_parser("serve", help="serve the API over HTTP until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
@@ -95,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--script", metavar="FILE", help="queue the turns of this YAML or JSON script file (see docs/server.md)"
     )
     serve.add_argument(
+        "--world",
+        metavar="FILE",
+        help="start with the objects this world file declares (YAML or JSON, see docs/world.md); with --state, "
+        "only when the state file does not exist yet",
+    )
+    serve.add_argument(
         "--state",
         metavar="FILE",
         help="load the emulator's state from FILE if it exists, and write it back there (atomically) on shutdown",
@@ -118,7 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo()
         return 0
     if args.command == "import":
-        return import_recording(args.recording, args.output)
+        return import_recording(args.recording, args.output, world=args.world)
+    if args.command == "world":
+        return world_command(args)
     if args.command == "conform":
         return conform(args.recordings, as_json=args.json, strict=args.strict)
     if args.port < 0 or args.port > 65535:
@@ -140,7 +159,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"fake-assistants: {warning}", file=sys.stderr, flush=True)
     try:
         fake = _emulator(args)
-    except (ScriptFileError, SnapshotError, OSError, ValueError) as error:
+    except (ScriptFileError, SnapshotError, WorldError, OSError, ValueError) as error:
         print(f"fake-assistants: {error}", file=sys.stderr)
         return 2
     if args.api_keys:
@@ -196,14 +215,17 @@ def conform(sources: Sequence[str], *, as_json: bool, strict: bool = False) -> i
     return run(sources, as_json=as_json, strict=strict)
 
 
-def import_recording(source: str, output: str | None) -> int:
+def import_recording(source: str, output: str | None, *, world: str | None = None) -> int:
     from .recordings import RecordingError, read_recording
     from .recordings.importer import import_recording as to_script
 
     try:
-        imported = to_script(read_recording(source))
+        recording = read_recording(source)
+        imported = to_script(recording)
     except RecordingError as error:
         print(f"fake-assistants import: {error}", file=sys.stderr)
+        return 2
+    if world is not None and _write_world(recording, source, world) != 0:
         return 2
     text = imported.to_yaml(source=Path(source).name)
     if output is None:
@@ -218,6 +240,76 @@ def import_recording(source: str, output: str | None) -> int:
         print(f"fake-assistants import: {turns} turn(s) from {source} written to {output}", file=sys.stderr)
     for note in imported.notes:
         print(f"fake-assistants import: not imported: {note}", file=sys.stderr)
+    return 0
+
+
+# --- world files ---------------------------------------------------------------------------------------------------
+
+
+def _world_commands(commands: Any) -> None:
+    world = commands.add_parser("world", help="world files: the objects a test expects to exist (docs/world.md)")
+    actions = world.add_subparsers(dest="world_command", required=True, metavar="ACTION")
+    check = actions.add_parser("check", help="check a world file and print what it declares")
+    check.add_argument("file", metavar="FILE", help="the world file (YAML or JSON)")
+    from_state = actions.add_parser("from-state", help="write the world a state file (serve --state) holds")
+    from_state.add_argument("state", metavar="STATE", help="a state file, or a snapshot saved as JSON")
+    from_state.add_argument("-o", "--output", metavar="FILE", help="write the world here (default: standard output)")
+
+
+def world_command(args: argparse.Namespace) -> int:
+    """``world check`` exits 0 for a world that loads, 2 (one line on stderr) for one that does not."""
+    from .world import read_world
+
+    if args.world_command == "check":
+        try:
+            world = read_world(args.file)
+            FakeAssistants().load_world(args.file)  # what only loading shows: sizes, the API's own checks
+        except WorldError as error:
+            print(f"fake-assistants world: {error}", file=sys.stderr)
+            return 2
+        for section, ids in world.summary().items():
+            if ids:
+                shown = ", ".join(object_id or "(a seeded id)" for object_id in ids)
+                print(f"{section} ({len(ids)}): {shown}")
+        print(f"{args.file}: a valid world")
+        return 0
+    return _world_from_state(args.state, args.output)
+
+
+def _world_from_state(state: str, output: str | None) -> int:
+    from .world.export import dump_world, world_from_snapshot
+
+    try:
+        fake = FakeAssistants.load_state(state)
+    except (SnapshotError, OSError, ValueError) as error:
+        print(f"fake-assistants world: {state}: not a state file: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    exported = world_from_snapshot(fake.snapshot())
+    header = [f"A world written by `fake-assistants world from-state {Path(state).name}`."]
+    header += [f"Not kept: {note}" for note in exported.notes]
+    return _write(dump_world(exported.document, header), output, "world")
+
+
+def _write_world(recording: Recording, source: str, output: str) -> int:
+    from .world.export import dump_world
+    from .world.infer import infer_world
+
+    inferred = infer_world(recording)
+    header = [f"The world {Path(source).name} needs: the objects it uses but never creates."]
+    header += [f"Written by `fake-assistants import --world`. Not known: {note}" for note in inferred.notes]
+    return _write(dump_world(inferred.document, header), output, "import")
+
+
+def _write(text: str, output: str | None, command: str) -> int:
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"fake-assistants {command}: cannot write {output}: {error}", file=sys.stderr)
+        return 2
+    print(f"fake-assistants {command}: world written to {output}", file=sys.stderr)
     return 0
 
 
@@ -236,6 +328,8 @@ def _emulator(args: argparse.Namespace) -> FakeAssistants:
         fake = FakeAssistants(seed=args.seed, progression=args.progression, shapes=args.shapes)
     if args.script:
         fake.script.load(args.script)
+    if args.world and not (args.state and Path(args.state).exists()):  # a saved state holds its world already
+        fake.load_world(args.world)
     return fake
 
 

@@ -38,6 +38,8 @@ from .transports.inprocess import make_transport, sdk_http_module
 if TYPE_CHECKING:
     import openai
 
+    from .world import WorldSource
+
 BASE_URL = "http://fake-assistants.invalid/v1"
 """The base URL in-process clients use. The ``.invalid`` top-level domain never resolves."""
 AZURE_ENDPOINT = "https://fake-assistants.invalid"
@@ -68,6 +70,8 @@ class FakeAssistants:
         shapes: ``"wire"`` (default): responses in the real API's recorded shapes, held to the spec with the
             deviation table laid over it (``docs/fidelity.md``). ``"spec"``: in the OpenAPI spec's shapes, for
             clients that validate strictly (``_strict_response_validation=True``), held to the spec.
+        world: objects that exist before the test starts, declared by id: a world file (YAML or JSON) or a dict
+            (see ``docs/world.md`` and :meth:`load_world`).
     """
 
     def __init__(
@@ -83,6 +87,7 @@ class FakeAssistants:
         validate_responses: bool | None = None,
         max_upload_bytes: int | None = None,
         shapes: str = "wire",
+        world: WorldSource | None = None,
     ) -> None:
         if validate_responses is None:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
@@ -112,6 +117,8 @@ class FakeAssistants:
         # what every transport calls: the control API, the request log, faults, then the API
         self._front_door = FrontDoor(checked, control=control, faults=faults, history=history, now=self._now)
         self._backend.script.fault_sink = faults.add_from  # a script file's ``faults:``
+        if world is not None:
+            self.load_world(world)
 
     def _now(self) -> int:
         return self._backend.clock.now()
@@ -320,6 +327,17 @@ class FakeAssistants:
     def request_log(self) -> tuple[LoggedRequest, ...]:
         """Every API request served so far (method, path, status, request id, fault), oldest first."""
         return tuple(self._front_door.log)
+
+    # --- worlds --------------------------------------------------------------------------------------------
+
+    def load_world(self, world: WorldSource) -> dict[str, list[str]]:
+        """Add the objects a world declares (a world file's path, or a dict in the same form) to the current state,
+        with the ids it gives them; all of them, or (``WorldError``, naming the file, the line and the id) none.
+        Returns the ids of what was made, by section. See ``docs/world.md``."""
+        from .world import read_world
+        from .world.apply import load
+
+        return load(self._backend, read_world(world))
 
     # --- snapshots ----------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import random
 import string
 import sys
 from array import array
+from collections.abc import Callable
 from typing import Any
 
 from .journal import active, record
@@ -63,6 +64,8 @@ class IdFactory:
         self.seed = seed
         self._streams: dict[str, random.Random] = {}
         self.issued: dict[str, int] = {}  # how many ids each stream has issued (what a snapshot records)
+        self.given: dict[str, str] = {}  # prefix -> the id its next object takes as given (a world file's)
+        self.taken: Callable[[str, str], bool] | None = None  # (prefix, id): an object holds it (a given id)
 
     def _stream(self, prefix: str) -> random.Random:
         stream = self._streams.get(prefix)
@@ -73,6 +76,10 @@ class IdFactory:
         return stream
 
     def new(self, prefix: str) -> str:
+        if self.given:
+            given = self.given.pop(prefix, None)
+            if given is not None:  # a world file's id, kept as given: the stream does not move
+                return given
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
         if prefix == "req":  # every response has one: 128 bits drawn at once, as 32 hex digits (no object keeps it)
@@ -90,7 +97,10 @@ class IdFactory:
 
             record(give_back)
         self.issued[prefix] = self.issued.get(prefix, 0) + 1
-        return prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+        minted = prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+        while self.taken is not None and self.taken(prefix, minted):  # a given id this stream would have issued
+            minted = prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+        return minted
 
     def states(self) -> dict[str, Any]:
         """Each stream's generator state, JSON-ready: restoring it skips replaying every id issued."""

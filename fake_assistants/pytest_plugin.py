@@ -14,7 +14,10 @@ one turn per run of that recording (a vcrpy/VCR cassette, a HAR file or the shar
 read from the test file's folder), so a test that used a cassette gets the recorded answers, and anything beyond the
 recording is answered by the emulator. ``skip_sleep=True`` makes ``time.sleep`` return at once during the test, so a
 client that polls with its own sleep runs through every status without waiting (see docs/performance.md, "Fast
-suites for poll-loop clients").
+suites for poll-loop clients"). ``world="world.yaml"`` loads a world file before the test starts (objects that
+already exist, declared by id; a relative path is read from the test file's folder; see docs/world.md), and
+``fake_assistants_world = tests/world.yaml`` in the ini file is the suite's default (relative to the ini file's
+folder; a marker's ``world=None`` turns it off for one test).
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -60,6 +63,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="fail a test whose fake_assistants script has turns left, or hit a script error, at teardown",
     )
     parser.addini(
+        "fake_assistants_world",
+        default="",
+        help="a world file every fake_assistants fixture loads (relative to the ini file's folder; see docs/world.md)",
+    )
+    parser.addini(
         "fake_assistants_keep_deprecations",
         type="bool",
         default=False,
@@ -78,10 +86,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"fake_assistants({_EMULATOR_OPTIONS}, check_script=False, patch=False, faults=None, "
-        "rate_limits=None, recording=None, skip_sleep=False): configure the emulator of the fake_assistants fixture; "
+        "rate_limits=None, recording=None, skip_sleep=False, world=None): configure the emulator of the "
+        "fake_assistants fixture; "
         "patch=True routes every openai client built during the test to it; faults and rate_limits take the "
         "documents of docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the "
-        "test file); skip_sleep=True makes time.sleep return at once during the test",
+        "test file); skip_sleep=True makes time.sleep return at once during the test; world='world.yaml' loads the "
+        "objects the code expects to exist (path relative to the test file)",
     )
 
 
@@ -109,7 +119,10 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     faults = kwargs.pop("faults", None)
     rate_limits = kwargs.pop("rate_limits", None)
     skip_sleep = kwargs.pop("skip_sleep", False)  # skip_sleep=True: a client's own poll sleeps return at once
+    world = _world(request, kwargs.pop("world", _INI))
     fake = FakeAssistants(**kwargs)
+    if world is not None:
+        fake.load_world(world)
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
     if faults:
@@ -124,6 +137,23 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
         yield fake
     if check_script:
         fake.script.assert_all_consumed()
+
+
+_INI = object()  # the marker names no world: the ini file's, if any
+
+
+def _world(request: pytest.FixtureRequest, marked: object) -> Path | dict[str, object] | None:
+    """The world the test loads: the marker's (relative to the test file), else the ini file's (relative to it)."""
+    if marked is _INI:
+        default = request.config.getini("fake_assistants_world")
+        if not default:
+            return None
+        return (request.config.inipath.parent if request.config.inipath else request.config.rootpath) / str(default)
+    if marked is None or isinstance(marked, dict):
+        return marked
+    if not isinstance(marked, (str, Path)):
+        raise pytest.UsageError("@pytest.mark.fake_assistants(world=...) takes a world file's path or a dict")
+    return Path(request.path).parent / marked  # an absolute path stays as it is
 
 
 def _no_sleep(seconds: float) -> None:

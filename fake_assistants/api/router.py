@@ -82,7 +82,7 @@ class Router:
         key = self.auth.admit(request)
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise v1_deprecated() if _asks_for_v1(request.header("openai-beta")) else missing_beta_header()
-        _check_id_prefixes(params)
+        _check_id_prefixes(params, self.backend)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(
@@ -99,8 +99,9 @@ def _asks_for_v1(header: str | None) -> bool:
     return header is not None and "assistants=v1" in (part.strip() for part in header.split(","))
 
 
-def _check_id_prefixes(params: dict[str, str]) -> None:
+def _check_id_prefixes(params: dict[str, str], backend: Backend) -> None:
     for name, value in params.items():
         prefix = ID_PREFIXES.get(name)
-        if prefix is not None and not value.startswith(prefix):
+        # An id the emulator holds is never refused for its shape: a world file's ids are kept as given.
+        if prefix is not None and not value.startswith(prefix) and not backend.holds(prefix, value):
             raise invalid_id_prefix(name, value, prefix)

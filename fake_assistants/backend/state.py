@@ -23,6 +23,16 @@ from .models import Assistant, Message, Run, RunStep, Thread
 from .ownership import Ownership
 
 _ID, _THREAD_ID, _RUN_ID = attrgetter("id"), attrgetter("thread_id"), attrgetter("run_id")
+_REGISTRIES = {
+    "asst": "assistants",
+    "thread": "threads",
+    "msg": "messages",
+    "run": "runs",
+    "step": "steps",
+    "file": "files",
+    "vs": "vector_stores",
+    "vsfb": "batches",
+}
 
 
 class Backend(FileState):
@@ -43,6 +53,12 @@ class Backend(FileState):
         self.steps: dict[str, RunStep] = JDict()
         FileState.__init__(self)  # the files half: files, vector stores and their files and batches
         self.ownership = Ownership()  # which key created which object (see backend.ownership)
+        self.ids.taken = self.holds  # a seeded id never repeats a given one (a world file's)
+
+    def holds(self, prefix: str, object_id: str) -> bool:
+        """Whether an object of the kind ``prefix`` names (``asst``, ``file``, ...) has this id."""
+        registry = _REGISTRIES.get(prefix)
+        return registry is not None and object_id in getattr(self, registry)
 
     def assistant(self, assistant_id: str) -> Assistant:
         found = self.assistants.get(assistant_id)

@@ -13,7 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from ..emulator import FakeAssistants
 from ..recordings import Recording, RecordingError, read_recording
+from ..world import WorldError
+from ..world.infer import infer_world
 from .derive import derive
 from .judge import Verdict, judge
 from .replay import Difference
@@ -33,7 +36,7 @@ def conform(
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        verdicts = [(recording.path, _judged(recording, strict)) for recording in map(_read, sources)]
+        verdicts = [(recording.path, _judged(recording, strict, err)) for recording in map(_read, sources)]
     except Unreadable as problem:
         print(f"fake-assistants conform: {problem}", file=err)
         return 2
@@ -66,11 +69,26 @@ def _read(source: str) -> Recording:
         raise Unreadable(f"{source}: cannot read the recording ({_one_line(error)})") from None
 
 
-def _judged(recording: Recording, strict: bool) -> Verdict:
+def _judged(recording: Recording, strict: bool, err: TextIO) -> Verdict:
     try:
-        return judge(derive(recording, placeholders=False), strict=strict)
+        fake, existing = _standing_in(recording, err)
+        return judge(derive(recording, placeholders=False), strict=strict, fake=fake, existing=existing)
     except Exception as error:  # a recording the replay cannot follow: say so in one line
         raise Unreadable(f"{recording.path}: cannot replay the recording ({_one_line(error)})") from None
+
+
+def _standing_in(recording: Recording, err: TextIO) -> tuple[FakeAssistants, list[str]]:
+    """An emulator holding the objects the recording uses but never creates (a world inferred from what its
+    responses show, ``world/infer.py``), and their ids. A world that cannot be loaded is said in one line; the replay
+    then runs without it (what uses those objects answers 404, and differs)."""
+    fake = FakeAssistants(progression="manual", validate_responses=False)
+    world = infer_world(recording)
+    try:
+        fake.load_world(world.document)
+    except WorldError as error:
+        print(f"fake-assistants conform: {recording.path}: cannot stand in what it never creates: {error}", file=err)
+        return fake, []
+    return fake, list(world.ids())
 
 
 def _report(path: str, verdict: Verdict) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -100,8 +101,11 @@ def outside_the_api(exchange: dict[str, Any]) -> str | None:
     return "/".join(named) or "/"
 
 
-def judge(fixture: dict[str, Any], *, strict: bool = False, fake: FakeAssistants | None = None) -> Verdict:
-    """Replay ``fixture`` (see :func:`fake_assistants.conformance.derive.derive`) and sort what differs."""
+def judge(
+    fixture: dict[str, Any], *, strict: bool = False, fake: FakeAssistants | None = None, existing: Iterable[str] = ()
+) -> Verdict:
+    """Replay ``fixture`` (see :func:`fake_assistants.conformance.derive.derive`) and sort what differs. ``existing``:
+    the ids of objects ``fake`` already holds for those the recording uses but never creates (``world/infer.py``)."""
     exchanges = fixture["exchanges"]
     source = fixture.get("source") or {}
     verdict = Verdict(str(fixture["recording"]), len(exchanges), recorded_on(source.get("recorded")))
@@ -117,6 +121,7 @@ def judge(fixture: dict[str, Any], *, strict: bool = False, fake: FakeAssistants
         return False
 
     replay = Replay(fixture, fake or FakeAssistants(progression="manual", validate_responses=False), skip=skip)
+    replay.ids.update((object_id, object_id) for object_id in existing)
     shown = _object_ids(exchanges)
     for difference in replay.run():
         note = None if strict else _era(difference, exchanges, verdict.recorded)

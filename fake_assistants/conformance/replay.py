@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -357,9 +357,15 @@ class Replay:
         return "/".join(self.ids.get(part, part) for part in path.split("/"))
 
 
-def replay(fixture: dict[str, Any], fake: FakeAssistants | None = None) -> list[Difference]:
-    """Every difference between the recording and a fresh emulator (``fake``: one to use instead)."""
-    return Replay(fixture, fake or FakeAssistants(progression="manual", validate_responses=False)).run()
+def replay(
+    fixture: dict[str, Any], fake: FakeAssistants | None = None, *, existing: Iterable[str] = ()
+) -> list[Difference]:
+    """Every difference between the recording and a fresh emulator (``fake``: one to use instead). ``existing``:
+    the ids of objects that stand in for those the recording uses but never creates (a world loaded into ``fake``,
+    as ``fake-assistants conform`` does): they are the emulator's under the same ids."""
+    played = Replay(fixture, fake or FakeAssistants(progression="manual", validate_responses=False))
+    played.ids.update((object_id, object_id) for object_id in existing)
+    return played.run()
 
 
 def _created_run_id(exchange: dict[str, Any]) -> str | None:

@@ -15,6 +15,7 @@ both modes:
 ``GET /__fake__/faults``                 ``list(fake.faults)``, as documents
 ``DELETE /__fake__/faults``              ``fake.faults.clear()``
 ``POST /__fake__/rate_limits``           ``fake.rate_limits(requests_per_minute=..., tokens_per_minute=...)``
+``POST /__fake__/world``                 ``fake.load_world(document)`` (a world, its files inline; docs/world.md)
 ``GET /__fake__/ui/``                    the inspector page (see ``docs/inspector.md``)
 =======================================  ==========================================
 
@@ -212,6 +213,17 @@ def _rate_limits(call: ControlCall) -> dict[str, Any]:
     }
 
 
+def _load_world(call: ControlCall) -> dict[str, Any]:
+    """A world sent over HTTP: its files are inline (``text`` or ``base64``), never read from the server's disk."""
+    from ..world import WorldError, read_sent_world
+    from ..world.apply import load
+
+    try:
+        return {"loaded": load(call.parts.state(), read_sent_world(call.body))}
+    except WorldError as exc:
+        raise invalid_request(str(exc)) from None
+
+
 ROUTES: tuple[ControlRoute, ...] = (
     ControlRoute("POST", "/reset", _reset, admin="Reset"),
     ControlRoute("POST", "/seed", _seed, admin="Seed"),
@@ -224,6 +236,7 @@ ROUTES: tuple[ControlRoute, ...] = (
     ControlRoute("GET", "/faults", _list_faults),
     ControlRoute("DELETE", "/faults", _clear_faults, admin="Faults"),
     ControlRoute("POST", "/rate_limits", _rate_limits, admin="Rate limits"),
+    ControlRoute("POST", "/world", _load_world, admin="The world"),
 )
 """Every endpoint of the control API (the inspector's pages aside: ``inspector/pages.py``), in one table."""
 
