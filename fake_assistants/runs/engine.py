@@ -181,9 +181,14 @@ def _play(backend: Backend, run: Run, now: int) -> Events:
 
 
 def _asks_again(run: Run) -> bool:
-    """A responder's turn that ended open after a round of function calls: the responder says what comes next."""
+    """A responder's turn that ended open after a round of function calls (or after any step, for a responder that
+    continues, as a model does): the responder says what comes next."""
     assert run.turn is not None
-    return run.responder is not None and any(isinstance(s, CallFunctions) for s in run.turn.steps)
+    if run.responder is None:
+        return False
+    if run.responder.continues:
+        return bool(run.turn.steps)
+    return any(isinstance(s, CallFunctions) for s in run.turn.steps)
 
 
 # --- client actions --------------------------------------------------------------------------------------------

@@ -105,6 +105,13 @@ class ResponderEntry:
     respond: Responder
     matcher: Matcher | None
 
+    @property
+    def continues(self) -> bool:
+        """Whether the responder is asked again after any step of its open turn, not only after function calls: a
+        responder says so with a true ``continues`` attribute (a model responder reads the search results and code
+        logs of the steps it asked for)."""
+        return bool(getattr(self.respond, "continues", False))
+
     def __call__(self, context: RunContext) -> Turn | None:
         try:
             answer = self.respond(context)

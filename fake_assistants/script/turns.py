@@ -76,6 +76,15 @@ class Expire:
 Ending = Reply | Fail | Incomplete | Expire
 
 
+@dataclass(frozen=True)
+class ModelUsage:
+    """The tokens a model reported for producing a turn (``Turn.usage``): the run charges them, instead of its own
+    count, to the first step the turn plays (its ending's message when it has no steps)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
 def _check_one_of(value: str, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
         raise ValueError(f"{what} is one of {allowed}, not {value!r}")
@@ -147,6 +156,7 @@ class Turn(TurnChain):
 
     steps: tuple[ToolStep, ...] = ()
     ending: Ending | None = None
+    usage: ModelUsage | None = None  # what a model reported for it (a model responder's turns); None: counted
 
     # Constructors -----------------------------------------------------------------------------------------------
     @classmethod
@@ -228,6 +238,7 @@ __all__ = [
     "FunctionCall",
     "Incomplete",
     "IncompleteReason",
+    "ModelUsage",
     "OutputFile",
     "Reply",
     "RunCode",
