@@ -1,4 +1,4 @@
-"""Layers import downward only: front doors -> api -> runs -> backend -> script -> steps -> schemas -> leaves.
+"""Layers import downward only: front doors -> api -> runs -> backend -> chat -> script -> steps -> schemas -> leaves.
 
 The walk reads every module of the package with ``ast`` (imports under ``if TYPE_CHECKING:`` do not count: they are
 types, not calls) and fails on an import that climbs to a higher layer, unless the pair is in ``KNOWN_UPWARD`` with
@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("api", frozenset({"api"})),
     ("runs", frozenset({"runs"})),
     ("backend", frozenset({"backend"})),
+    ("chat", frozenset({"chat"})),
     ("script", frozenset({"script"})),
     ("steps", frozenset({"steps"})),
     ("schemas", frozenset({"schemas"})),
