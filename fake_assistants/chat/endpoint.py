@@ -121,6 +121,7 @@ def read_stream(lines: Iterator[str]) -> ChatAnswer:
     calls: dict[int, dict[str, str]] = {}
     finish_reason: str | None = None
     usage: JsonDict = {}
+    seen = 0
     for raw in lines:
         line = raw.strip()
         if not line.startswith("data:"):
@@ -129,6 +130,7 @@ def read_stream(lines: Iterator[str]) -> ChatAnswer:
         if payload == "[DONE]":
             break
         chunk = json.loads(payload)
+        seen += 1
         if "error" in chunk and "choices" not in chunk:
             raise ChatEndpointError(f"the endpoint streamed an error: {json.dumps(chunk['error'])[:500]}")
         usage = chunk.get("usage") or usage
@@ -143,6 +145,8 @@ def read_stream(lines: Iterator[str]) -> ChatAnswer:
                 into["name"] += function.get("name") or ""
                 into["arguments"] += function.get("arguments") or ""
             finish_reason = choice.get("finish_reason") or finish_reason
+    if not seen:
+        raise ValueError("the stream held no chat.completion.chunk")
     return ChatAnswer(
         content="".join(deltas) if deltas else None,
         tool_calls=tuple(ChatToolCall(c["id"], c["name"], c["arguments"]) for _, c in sorted(calls.items())),

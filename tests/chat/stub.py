@@ -6,6 +6,7 @@ answers in order (or gives a function of the request); each request is kept in `
 - :meth:`ChatStub.reply`: a text reply (a ``json_schema`` reply is a reply whose text is the JSON);
 - :meth:`ChatStub.call`: tool calls, several for parallel calls, with the argument text given as is;
 - :meth:`ChatStub.fail`: an HTTP error with an OpenAI-style error body;
+- :meth:`ChatStub.garbage`: a 200 that is not a chat completion;
 - :meth:`ChatStub.hang`: never answers (the client's timeout ends it; the stub lets go when it stops).
 
 A request with ``"stream": true`` is answered as ``chat.completion.chunk`` events: the text a few characters per
@@ -32,6 +33,7 @@ class Answer:
     usage: tuple[int, int] = (11, 7)  # prompt, completion
     status: int = 200
     hang: bool = False
+    garbage: bool = False  # a 200 whose body is not a chat completion
     finish_reason: str | None = None
 
 
@@ -52,6 +54,10 @@ class ChatStub:
 
     def fail(self, status: int = 500) -> ChatStub:
         self.answers.append(Answer(status=status))
+        return self
+
+    def garbage(self) -> ChatStub:
+        self.answers.append(Answer(garbage=True))
         return self
 
     def hang(self) -> ChatStub:
@@ -130,6 +136,9 @@ def _handler(stub: ChatStub) -> type[BaseHTTPRequestHandler]:
             if answer.hang:
                 stub.stopping.wait()  # until the stub stops; the client has given up long before
                 return
+            if answer.garbage:
+                self._send(200, {"hello": "world"})
+                return
             if answer.status != 200:
                 self._send(answer.status, {"error": {"message": "The model crashed.", "type": "server_error"}})
                 return
@@ -162,7 +171,7 @@ class running:
         self.stub = stub
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
 
     def __enter__(self) -> str:
         self.thread.start()
