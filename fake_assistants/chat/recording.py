@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -135,10 +136,18 @@ def _dumper() -> type:
 
     def text(dumper: Any, value: str) -> Any:
         style = "|" if "\n" in value else None
+        if any(_unsafe(character) for character in value):  # line breaks YAML reads its own way, control codes
+            style = '"'  # escaped, so the text reads back byte for byte
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
     return Dumper
+
+
+def _unsafe(character: str) -> bool:
+    if character in "\n\t":
+        return False
+    return character in "\r\x85\u2028\u2029\ufeff" or unicodedata.category(character)[0] == "C"
 
 
 _Dumper = _dumper()

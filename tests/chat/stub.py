@@ -97,8 +97,13 @@ def completion(answer: Answer, model: str) -> JsonDict:
 def chunks(answer: Answer, model: str, include_usage: bool) -> Iterator[JsonDict]:
     def chunk(delta: JsonDict, finish: str | None = None) -> JsonDict:
         choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0, "model": model,
-                "choices": [choice]}
+        return {
+            "id": "chatcmpl-stub",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": model,
+            "choices": [choice],
+        }
 
     yield chunk({"role": "assistant", "content": ""})
     text = answer.content or ""
@@ -114,8 +119,14 @@ def chunks(answer: Answer, model: str, include_usage: bool) -> Iterator[JsonDict
     if include_usage:
         prompt, done = answer.usage
         usage = {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done}
-        yield {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
-               "usage": usage}
+        yield {
+            "id": "chatcmpl-stub",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": model,
+            "choices": [],
+            "usage": usage,
+        }
 
 
 def _finish(answer: Answer) -> str:

@@ -188,12 +188,13 @@ def test_parallel_function_calls_over_two_rounds(stub: ChatStub, transport: str,
         {"role": "tool", "tool_call_id": ids[0], "content": "out-get_weather"},
         {"role": "tool", "tool_call_id": ids[1], "content": "out-get_time"},
     ]
-    assert third["messages"][:len(second["messages"])] == second["messages"]
+    assert third["messages"][: len(second["messages"])] == second["messages"]
     assert third["messages"][-1]["content"] == "out-get_weather"
 
 
-def test_tool_choice_and_parallel_tool_calls_go_to_the_model(stub: ChatStub, client: openai.OpenAI,
-                                                             fake: FakeAssistants) -> None:
+def test_tool_choice_and_parallel_tool_calls_go_to_the_model(
+    stub: ChatStub, client: openai.OpenAI, fake: FakeAssistants
+) -> None:
     stub.call(("get_time", "{}"), ("get_weather", "{}")).reply("Noon.")
     fake.script.respond_with(ChatModel(stub.base_url, timeout=5))
     assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER, CLOCK])
