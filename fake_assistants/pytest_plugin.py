@@ -14,7 +14,10 @@ one turn per run of that recording (a vcrpy/VCR cassette, a HAR file or the shar
 read from the test file's folder), so a test that used a cassette gets the recorded answers, and anything beyond the
 recording is answered by the emulator. ``skip_sleep=True`` makes ``time.sleep`` return at once during the test, so a
 client that polls with its own sleep runs through every status without waiting (see docs/performance.md, "Fast
-suites for poll-loop clients").
+suites for poll-loop clients"). ``model={"base_url": ..., "record": "cassettes/m.yaml", "record_mode": "none"}``
+makes runs that no queued turn serves ask a chat model, or replay what it answered (the keywords of
+``fake_assistants.chat.ChatModel``; a relative ``record`` path is read from the test file's folder; see
+docs/models.md).
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .chat import ChatModel
 from .emulator import FakeAssistants
 from .settings import Settings
 
@@ -78,10 +82,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"fake_assistants({_EMULATOR_OPTIONS}, check_script=False, patch=False, faults=None, "
-        "rate_limits=None, recording=None, skip_sleep=False): configure the emulator of the fake_assistants fixture; "
+        "rate_limits=None, recording=None, skip_sleep=False, model=None): "
+        "configure the emulator of the fake_assistants fixture; "
         "patch=True routes every openai client built during the test to it; faults and rate_limits take the "
         "documents of docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the "
-        "test file); skip_sleep=True makes time.sleep return at once during the test",
+        "test file); skip_sleep=True makes time.sleep return at once during the test; model={'base_url': ..., "
+        "'record': ...} has a chat model answer the runs (docs/models.md)",
     )
 
 
@@ -109,7 +115,10 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     faults = kwargs.pop("faults", None)
     rate_limits = kwargs.pop("rate_limits", None)
     skip_sleep = kwargs.pop("skip_sleep", False)  # skip_sleep=True: a client's own poll sleeps return at once
+    model = kwargs.pop("model", None)  # model={...}: a chat model answers the runs no queued turn serves
     fake = FakeAssistants(**kwargs)
+    if model is not None:
+        fake.script.respond_with(ChatModel.from_config(model, relative_to=Path(request.path).parent))
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
     if faults:

@@ -19,6 +19,9 @@ A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a 
       - expire: true
     faults:                                   # faults on demand (fake_assistants.frontdoor.faults), same vocabulary
       - {fault: rate_limit, operation: createRun, times: 2}
+    model:                                    # runs no turn serves ask a chat model (fake_assistants.chat)
+      base_url: http://127.0.0.1:11434/v1
+      record: cassettes/suite.yaml            # relative to the script file's folder
 
 A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
 reply. A turn is in the one JSON form of turns (``codec.py``), which snapshots use too; each step is ``{kind: value}``
@@ -47,6 +50,7 @@ class ScriptFile(SpecModel):
     strict: bool | None = None
     turns: Annotated[list[TurnSpec], Field(default_factory=list)]
     faults: list[dict[str, Any]] | None = None  # fault documents (frontdoor/faults.py), for the emulator
+    model: dict[str, Any] | None = None  # a model responder's options (fake_assistants.chat), for the emulator
 
 
 # --- loading ---------------------------------------------------------------------------------------------------
@@ -90,10 +94,10 @@ def load_script(script: Script, path: str | Path) -> int:
     except OSError as exc:
         raise ScriptFileError(f"{file}: cannot read the script file: {exc}") from None
     spec = parse_script(text, source=str(file), yaml=file.suffix.lower() not in (".json",))
-    return apply_script(script, spec)
+    return apply_script(script, spec, relative_to=file.parent)
 
 
-def apply_script(script: Script, spec: ScriptFile) -> int:
+def apply_script(script: Script, spec: ScriptFile, *, relative_to: Path | None = None) -> int:
     if spec.faults:
         if script.fault_sink is None:
             raise ScriptFileError("this script has faults, and only an emulator's script can take them")
@@ -101,6 +105,13 @@ def apply_script(script: Script, spec: ScriptFile) -> int:
             script.fault_sink(spec.faults)
         except ValueError as exc:
             raise ScriptFileError(f"faults: {exc}") from None
+    if spec.model is not None:
+        if script.model_sink is None:
+            raise ScriptFileError("this script names a model, and only an emulator's script can take one")
+        try:
+            script.model_sink(spec.model, relative_to)
+        except ValueError as exc:
+            raise ScriptFileError(f"model: {exc}") from None
     if spec.strict is not None:
         script.strict = spec.strict
     for turn in spec.turns:

@@ -244,6 +244,9 @@ class Script(_Vocabulary):
         self._errors: list[str] = []
         # Where a script file's ``faults:`` go: the emulator's ``fake.faults.add_from`` (None: a bare script).
         self.fault_sink: Callable[[list[dict[str, Any]]], object] | None = None
+        # Where a script file's ``model:`` goes (with the file's folder): the emulator makes it a model responder
+        # (``fake_assistants.chat``); None: a bare script.
+        self.model_sink: Callable[[dict[str, Any], Path | None], object] | None = None
 
     def _script(self) -> Script:
         return self
