@@ -6,7 +6,7 @@ conversation.
 """
 
 from .answer import CodeExecutor
-from .endpoint import ChatAnswer, ChatEndpoint, ChatEndpointError, ChatToolCall
+from .endpoint import ChatAnswer, ChatEndpoint, ChatEndpointError, ChatToolCall, FunctionEndpoint
 from .model import ChatModel, ModelConfig
 from .prompt import chat_request, conversation_key
 from .recording import RECORD_MODES, RecordingError, RecordMode
@@ -19,6 +19,7 @@ __all__ = [
     "ChatModel",
     "ChatToolCall",
     "CodeExecutor",
+    "FunctionEndpoint",
     "ModelConfig",
     "RecordMode",
     "RecordingError",

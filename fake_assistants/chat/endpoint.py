@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,6 +92,23 @@ class ChatEndpoint:
         if urlsplit(self.url).hostname in LOOPBACK_HOSTS:
             return urllib.request.build_opener(urllib.request.ProxyHandler({}))
         return urllib.request.build_opener()
+
+
+@dataclass(frozen=True)
+class FunctionEndpoint:
+    """A model in this process: ``function`` answers a Chat Completions request (a dict) with a ``chat.completion``
+    (a dict), streamed or not. What it raises fails the run, as an endpoint's error does."""
+
+    function: Callable[[JsonDict], Mapping[str, Any]]
+
+    def complete(self, body: Mapping[str, Any]) -> ChatAnswer:
+        try:
+            return read_completion(dict(self.function(dict(body))))
+        except ChatEndpointError:
+            raise
+        except Exception as exc:
+            name = getattr(self.function, "__name__", repr(self.function))
+            raise ChatEndpointError(f"{name} raised {type(exc).__name__}: {exc}") from None
 
 
 def read_completion(data: JsonDict) -> ChatAnswer:

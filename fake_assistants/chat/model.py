@@ -13,7 +13,7 @@ model failed; ``ChatModel.failures`` keeps why. The emulator never answers a 5xx
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from ..script.context import RunContext
 from ..script.turns import Turn
 from ..steps.base import SpecModel
 from .answer import CodeExecutor, search_queries, turn_from_answer
-from .endpoint import ChatEndpoint, ChatEndpointError
+from .endpoint import ChatEndpoint, ChatEndpointError, FunctionEndpoint
 from .prompt import chat_request, conversation_key, summary
 from .recording import Recording, RecordMode
 
@@ -55,6 +55,8 @@ class ChatModel:
             (default), ``"new_episodes"`` or ``"all"``.
         stream: ask the model for a stream (``None``, default: when the run is streamed).
         max_rounds: the model turns one run may take; the last one is offered no tools, so the run ends.
+        complete: instead of an endpoint, a function in this process that answers a Chat Completions request (a
+            dict) with a ``chat.completion`` (a dict); never streamed.
     """
 
     continues = True  # asked again after any step of its turn, to read the step's results
@@ -76,12 +78,17 @@ class ChatModel:
         record_mode: RecordMode = "once",
         stream: bool | None = None,
         max_rounds: int = 8,
+        complete: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
     ) -> None:
         self.recording = Recording(record, record_mode) if record is not None else None
-        if base_url is None and (self.recording is None or self.recording.records):
+        if base_url is None and complete is None and (self.recording is None or self.recording.records):
             raise ValueError("ChatModel needs a base_url, unless it only replays a recording (record_mode='none')")
         key = api_key if api_key is not None else (os.environ.get(api_key_env) if api_key_env else None)
-        self.endpoint = ChatEndpoint(base_url, key, timeout) if base_url is not None else None
+        self.endpoint: ChatEndpoint | FunctionEndpoint | None = None
+        if complete is not None:
+            self.endpoint = FunctionEndpoint(complete)
+        elif base_url is not None:
+            self.endpoint = ChatEndpoint(base_url, key, timeout)
         self.model = model
         sampling = {"temperature": temperature, "top_p": top_p, "seed": seed}
         self.options = {**{k: v for k, v in sampling.items() if v is not None}, **(options or {})}
@@ -103,7 +110,11 @@ class ChatModel:
         return cls(**values)
 
     def __repr__(self) -> str:
-        where = self.endpoint.base_url if self.endpoint else "no endpoint"
+        where = "no endpoint"
+        if isinstance(self.endpoint, ChatEndpoint):
+            where = self.endpoint.base_url
+        elif isinstance(self.endpoint, FunctionEndpoint):
+            where = getattr(self.endpoint.function, "__name__", "a function")
         recording = f", record={str(self.recording.path)!r}" if self.recording else ""
         return f"ChatModel({where!r}, model={self.model!r}{recording})"
 
@@ -136,7 +147,7 @@ class ChatModel:
     def _ask(self, body: dict[str, Any], context: RunContext) -> Turn:
         assert self.endpoint is not None
         stream = self.stream if self.stream is not None else context.streamed
-        if stream:
+        if stream and isinstance(self.endpoint, ChatEndpoint):
             body = {**body, "stream": True, "stream_options": {"include_usage": True}}
         return turn_from_answer(self.endpoint.complete(body), context, self.code_executor)
 

@@ -123,7 +123,7 @@ def summary(body: Mapping[str, Any], limit: int = 200) -> str:
     text = _text_of(last["content"]).replace("\n", " ")
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     after = len(messages) - users[-1] - 1
-    return f"user: {text!r}" + (f" (then {after} more message(s))" if after else "")
+    return f'user: "{text}"' + (f" (then {after} more message(s))" if after else "")
 
 
 # --- messages ----------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ replay ignores it) and the turn in the one JSON form of turns (``script/codec.py
     version: 1
     conversations:
     - key: 5d0c2ab0e1f4a7c3
-      said: "user: 'What is 6 times 7?'"
+      said: 'user: "What is 6 times 7?"'
       turn:
         steps: []
         reply: 6 times 7 is 42.

@@ -105,7 +105,7 @@ def test_a_suite_recorded_once_replays_byte_for_byte_without_the_model(
             "usage": {"prompt_tokens": 60, "completion_tokens": 8},
         },
     ]
-    assert document["conversations"][0]["said"] == "user: 'Weather in Paris and Lyon?'"
+    assert document["conversations"][0]["said"] == 'user: "Weather in Paris and Lyon?"'
     assert "reply: |" in cassette.read_text()  # a multi-line reply reads as a block
 
 
@@ -124,7 +124,7 @@ def test_none_mode_fails_an_unrecorded_conversation_naming_it(stub: ChatStub, tm
     with pytest.raises(openai.InternalServerError) as raised:
         replay(cassette, "none", question="Weather in Oslo?")
     message = str(raised.value)
-    assert "conversation " in message and "user: 'Weather in Oslo?'" in message and str(cassette) in message
+    assert "conversation " in message and 'user: "Weather in Oslo?"' in message and str(cassette) in message
     assert "record_mode='none'" in message
 
 
