@@ -123,7 +123,7 @@ def test_none_mode_fails_an_unrecorded_conversation_naming_it(stub: ChatStub, tm
     record_with(stub, cassette)
     with pytest.raises(openai.InternalServerError) as raised:
         replay(cassette, "none", question="Weather in Oslo?")
-    message = str(raised.value)
+    message = raised.value.body["message"]  # type: ignore[index]
     assert "conversation " in message and 'user: "Weather in Oslo?"' in message and str(cassette) in message
     assert "record_mode='none'" in message
 
