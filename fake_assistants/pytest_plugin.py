@@ -17,7 +17,7 @@ client that polls with its own sleep runs through every status without waiting (
 suites for poll-loop clients"). ``model={"base_url": ..., "record": "cassettes/m.yaml", "record_mode": "none"}``
 makes runs that no queued turn serves ask a chat model, or replay what it answered (the keywords of
 ``fake_assistants.chat.ChatModel``; a relative ``record`` path is read from the test file's folder; see
-docs/models.md).
+docs/models.md); ``--fake-assistants-record-mode=none`` sets every such model's record mode (for CI).
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -56,6 +56,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="keep the openai SDK's Assistants API DeprecationWarnings (filtered by default)",
+    )
+    group.addoption(
+        "--fake-assistants-record-mode",
+        choices=("none", "once", "new_episodes", "all"),
+        default=None,
+        help="the record mode of every marker's model= (over its own record_mode): none in CI, new_episodes to record",
     )
     parser.addini(
         "fake_assistants_check_script",
@@ -118,6 +124,8 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     model = kwargs.pop("model", None)  # model={...}: a chat model answers the runs no queued turn serves
     fake = FakeAssistants(**kwargs)
     if model is not None:
+        record_mode = request.config.getoption("--fake-assistants-record-mode")
+        model = {**model, "record_mode": record_mode} if record_mode is not None else model
         fake.script.respond_with(ChatModel.from_config(model, relative_to=Path(request.path).parent))
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is

@@ -5,7 +5,7 @@
 - Tool calls: text before them is a message of its own; then one step per ``file_search`` call (the emulator
   searches the run's stores), one per ``code_interpreter`` call (the user's executor runs the code), then one round
   of the function calls, with the model's own argument text, and the run waits in ``requires_action``. With
-  ``parallel_tool_calls`` off, only the model's first function call is kept.
+  ``parallel_tool_calls`` off, only the model's first function call is kept; with ``tool_choice: none``, no call is.
 - The usage the model reported goes with the turn, and so into the run's ``usage``.
 """
 
@@ -41,6 +41,8 @@ def turn_from_answer(answer: ChatAnswer, context: RunContext, executor: CodeExec
     tool the run does not have)."""
     usage = _usage(answer)
     text = answer.content or ""
+    if context.tool_choice == "none":  # no step at all, as the real model under "none": the text, whatever else
+        return Turn(ending=Reply(text, _citations(text, context)), usage=usage)
     if not answer.tool_calls:
         if answer.finish_reason == "length":
             return Turn(steps=(Say(text, _citations(text, context)),), ending=Incomplete(), usage=usage)

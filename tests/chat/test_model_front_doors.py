@@ -60,6 +60,12 @@ def test_the_marker_records_then_replays_with_the_model_gone(pytester: pytest.Py
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
     assert len(stub.requests) == 1
 
+    # The command line sets the mode over the marker's: "all" asks the model again, which is gone now.
+    pytester.makepyfile(test_marked=MARKED.format(url="http://127.0.0.1:9/v1", mode="none"))
+    result = pytester.runpytest("-p", "no:cacheprovider", "--fake-assistants-record-mode=all")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*AssertionError: *server_error*"])
+
 
 def test_a_script_file_names_the_model(tmp_path: Path, stub: ChatStub) -> None:
     stub.reply("From the file's model.")

@@ -265,3 +265,15 @@ def test_a_reply_cut_at_the_length_limit_ends_incomplete(
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "incomplete" and run.incomplete_details.reason == "max_completion_tokens"
     assert client.beta.threads.messages.list(thread_id=thread.id).data[0].content[0].text.value == "Once upon a"
+
+
+def test_tool_choice_none_keeps_the_text_only(stub: ChatStub, client: openai.OpenAI, fake: FakeAssistants) -> None:
+    stub.call(("get_time", "{}"), text="It is noon.")  # a model that calls a tool all the same
+    fake.script.respond_with(ChatModel(stub.base_url, timeout=5))
+    assistant = client.beta.assistants.create(model="gpt-4o", tools=[CLOCK])
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Time?"}])
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id, tool_choice="none")
+    assert run.status == "completed" and stub.requests[0]["tool_choice"] == "none"
+    steps = client.beta.threads.runs.steps.list(run.id, thread_id=thread.id).data
+    assert [step.type for step in steps] == ["message_creation"]
+    assert client.beta.threads.messages.list(thread_id=thread.id).data[0].content[0].text.value == "It is noon."
