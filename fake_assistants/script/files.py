@@ -94,10 +94,14 @@ def load_script(script: Script, path: str | Path) -> int:
     except OSError as exc:
         raise ScriptFileError(f"{file}: cannot read the script file: {exc}") from None
     spec = parse_script(text, source=str(file), yaml=file.suffix.lower() not in (".json",))
-    return apply_script(script, spec, relative_to=file.parent)
+    return apply_script(script, spec, model_from=file.parent)
 
 
-def apply_script(script: Script, spec: ScriptFile, *, relative_to: Path | None = None) -> int:
+def apply_script(script: Script, spec: ScriptFile, *, model_from: Path | None = None) -> int:
+    """Apply a script. Only a script file (``model_from``: its folder) may name a model: a document (the control
+    API's, say) may not make the emulator reach another server or write a recording."""
+    if spec.model is not None and model_from is None:
+        raise ScriptFileError("only a script file can name a model (model:), not a script document")
     if spec.faults:
         if script.fault_sink is None:
             raise ScriptFileError("this script has faults, and only an emulator's script can take them")
@@ -109,7 +113,7 @@ def apply_script(script: Script, spec: ScriptFile, *, relative_to: Path | None =
         if script.model_sink is None:
             raise ScriptFileError("this script names a model, and only an emulator's script can take one")
         try:
-            script.model_sink(spec.model, relative_to)
+            script.model_sink(spec.model, model_from)
         except ValueError as exc:
             raise ScriptFileError(f"model: {exc}") from None
     if spec.strict is not None:

@@ -169,3 +169,26 @@ def test_a_real_local_endpoint_answers_the_quickstart() -> None:
     reply = namespace["client"].beta.threads.messages.list(namespace["thread"].id).data[0]
     assert reply.content[0].text.value.strip()
     assert namespace["run"].usage.completion_tokens > 0
+
+
+def test_a_script_document_cannot_name_a_model(fake: FakeAssistants, server_url: str) -> None:
+    """The control API takes script documents; one naming a model would have the emulator reach any server and
+    write a recording anywhere. It is a 400, and nothing changes."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    document = {"turns": [{"reply": "x"}], "model": {"base_url": "http://example.com/v1", "record": "/tmp/x.yaml"}}
+    request = urllib.request.Request(
+        server_url.removesuffix("/v1") + "/__fake__/script",
+        data=json.dumps(document).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+    assert "only a script file can name a model" in json.loads(refused.value.read())["error"]["message"]
+    assert fake.script.pending == ()
+    with pytest.raises(ScriptFileError, match="only a script file can name a model"):
+        fake.script.add_from({"model": {"base_url": "http://127.0.0.1:9/v1"}})
