@@ -42,11 +42,11 @@ def turn_from_answer(answer: ChatAnswer, context: RunContext, executor: CodeExec
     usage = _usage(answer)
     text = answer.content or ""
     if context.tool_choice == "none":  # no step at all, as the real model under "none": the text, whatever else
-        return Turn(ending=Reply(text, _citations(text, context)), usage=usage)
+        return Turn(ending=Reply(text, _citations(text, context), answer.deltas), usage=usage)
     if not answer.tool_calls:
         if answer.finish_reason == "length":
             return Turn(steps=(Say(text, _citations(text, context)),), ending=Incomplete(), usage=usage)
-        return Turn(ending=Reply(text, _citations(text, context)), usage=usage)
+        return Turn(ending=Reply(text, _citations(text, context), answer.deltas), usage=usage)
     steps: list[ToolStep] = [Say(text, _citations(text, context))] if text.strip() else []
     functions: list[FunctionCall] = []
     for call in answer.tool_calls:

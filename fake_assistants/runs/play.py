@@ -279,7 +279,8 @@ def _write_message(
     backend.put_message(message)
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
-    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files))
+    given = reply.pieces if "".join(reply.pieces) == text else ()  # a model's own deltas, unless cut
+    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files), given)
     yield from _attach_images(backend, run, message)
     if cut:
         message.status = "incomplete"
@@ -324,13 +325,16 @@ def _annotations(reply: Reply, text: str, output_files: dict[str, str]) -> list[
     return out
 
 
-def _write_text(backend: Backend, message: Message, text: str, annotations: list[JsonDict]) -> Events:
-    """Write the message's text a piece at a time: each delta carries only its piece, and the annotations that end
-    in it; the first carries ``annotations`` even when empty."""
+def _write_text(
+    backend: Backend, message: Message, text: str, annotations: list[JsonDict], given: Sequence[str] = ()
+) -> Events:
+    """Write the message's text a piece at a time (the ``given`` pieces, else ``stream_chunk_tokens`` each): each
+    delta carries only its piece, and the annotations that end in it; the first carries ``annotations`` even when
+    empty."""
     value: JsonDict = {"value": "", "annotations": []}
     message.content = [{"type": "text", "text": value}]
     start = 0
-    for number, piece in enumerate(pieces(text, backend.settings.stream_chunk_tokens) or [""]):
+    for number, piece in enumerate(given or pieces(text, backend.settings.stream_chunk_tokens) or [""]):
         end = start + len(piece)
         landed = [(i, a) for i, a in enumerate(annotations) if start < a["end_index"] <= end]
         value["value"] += piece

@@ -9,7 +9,7 @@ outputs arrive, and the ending last.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Self, final
 
 from ..steps import kind_of
@@ -42,6 +42,8 @@ class Reply:
 
     text: str
     annotations: tuple[Annotation, ...] = ()
+    # The deltas a model streamed the text in: a stream tells them as the model sent them. Not part of the value.
+    pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_text(self.text, self.annotations, "reply")

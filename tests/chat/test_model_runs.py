@@ -15,7 +15,7 @@ from fake_assistants import FakeAssistants
 from fake_assistants.chat import ChatModel
 
 from ..seed_quickstart import STEPS_1_TO_4
-from .stub import ChatStub, running
+from .stub import DELTA_CHARS, ChatStub, running
 
 TEXT_EVENTS = [
     "thread.run.created",
@@ -68,9 +68,9 @@ def squashed(events: list[str]) -> list[str]:
     return out
 
 
-def stream_run(client: openai.OpenAI, thread_id: str, **create: Any) -> tuple[Any, list[str]]:
+def stream_run(client: openai.OpenAI, thread_id: str, **create: Any) -> tuple[Any, list[Any]]:
     with client.beta.threads.runs.stream(thread_id=thread_id, **create) as stream:
-        events = [event.event for event in stream]
+        events = list(stream)
         return stream.get_final_run(), events
 
 
@@ -99,7 +99,9 @@ def test_the_seed_quickstart_is_answered_by_the_model(stub: ChatStub, transport:
                 assistant_id=namespace["assistant"].id,
                 instructions="Please address the user as Jane Doe. The user has a premium account.",
             )
-            assert squashed(events) == TEXT_EVENTS
+            assert squashed([event.event for event in events]) == TEXT_EVENTS
+            deltas = [e.data.delta.content[0].text.value for e in events if e.event == "thread.message.delta"]
+            assert deltas == [answer[i : i + DELTA_CHARS] for i in range(0, len(answer), DELTA_CHARS)]  # the model's
         else:
             exec(STEPS_1_TO_4, namespace)
             run = namespace["run"]
@@ -143,7 +145,7 @@ def test_parallel_function_calls_over_two_rounds(stub: ChatStub, transport: str,
         thread = client.beta.threads.create(messages=[{"role": "user", "content": "Weather in Paris and Lyon?"}])
         if streamed:
             run, events = stream_run(client, thread.id, assistant_id=assistant.id, additional_instructions="Be kind.")
-            assert squashed(events)[-4:] == [
+            assert squashed([event.event for event in events])[-4:] == [
                 "thread.run.step.created",
                 "thread.run.step.in_progress",
                 "thread.run.step.delta",
