@@ -279,3 +279,29 @@ def test_tool_choice_none_keeps_the_text_only(stub: ChatStub, client: openai.Ope
     steps = client.beta.threads.runs.steps.list(run.id, thread_id=thread.id).data
     assert [step.type for step in steps] == ["message_creation"]
     assert client.beta.threads.messages.list(thread_id=thread.id).data[0].content[0].text.value == "It is noon."
+
+
+def test_the_async_client_streams_a_model_run(stub: ChatStub) -> None:
+    import asyncio
+
+    stub.call(*ROUND_ONE).reply("Both sunny.")
+    fake = FakeAssistants()
+    fake.script.respond_with(ChatModel(stub.base_url, timeout=5))
+
+    async def main() -> tuple[str, list[tuple[str, str]]]:
+        client = fake.async_client()
+        assistant = await client.beta.assistants.create(model="gpt-4o", tools=[WEATHER, CLOCK])
+        thread = await client.beta.threads.create(messages=[{"role": "user", "content": "Paris?"}])
+        async with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+            await stream.until_done()
+            run = await stream.get_final_run()
+        calls = run.required_action.submit_tool_outputs.tool_calls
+        outputs = [{"tool_call_id": call.id, "output": "sunny"} for call in calls]
+        async with client.beta.threads.runs.submit_tool_outputs_stream(
+            thread_id=thread.id, run_id=run.id, tool_outputs=outputs
+        ) as stream:
+            text = "".join([delta async for delta in stream.text_deltas])
+        return text, [(call.function.name, call.function.arguments) for call in calls]
+
+    text, calls = asyncio.run(main())
+    assert (text, tuple(calls)) == ("Both sunny.", ROUND_ONE)
