@@ -24,19 +24,31 @@ from .stub import ChatStub, running
 WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 
 
-def conversation(client: openai.OpenAI, question: str) -> dict[str, Any]:
+def conversation(client: openai.OpenAI, question: str, *, streamed: bool = False) -> dict[str, Any]:
     """A small suite: a question, one round of two parallel calls, the answer. What the client saw."""
     assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.", tools=[WEATHER])
     thread = client.beta.threads.create(messages=[{"role": "user", "content": question}])
-    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    if streamed:
+        with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+            stream.until_done()
+            run = stream.get_final_run()
+    else:
+        run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     arguments = []
     while run.status == "requires_action":
         calls = run.required_action.submit_tool_outputs.tool_calls
         arguments.append([call.function.arguments for call in calls])
         outputs = [{"tool_call_id": call.id, "output": "sunny"} for call in calls]
-        run = client.beta.threads.runs.submit_tool_outputs_and_poll(
-            thread_id=thread.id, run_id=run.id, tool_outputs=outputs
-        )
+        if streamed:
+            with client.beta.threads.runs.submit_tool_outputs_stream(
+                thread_id=thread.id, run_id=run.id, tool_outputs=outputs
+            ) as stream:
+                stream.until_done()
+                run = stream.get_final_run()
+        else:
+            run = client.beta.threads.runs.submit_tool_outputs_and_poll(
+                thread_id=thread.id, run_id=run.id, tool_outputs=outputs
+            )
     messages = [m.content[0].text.value for m in client.beta.threads.messages.list(thread_id=thread.id)]
     return {"status": run.status, "arguments": arguments, "messages": messages, "usage": run.usage.model_dump()}
 
@@ -48,12 +60,14 @@ def record_with(stub: ChatStub, cassette: Path, mode: str = "once") -> dict[str,
         return conversation(client, "Weather in Paris and Lyon?")
 
 
-def replay(cassette: Path, mode: str = "none", question: str = "Weather in Paris and Lyon?") -> dict[str, Any]:
+def replay(
+    cassette: Path, mode: str = "none", question: str = "Weather in Paris and Lyon?", *, streamed: bool = False
+) -> dict[str, Any]:
     fake = FakeAssistants()
     # The endpoint named is closed: a replay that asked it would fail the run.
     fake.script.respond_with(ChatModel("http://127.0.0.1:9/v1", timeout=0.2, record=cassette, record_mode=mode))  # type: ignore[arg-type]
     with fake.client() as client:
-        return conversation(client, question)
+        return conversation(client, question, streamed=streamed)
 
 
 @pytest.fixture
@@ -69,11 +83,14 @@ def queue_the_model(stub: ChatStub) -> None:
 
 
 def test_a_suite_recorded_once_replays_byte_for_byte_without_the_model(
-    stub: ChatStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cassette = tmp_path / "cassettes" / "weather.yaml"
-    queue_the_model(stub)
-    recorded = record_with(stub, cassette)
+    stub = ChatStub()
+    with running(stub):
+        queue_the_model(stub)
+        recorded = record_with(stub, cassette)
+    # The stub is stopped.
     assert recorded["arguments"] == [['{"city": "Paris"}', '{"city":"Lyon" }']]
     assert recorded["messages"][0] == "Paris: sunny.\nLyon: sunny too.\n"
     assert recorded["usage"]["prompt_tokens"] == 90
@@ -82,6 +99,7 @@ def test_a_suite_recorded_once_replays_byte_for_byte_without_the_model(
     attempts = refuse_sockets(monkeypatch)  # from here on, no socket may be used at all
     for mode in ("none", "once", "new_episodes"):  # the file exists: every mode but "all" replays it
         assert replay(cassette, mode) == recorded
+    assert replay(cassette, streamed=True) == recorded  # a streamed run of the same conversation, too
     assert attempts == []
     assert len(stub.requests) == 2
 
