@@ -12,6 +12,7 @@ model failed; ``ChatModel.failures`` keeps why. The emulator never answers a 5xx
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from .prompt import chat_request, conversation_key, summary
 from .recording import Recording, RecordMode
 
 MAX_RUNS_REMEMBERED = 10_000  # the runs whose search queries a responder keeps (for the requests that follow)
+MAX_FAILURES_KEPT = 1_000
+LOG = logging.getLogger("fake_assistants.chat")
 
 
 @dataclass
@@ -136,7 +139,7 @@ class ChatModel:
             try:
                 turn = self._ask(body, context)
             except ChatEndpointError as exc:
-                self.failures.append(f"run {context.run_id}: {exc}")
+                self._failed(f"run {context.run_id}: {exc}")
                 return Turn.fail("server_error", MODEL_FAILED_MESSAGE)
             if self.recording is not None:
                 self.recording.add(key, said, turn)
@@ -150,6 +153,12 @@ class ChatModel:
         if stream and isinstance(self.endpoint, ChatEndpoint):
             body = {**body, "stream": True, "stream_options": {"include_usage": True}}
         return turn_from_answer(self.endpoint.complete(body), context, self.code_executor)
+
+    def _failed(self, why: str) -> None:
+        """Keep why a run failed (the last ``MAX_FAILURES_KEPT``), and say it on the ``fake_assistants.chat`` log."""
+        LOG.warning("a model failed: %s", why)
+        self.failures.append(why)
+        del self.failures[:-MAX_FAILURES_KEPT]
 
     def _memory(self, run_id: str) -> _RunMemory:
         if run_id not in self._runs and len(self._runs) >= MAX_RUNS_REMEMBERED:

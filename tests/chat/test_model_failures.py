@@ -39,7 +39,12 @@ def start(client: openai.OpenAI, *, streamed: bool) -> openai.types.beta.threads
 @pytest.mark.parametrize("streamed", [False, True], ids=["polled", "streamed"])
 @pytest.mark.parametrize("failure", ["http_500", "http_429", "timeout", "bad_answer", "unknown_tool"])
 def test_a_failing_model_fails_the_run(
-    stub: ChatStub, fake: FakeAssistants, client: openai.OpenAI, failure: str, streamed: bool
+    stub: ChatStub,
+    fake: FakeAssistants,
+    client: openai.OpenAI,
+    failure: str,
+    streamed: bool,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     if failure == "http_500":
         stub.fail(500)
@@ -62,6 +67,7 @@ def test_a_failing_model_fails_the_run(
     assert fake.script.errors == ()  # not a script error: the run failed as a real one did
     (why,) = model.failures
     assert run.id in why
+    assert any(why in record.getMessage() for record in caplog.records)  # said on the log, too
     expected = {
         "http_500": "HTTP 500",
         "http_429": "HTTP 429",
