@@ -3,7 +3,8 @@
 The mapping, in the order the request holds it:
 
 - ``messages``: one ``system`` message with the run's effective instructions (the assistant's, or the run's
-  override, then its additional instructions); the thread's messages oldest first (``user`` and ``assistant``; a
+  override, then its additional instructions); the thread's messages oldest first (the last ``n`` of them under a
+  ``last_messages`` truncation strategy; ``user`` and ``assistant``; a
   message with ``image_url`` parts sends them as ``image_url`` content parts); then what this run did so far: each
   of its messages as an ``assistant`` message, each tool-call step as an ``assistant`` message with ``tool_calls``
   followed by one ``tool`` message per call (a function's submitted output, a search's results, the code's logs).
@@ -134,9 +135,9 @@ def _messages(context: RunContext, queries: Sequence[str]) -> list[JsonDict]:
     if context.instructions:
         out.append({"role": "system", "content": context.instructions})
     by_id = {message.id: message for message in context.messages}
-    for message in context.messages:
-        if message.run_id != context.run_id or message.role != "assistant":
-            out.append({"role": message.role, "content": _content(message.content, message.text)})
+    thread = [m for m in context.messages if m.run_id != context.run_id or m.role != "assistant"]
+    for message in thread[-_last_messages(context) :]:
+        out.append({"role": message.role, "content": _content(message.content, message.text)})
     searches = 0
     for step in context.steps:
         details = step["step_details"]
@@ -165,6 +166,14 @@ def _messages(context: RunContext, queries: Sequence[str]) -> list[JsonDict]:
         out.append({"role": "assistant", "content": None, "tool_calls": calls})
         out.extend(answers)
     return out
+
+
+def _last_messages(context: RunContext) -> int:
+    """How many of the thread's messages the model reads: its ``last_messages`` truncation, else all of them."""
+    strategy = context.truncation_strategy or {}
+    if strategy.get("type") == "last_messages" and strategy.get("last_messages"):
+        return int(strategy["last_messages"])
+    return len(context.messages)
 
 
 def _content(parts: Sequence[Mapping[str, Any]], text: str) -> str | list[JsonDict]:

@@ -53,6 +53,7 @@ def run_context(backend: Backend, run: Run) -> RunContext:
         top_p=run.top_p,
         max_completion_tokens=run.max_completion_tokens,
         completion_tokens_used=sum(usage.completion_tokens for usage in _step_usages(backend, run)),
+        truncation_strategy=frozen(run.truncation_strategy),
     )
 
 

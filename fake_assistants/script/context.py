@@ -85,6 +85,7 @@ class RunContext:
     top_p: float | None = None
     max_completion_tokens: int | None = None
     completion_tokens_used: int = 0  # the completion tokens the run's steps have spent so far
+    truncation_strategy: Mapping[str, Any] | None = None  # {"type": "auto" | "last_messages", "last_messages": n}
 
     @property
     def last_user_message(self) -> str | None:

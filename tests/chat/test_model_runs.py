@@ -305,3 +305,20 @@ def test_the_async_client_streams_a_model_run(stub: ChatStub) -> None:
 
     text, calls = asyncio.run(main())
     assert (text, tuple(calls)) == ("Both sunny.", ROUND_ONE)
+
+
+def test_a_last_messages_truncation_is_what_the_model_reads(
+    stub: ChatStub, client: openai.OpenAI, fake: FakeAssistants
+) -> None:
+    stub.reply("Three.")
+    fake.script.respond_with(ChatModel(stub.base_url, timeout=5))
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(
+        messages=[{"role": "user", "content": text} for text in ("One.", "Two.", "Three?")]
+    )
+    client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id,
+        assistant_id=assistant.id,
+        truncation_strategy={"type": "last_messages", "last_messages": 2},
+    )
+    assert stub.requests[0]["messages"] == [{"role": "user", "content": "Two."}, {"role": "user", "content": "Three?"}]
