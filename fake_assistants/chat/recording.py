@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +76,12 @@ class Recording:
         self.entries: dict[str, Recorded] = read_recording(self.path) if existed else {}
         self.replays = mode in ("none", "new_episodes") or (mode == "once" and existed)
         self.records = mode in ("new_episodes", "all") or (mode == "once" and not existed)
+        self._lock = threading.Lock()  # one responder may serve several emulators, each under its own lock
 
     def find(self, key: str) -> Turn | None:
         """The recorded turn of the conversation ``key``, when this mode replays it."""
-        entry = self.entries.get(key) if self.mode != "all" else None  # a session replays what it recorded too
+        with self._lock:
+            entry = self.entries.get(key) if self.mode != "all" else None  # a session replays what it recorded too
         return entry.turn if entry is not None else None
 
     def missing(self, key: str, said: str) -> ScriptError:
@@ -91,8 +94,9 @@ class Recording:
 
     def add(self, key: str, said: str, turn: Turn) -> None:
         """Keep ``turn`` as the conversation's, and write the file."""
-        self.entries[key] = Recorded(said, turn)
-        write_recording(self.path, self.entries)
+        with self._lock:
+            self.entries[key] = Recorded(said, turn)
+            write_recording(self.path, self.entries)
 
 
 def read_recording(path: Path) -> dict[str, Recorded]:
