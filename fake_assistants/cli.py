@@ -21,6 +21,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from . import __version__
 from .backend.snapshot import SnapshotError
+from .chat import ChatModel
 from .control.access import WILDCARD_HOSTS, bind_check
 from .emulator import FakeAssistants
 from .script.files import ScriptFileError
@@ -122,9 +123,47 @@ def build_parser() -> argparse.ArgumentParser:
         default="wire",
         help="response shapes: the real API's recorded ones (default) or the spec's, for strict clients",
     )
+    _model_options(serve)
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level (default: warning)")
     serve.add_argument("--access-log", action="store_true", help="log every request on stderr")
     return parser
+
+
+def _model_options(serve: argparse.ArgumentParser) -> None:
+    """``serve``'s options for a chat model that answers the runs no scripted turn serves (docs/models.md)."""
+    model = serve.add_argument_group("a chat model answers the runs (docs/models.md)")
+    model.add_argument("--model-url", metavar="URL", help="a Chat Completions endpoint, e.g. http://127.0.0.1:11434/v1")
+    model.add_argument("--model", metavar="NAME", help="the model to ask (default: each run's own model)")
+    model.add_argument(
+        "--model-key-env", metavar="VAR", help="the environment variable that holds the endpoint's API key"
+    )
+    model.add_argument("--model-timeout", type=float, default=60.0, help="seconds the model may stay silent")
+    model.add_argument("--model-temperature", type=float, help="the temperature of every request")
+    model.add_argument("--model-seed", type=int, help="the seed of every request")
+    model.add_argument("--record", metavar="FILE", help="record the model's turns in FILE, and replay them")
+    model.add_argument(
+        "--record-mode",
+        choices=("none", "once", "new_episodes", "all"),
+        default="once",
+        help="vcrpy's modes: none replays only; once (default) records when FILE does not exist yet",
+    )
+
+
+def model_config(args: argparse.Namespace) -> dict[str, object] | None:
+    """The ``ChatModel`` options ``serve``'s arguments give, or None when they name no model and no recording."""
+    if args.model_url is None and args.record is None:
+        return None
+    options = {
+        "base_url": args.model_url,
+        "model": args.model,
+        "api_key_env": args.model_key_env,
+        "timeout": args.model_timeout,
+        "temperature": args.model_temperature,
+        "seed": args.model_seed,
+        "record": args.record,
+        "record_mode": args.record_mode,
+    }
+    return {name: value for name, value in options.items() if value is not None}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,6 +369,9 @@ def _emulator(args: argparse.Namespace) -> FakeAssistants:
         fake.script.load(args.script)
     if args.world and not (args.state and Path(args.state).exists()):  # a saved state holds its world already
         fake.load_world(args.world)
+    model = model_config(args)
+    if model is not None:
+        fake.script.respond_with(ChatModel.from_config(model))
     return fake
 
 

@@ -19,6 +19,7 @@ from .backend import snapshot as snapshots
 from .backend.models import Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
+from .chat import ChatModel
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
 from .contract import Contract
 from .contract.wire import wire_contract
@@ -117,11 +118,16 @@ class FakeAssistants:
         # what every transport calls: the control API, the request log, faults, then the API
         self._front_door = FrontDoor(checked, control=control, faults=faults, history=history, now=self._now)
         self._backend.script.fault_sink = faults.add_from  # a script file's ``faults:``
+        self._backend.script.model_sink = self._model_from_script  # a script file's ``model:``
         if world is not None:
             self.load_world(world)
 
     def _now(self) -> int:
         return self._backend.clock.now()
+
+    def _model_from_script(self, config: dict[str, Any], relative_to: Path | None) -> None:
+        """A script file's ``model:``: runs no queued turn serves ask that chat model (``docs/models.md``)."""
+        self.script.respond_with(ChatModel.from_config(config, relative_to=relative_to))
 
     def __repr__(self) -> str:
         b = self._backend
@@ -295,6 +301,7 @@ class FakeAssistants:
             fresh = Backend(settings if seed is None else replace(settings, seed=seed), old.clock)
             fresh.lock = old.lock  # requests in flight keep the same lock
             fresh.script.fault_sink = old.script.fault_sink
+            fresh.script.model_sink = old.script.model_sink
             self._backend = self._api.backend = fresh
             door = self._front_door
             door.log.clear()

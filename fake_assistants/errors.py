@@ -505,3 +505,8 @@ def azure_access_denied() -> AzureError:
         "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for "
         "an active subscription and use a correct regional API endpoint for your resource.",
     )
+
+
+MODEL_FAILED_MESSAGE = "Sorry, something went wrong."
+"""The ``last_error.message`` (code ``server_error``) of a run whose model failed, as the real API wrote it; a model
+responder (``fake_assistants.chat``) ends a run with it when its chat endpoint fails or times out."""

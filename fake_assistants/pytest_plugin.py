@@ -18,6 +18,10 @@ suites for poll-loop clients"). ``world="world.yaml"`` loads a world file before
 already exist, declared by id; a relative path is read from the test file's folder; see docs/world.md), and
 ``fake_assistants_world = tests/world.yaml`` in the ini file is the suite's default (relative to the ini file's
 folder; a marker's ``world=None`` turns it off for one test).
+``model={"base_url": ..., "record": "cassettes/m.yaml", "record_mode": "none"}`` makes runs that no queued turn serves
+ask a chat model, or replay what it answered (the keywords of
+``fake_assistants.chat.ChatModel``; a relative ``record`` path is read from the test file's folder; see
+docs/models.md); ``--fake-assistants-record-mode=none`` sets every such model's record mode (for CI).
 
 The SDK's ``DeprecationWarning`` for the Assistants API is filtered out unless ``--fake-assistants-keep-deprecations``
 is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file).
@@ -34,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .chat import ChatModel
 from .emulator import FakeAssistants
 from .settings import Settings
 
@@ -55,6 +60,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="keep the openai SDK's Assistants API DeprecationWarnings (filtered by default)",
+    )
+    group.addoption(
+        "--fake-assistants-record-mode",
+        choices=("none", "once", "new_episodes", "all"),
+        default=None,
+        help="the record mode of every marker's model= (over its own record_mode): none in CI, new_episodes to record",
     )
     parser.addini(
         "fake_assistants_check_script",
@@ -86,12 +97,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"fake_assistants({_EMULATOR_OPTIONS}, check_script=False, patch=False, faults=None, "
-        "rate_limits=None, recording=None, skip_sleep=False, world=None): configure the emulator of the "
+        "rate_limits=None, recording=None, skip_sleep=False, world=None, model=None): configure the emulator of the "
         "fake_assistants fixture; "
         "patch=True routes every openai client built during the test to it; faults and rate_limits take the "
         "documents of docs/faults.md; recording='cassette.yaml' scripts it from a recording (path relative to the "
         "test file); skip_sleep=True makes time.sleep return at once during the test; world='world.yaml' loads the "
-        "objects the code expects to exist (path relative to the test file)",
+        "objects the code expects to exist (path relative to the test file); model={'base_url': ..., "
+        "'record': ...} has a chat model answer the runs (docs/models.md)",
     )
 
 
@@ -120,9 +132,14 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     rate_limits = kwargs.pop("rate_limits", None)
     skip_sleep = kwargs.pop("skip_sleep", False)  # skip_sleep=True: a client's own poll sleeps return at once
     world = _world(request, kwargs.pop("world", _INI))
+    model = kwargs.pop("model", None)  # model={...}: a chat model answers the runs no queued turn serves
     fake = FakeAssistants(**kwargs)
     if world is not None:
         fake.load_world(world)
+    if model is not None:
+        record_mode = request.config.getoption("--fake-assistants-record-mode")
+        model = {**model, "record_mode": record_mode} if record_mode is not None else model
+        fake.script.respond_with(ChatModel.from_config(model, relative_to=Path(request.path).parent))
     if recording is not None:
         fake.script.load_recording(Path(request.path).parent / recording)  # an absolute path stays as it is
     if faults:

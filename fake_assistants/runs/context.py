@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..backend.models import Message, Run
+from ..backend.models import Message, Run, RunStep, Usage
 from ..backend.state import Backend
 from ..script.context import AssistantView, MessageView, RunContext, frozen
 from .scope import run_scope
@@ -39,10 +39,27 @@ def run_context(backend: Backend, run: Run) -> RunContext:
                 text=message_text(m),
                 attachments=frozen(m.attachments),
                 run_id=m.run_id,
+                content=frozen(m.content),
             )
             for m in messages
         ),
         tool_outputs=tuple(run.tool_outputs),
         files=run_scope(backend, run),
         output_files=frozen(run.output_files),
+        steps=tuple(frozen(_step_view(backend.steps[step_id])) for step_id in run.step_ids),
+        streamed=run.streaming,
+        response_format=frozen(run.response_format),
+        temperature=run.temperature,
+        top_p=run.top_p,
+        max_completion_tokens=run.max_completion_tokens,
+        completion_tokens_used=sum(usage.completion_tokens for usage in _step_usages(backend, run)),
+        truncation_strategy=frozen(run.truncation_strategy),
     )
+
+
+def _step_usages(backend: Backend, run: Run) -> list[Usage]:
+    return [usage for step_id in run.step_ids if (usage := backend.steps[step_id].usage) is not None]
+
+
+def _step_view(step: RunStep) -> dict[str, object]:
+    return {"id": step.id, "type": step.type, "status": step.status, "step_details": step.step_details}

@@ -174,18 +174,16 @@ def _play(backend: Backend, run: Run, now: int) -> Events:
     """``in_progress`` → the next status the turn reaches: ``requires_action`` or an ending."""
     assert run.turn is not None
     if run.turn_position >= len(run.turn.steps) and run.turn.ending is None and _asks_again(run):
-        assert run.responder is not None
-        context = run_context(backend, run)
-        follow_up = run.responder(context)
-        if follow_up is not None:
-            check_turn(follow_up, context)
-            run.turn, run.turn_position = follow_up, 0
-    while run.turn_position < len(run.turn.steps):
-        tool_step = run.turn.steps[run.turn_position]
-        run.turn_position += 1
-        yield from play_tool_step(backend, run, now, tool_step)
-        if run.status != "in_progress":
-            return
+        _follow_up(backend, run)
+    while True:
+        while run.turn_position < len(run.turn.steps):
+            tool_step = run.turn.steps[run.turn_position]
+            run.turn_position += 1
+            yield from play_tool_step(backend, run, now, tool_step)
+            if run.status != "in_progress":
+                return
+        if not (_continues(run) and _follow_up(backend, run)):
+            break
     yield from play_ending(backend, run, now, run.turn.ending)
 
 
@@ -193,6 +191,25 @@ def _asks_again(run: Run) -> bool:
     """A responder's turn that ended open after a round of function calls: the responder says what comes next."""
     assert run.turn is not None
     return run.responder is not None and any(isinstance(s, CallFunctions) for s in run.turn.steps)
+
+
+def _continues(run: Run) -> bool:
+    """A responder that continues (a model) reads what the steps of its open turn did, and says what comes next in
+    the same move, whatever the steps were."""
+    assert run.turn is not None
+    return run.responder is not None and run.responder.continues and run.turn.ending is None and bool(run.turn.steps)
+
+
+def _follow_up(backend: Backend, run: Run) -> bool:
+    """Ask the run's responder for the turn that follows; False when it passes (the open turn then ends)."""
+    assert run.responder is not None
+    context = run_context(backend, run)
+    follow_up = run.responder(context)
+    if follow_up is None:
+        return False
+    check_turn(follow_up, context)
+    run.turn, run.turn_position = follow_up, 0
+    return True
 
 
 # --- client actions --------------------------------------------------------------------------------------------

@@ -123,6 +123,16 @@ def open_ahead(backend: Backend, run: Run, now: int) -> Events:
     yield from opened
 
 
+def _charged(run: Run, counted: Usage, *, ending: bool = False) -> Usage:
+    """A step's usage: as counted; or, for a turn whose model reported its usage (``Turn.usage``), that usage,
+    charged to the turn's first step (its ending's message when it has no steps) and nothing to its other steps."""
+    turn = run.turn
+    if turn is None or turn.usage is None:
+        return counted
+    first = not turn.steps if ending else run.turn_position == 1
+    return Usage(turn.usage.prompt_tokens, turn.usage.completion_tokens) if first else Usage(0, 0)
+
+
 def _complete_step(step: RunStep, now: int, usage: Usage) -> Event:
     step.status = "completed"
     step.completed_at = now
@@ -148,7 +158,7 @@ class StepPlayer:
         if reason is not None:
             yield from end_incomplete(backend, run, now, reason)
             return
-        usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion_tokens)
+        usage = _charged(run, Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion_tokens))
         calls = make_calls()
         step, opened = _open_step(backend, run, now, {"type": "tool_calls", "tool_calls": []})
         yield from opened
@@ -183,7 +193,7 @@ class StepPlayer:
         if _over_budget(backend, run, 0) == "max_prompt_tokens":
             yield from end_incomplete(backend, run, now, "max_prompt_tokens")
             return
-        cut = yield from _write_message(backend, run, now, Reply(text, tuple(annotations)))
+        cut = yield from _write_message(backend, run, now, Reply(text, tuple(annotations)), ending=False)
         if cut:
             run.incomplete_details = {"reason": "max_completion_tokens"}
             yield from _finish(backend, run, now, "incomplete")
@@ -200,7 +210,7 @@ def accept_outputs(backend: Backend, run: Run, now: int, outputs: dict[str, str]
     assert run.required_action is not None and run.waiting_step_id is not None
     calls = run.required_action["submit_tool_outputs"]["tool_calls"]
     completion = sum(count_tokens(c["function"]["name"]) + count_tokens(c["function"]["arguments"]) for c in calls)
-    usage = Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion)
+    usage = _charged(run, Usage(prompt_tokens=prompt_tokens(backend, run), completion_tokens=completion))
     waiting = backend.steps[run.waiting_step_id]
     keep(waiting.step_details["tool_calls"])
     for step_call in waiting.step_details["tool_calls"]:
@@ -258,9 +268,11 @@ def _reply(backend: Backend, run: Run, now: int, reply: Reply) -> Events:
         yield from _finish(backend, run, now, "completed")
 
 
-def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Generator[Event, None, bool]:
+def _write_message(
+    backend: Backend, run: Run, now: int, reply: Reply, *, ending: bool = True
+) -> Generator[Event, None, bool]:
     """A message_creation step and its message, written as the stream tells it. Returns whether the completion
-    budget cut the text (the message is then ``incomplete``)."""
+    budget cut the text (the message is then ``incomplete``). ``ending``: the turn's reply, not a step's message."""
     left = _completion_left(backend, run)
     text = reply.text
     cut = left is not None and count_tokens(text) > left
@@ -287,7 +299,8 @@ def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Genera
     backend.put_message(message)
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
-    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files))
+    given = reply.pieces if "".join(reply.pieces) == text else ()  # a model's own deltas, unless cut
+    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files), given)
     yield from _attach_images(backend, run, message)
     if cut:
         message.status = "incomplete"
@@ -298,7 +311,8 @@ def _write_message(backend: Backend, run: Run, now: int, reply: Reply) -> Genera
         message.status = "completed"
         message.completed_at = now
         yield Event("thread.message.completed", message)
-    yield _complete_step(step, now, Usage(prompt_tokens=prompt, completion_tokens=count_tokens(text)))
+    counted = Usage(prompt_tokens=prompt, completion_tokens=count_tokens(text))
+    yield _complete_step(step, now, _charged(run, counted, ending=ending))
     return cut
 
 
@@ -331,13 +345,16 @@ def _annotations(reply: Reply, text: str, output_files: dict[str, str]) -> list[
     return out
 
 
-def _write_text(backend: Backend, message: Message, text: str, annotations: list[JsonDict]) -> Events:
-    """Write the message's text a piece at a time: each delta carries only its piece, and the annotations that end
-    in it; the first carries ``annotations`` even when empty."""
+def _write_text(
+    backend: Backend, message: Message, text: str, annotations: list[JsonDict], given: Sequence[str] = ()
+) -> Events:
+    """Write the message's text a piece at a time (the ``given`` pieces, else ``stream_chunk_tokens`` each): each
+    delta carries only its piece, and the annotations that end in it; the first carries ``annotations`` even when
+    empty."""
     value: JsonDict = {"value": "", "annotations": []}
     message.content = [{"type": "text", "text": value}]
     start = 0
-    for number, piece in enumerate(pieces(text, backend.settings.stream_chunk_tokens) or [""]):
+    for number, piece in enumerate(given or pieces(text, backend.settings.stream_chunk_tokens) or [""]):
         end = start + len(piece)
         landed = [(i, a) for i, a in enumerate(annotations) if start < a["end_index"] <= end]
         value["value"] += piece

@@ -21,7 +21,7 @@ from ..steps import KINDS, kind_of
 from ..steps.base import AnnotationSpec, JsonDict, SpecModel
 from .context import RunContext
 from .queued import Matcher, ScriptedTurn
-from .turns import Ending, Expire, Fail, Incomplete, Reply, ToolStep, Turn
+from .turns import Ending, Expire, Fail, Incomplete, ModelUsage, Reply, ToolStep, Turn
 
 KIND_NAMES = tuple(kind.name for kind in KINDS)
 _KIND_BY_NAME = {kind.name: kind for kind in KINDS}
@@ -64,6 +64,11 @@ class FailSpec(SpecModel):
     message: str = "Something went wrong."
 
 
+class UsageSpec(SpecModel):
+    prompt_tokens: int = Field(ge=0)
+    completion_tokens: int = Field(ge=0)
+
+
 class TurnSpec(SpecModel):
     assistant: str | None = None
     thread: str | None = None
@@ -73,6 +78,7 @@ class TurnSpec(SpecModel):
     fail: FailSpec | None = None
     incomplete: Literal["max_completion_tokens", "max_prompt_tokens"] | None = None
     expire: Literal[True] | None = None
+    usage: UsageSpec | None = None  # the tokens a model reported for the turn (record mode writes it)
 
     @model_validator(mode="after")
     def _one_ending(self) -> TurnSpec:
@@ -83,7 +89,8 @@ class TurnSpec(SpecModel):
 
     def turn(self) -> Turn:
         """The turn (a ``ValueError`` when the turn vocabulary refuses it, e.g. a marker not in its text)."""
-        return Turn(steps=tuple(step_from_spec(step) for step in self.steps), ending=self._ending())
+        usage = ModelUsage(self.usage.prompt_tokens, self.usage.completion_tokens) if self.usage else None
+        return Turn(steps=tuple(step_from_spec(step) for step in self.steps), ending=self._ending(), usage=usage)
 
     def _ending(self) -> Ending | None:
         if isinstance(self.reply, str):
@@ -108,6 +115,8 @@ def turn_to_json(turn: Turn) -> JsonDict:
     """``turn`` in the one JSON form (``TurnSpec.model_validate(...).turn()`` gives it back)."""
     out: JsonDict = {"steps": [step_to_json(step) for step in turn.steps]}
     out.update(_ending_to_json(turn.ending))
+    if turn.usage is not None:
+        out["usage"] = {"prompt_tokens": turn.usage.prompt_tokens, "completion_tokens": turn.usage.completion_tokens}
     return out
 
 

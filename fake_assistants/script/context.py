@@ -33,6 +33,7 @@ class MessageView:
     text: str  # the message's text parts, joined by a newline
     attachments: tuple[Mapping[str, Any], ...]
     run_id: str | None
+    content: tuple[Mapping[str, Any], ...] = ()  # the message's content parts (text, image_file, image_url), as sent
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,17 @@ class RunContext:
     tool_outputs: tuple[ToolOutput, ...]  # submitted so far in this run, in order
     files: FileScope
     output_files: Mapping[str, str]  # name -> id of the files this run's code produced so far
+    # What a model responder reads besides (see fake_assistants.chat): the run's steps so far, oldest first, each
+    # {"id", "type", "status", "step_details"} (tool calls with their outputs, search results with their content);
+    # whether a stream plays the run; and the run's sampling options.
+    steps: tuple[Mapping[str, Any], ...] = ()
+    streamed: bool = False
+    response_format: Any = "auto"
+    temperature: float | None = None
+    top_p: float | None = None
+    max_completion_tokens: int | None = None
+    completion_tokens_used: int = 0  # the completion tokens the run's steps have spent so far
+    truncation_strategy: Mapping[str, Any] | None = None  # {"type": "auto" | "last_messages", "last_messages": n}
 
     @property
     def last_user_message(self) -> str | None:

@@ -19,6 +19,9 @@ A script file is a mapping with ``turns`` (a list) and optionally ``strict`` (a 
       - expire: true
     faults:                                   # faults on demand (fake_assistants.frontdoor.faults), same vocabulary
       - {fault: rate_limit, operation: createRun, times: 2}
+    model:                                    # runs no turn serves ask a chat model (fake_assistants.chat)
+      base_url: http://127.0.0.1:11434/v1
+      record: cassettes/suite.yaml            # relative to the script file's folder
 
 A turn has at most one ending (``reply``, ``fail``, ``incomplete`` or ``expire``); with none, it ends with the default
 reply. A turn is in the one JSON form of turns (``codec.py``), which snapshots use too; each step is ``{kind: value}``
@@ -46,6 +49,7 @@ class ScriptFile(SpecModel):
     strict: bool | None = None
     turns: Annotated[list[TurnSpec], Field(default_factory=list)]
     faults: list[dict[str, Any]] | None = None  # fault documents (frontdoor/faults.py), for the emulator
+    model: dict[str, Any] | None = None  # a model responder's options (fake_assistants.chat), for the emulator
 
 
 # --- loading ---------------------------------------------------------------------------------------------------

@@ -46,6 +46,13 @@ class ResponderEntry:
     respond: Responder
     matcher: Matcher | None
 
+    @property
+    def continues(self) -> bool:
+        """Whether the responder is asked again after any step of its open turn, not only after function calls: a
+        responder says so with a true ``continues`` attribute (a model responder reads the search results and code
+        logs of the steps it asked for)."""
+        return bool(getattr(self.respond, "continues", False))
+
     def __call__(self, context: RunContext) -> Turn | None:
         try:
             answer = self.respond(context)
@@ -178,6 +185,9 @@ class Script(_Vocabulary):
         self._errors: list[str] = []
         # Where a script file's ``faults:`` go: the emulator's ``fake.faults.add_from`` (None: a bare script).
         self.fault_sink: Callable[[list[dict[str, Any]]], object] | None = None
+        # Where a script file's ``model:`` goes (with the file's folder): the emulator makes it a model responder
+        # (``fake_assistants.chat``); None: a bare script.
+        self.model_sink: Callable[[dict[str, Any], Path | None], object] | None = None
 
     def _script(self) -> Script:
         return self
@@ -226,7 +236,7 @@ class Script(_Vocabulary):
 
     def load(self, path: str | Path) -> int:
         """Queue the turns of a YAML or JSON script file (see ``fake_assistants.script.files``); returns how many."""
-        return self._apply(read_script(path))
+        return self._apply(read_script(path), model_from=Path(path).parent)
 
     def load_recording(self, path: str | Path) -> int:
         """Queue one turn per run of a recording (vcrpy/VCR cassette, HAR, or the shared JSON layout), bound so that
@@ -237,7 +247,11 @@ class Script(_Vocabulary):
         """Queue the turns of a script document (the script file schema, as a dict); returns how many."""
         return self._apply(parse_script(json.dumps(document), source="script document", yaml=False))
 
-    def _apply(self, spec: ScriptFile) -> int:
+    def _apply(self, spec: ScriptFile, *, model_from: Path | None = None) -> int:
+        """Apply a parsed script. Only a script file (``model_from``: its folder) may name a model: a document (the
+        control API's, say) may not make the emulator reach another server or write a recording."""
+        if spec.model is not None and model_from is None:
+            raise ScriptFileError("only a script file can name a model (model:), not a script document")
         if spec.faults:
             if self.fault_sink is None:
                 raise ScriptFileError("this script has faults, and only an emulator's script can take them")
@@ -245,6 +259,13 @@ class Script(_Vocabulary):
                 self.fault_sink(spec.faults)
             except ValueError as exc:
                 raise ScriptFileError(f"faults: {exc}") from None
+        if spec.model is not None:
+            if self.model_sink is None:
+                raise ScriptFileError("this script names a model, and only an emulator's script can take one")
+            try:
+                self.model_sink(spec.model, model_from)
+            except ValueError as exc:
+                raise ScriptFileError(f"model: {exc}") from None
         if spec.strict is not None:
             self.strict = spec.strict
         for turn in spec.turns:

@@ -9,7 +9,7 @@ outputs arrive, and the ending last.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Self, final
 
 from ..steps import kind_of
@@ -42,6 +42,8 @@ class Reply:
 
     text: str
     annotations: tuple[Annotation, ...] = ()
+    # The deltas a model streamed the text in: a stream tells them as the model sent them. Not part of the value.
+    pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_text(self.text, self.annotations, "reply")
@@ -74,6 +76,15 @@ class Expire:
 
 
 Ending = Reply | Fail | Incomplete | Expire
+
+
+@dataclass(frozen=True)
+class ModelUsage:
+    """The tokens a model reported for producing a turn (``Turn.usage``): the run charges them, instead of its own
+    count, to the first step the turn plays (its ending's message when it has no steps)."""
+
+    prompt_tokens: int
+    completion_tokens: int
 
 
 def _check_one_of(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -147,6 +158,7 @@ class Turn(TurnChain):
 
     steps: tuple[ToolStep, ...] = ()
     ending: Ending | None = None
+    usage: ModelUsage | None = None  # what a model reported for it (a model responder's turns); None: counted
 
     # Constructors -----------------------------------------------------------------------------------------------
     @classmethod
@@ -228,6 +240,7 @@ __all__ = [
     "FunctionCall",
     "Incomplete",
     "IncompleteReason",
+    "ModelUsage",
     "OutputFile",
     "Reply",
     "RunCode",

@@ -1,5 +1,5 @@
-"""Layers import downward only: front doors -> api -> world -> runs -> backend -> script -> recordings -> steps ->
-schemas -> leaves.
+"""Layers import downward only: front doors -> api -> world -> runs -> backend -> chat -> script -> recordings ->
+steps -> schemas -> leaves.
 
 The walk reads every module of the package with ``ast`` (imports under ``if TYPE_CHECKING:`` do not count: they are
 types, not calls) and fails on an import that climbs to a higher layer, unless the pair is in ``KNOWN_UPWARD`` with
@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("world", frozenset({"world"})),
     ("runs", frozenset({"runs"})),
     ("backend", frozenset({"backend"})),
+    ("chat", frozenset({"chat"})),
     ("script", frozenset({"script"})),
     ("recordings", frozenset({"recordings"})),  # reads recorded runs in the step vocabulary (recordings/played.py)
     ("steps", frozenset({"steps"})),
