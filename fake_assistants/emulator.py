@@ -157,6 +157,18 @@ class FakeAssistants:
         """The scripted response engine: ``fake.script.reply("...")`` queues the next run's reply."""
         return self._backend.script
 
+    @property
+    def unscripted_runs(self) -> tuple[str, ...]:
+        """The runs that played the default reply (no scripted turn or responder served them), oldest first. The
+        pytest plugin names them in a warning, and ``check_script=True`` fails the test on them."""
+        with self._backend.lock:
+            scripted = {entry.run_id for entry in self._backend.script.consumed}
+            return tuple(
+                run.id
+                for run in self._backend.runs.values()
+                if run.turn is not None and run.responder is None and run.id not in scripted
+            )
+
     # --- clients and transports ---------------------------------------------------------------------------
 
     def transport(self, http: ModuleType | None = None) -> Any:
