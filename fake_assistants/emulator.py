@@ -354,7 +354,14 @@ class FakeAssistants:
     def load_state(cls, path: str | Path, **kwargs: Any) -> FakeAssistants:
         """A new emulator from a state file written by :meth:`save_state` (or a snapshot saved as JSON)."""
         with snapshots.gc_paused():  # the whole load: the collector would walk the young objects again and again
-            return cls.restore(jsoncodec.loads(Path(path).read_bytes()), **kwargs)
+            try:
+                document = jsoncodec.loads(Path(path).read_bytes())
+            except ValueError as error:  # json.JSONDecodeError and orjson's are ValueErrors
+                raise snapshots.SnapshotError(f"{path}: not a JSON state file ({error})") from None
+            try:
+                return cls.restore(document, **kwargs)
+            except snapshots.SnapshotError as error:
+                raise snapshots.SnapshotError(f"{path}: {error}") from None
 
     # --- server mode, API keys and patch mode -------------------------------------------------------------
 

@@ -58,8 +58,10 @@ def test_an_unscripted_run_is_named_in_a_warning(pytester: pytest.Pytester) -> N
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, warnings=1)
     result.stdout.fnmatch_lines(
-        ["*UnscriptedRunWarning: test_an_unscripted_run_is_named_in_a_warning.py::test_unscripted: run run_* "
-         "played the default reply (no scripted turn or responder served it)*"]
+        [
+            "*UnscriptedRunWarning: test_an_unscripted_run_is_named_in_a_warning.py::test_unscripted: run run_* "
+            "played the default reply (no scripted turn or responder served it)*"
+        ]
     )
     assert "::test_scripted: run" not in result.stdout.str()
 
