@@ -132,8 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo":
         from .demo import main as demo
+        from .transports.sdk import MissingOpenAIError
 
-        demo()
+        try:
+            demo()
+        except MissingOpenAIError as error:
+            print(f"fake-assistants: {error}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "import":
         return import_recording(args.recording, args.output)

@@ -31,6 +31,7 @@ from .runs import engine
 from .script import Script
 from .settings import DEFAULT_MAX_UPLOAD_BYTES, Progression, Settings, check_progression
 from .transports.inprocess import make_transport, sdk_http_module
+from .transports.sdk import require_openai
 
 if TYPE_CHECKING:
     import openai
@@ -187,12 +188,14 @@ class FakeAssistants:
         default real shapes, which the SDK's strict models reject as they rejected the real API's (a REST message
         has no ``status``). ``api_key`` and ``base_url`` have harmless defaults.
         """
+        require_openai("fake.client()")
         import openai
 
         return openai.OpenAI(**self._client_kwargs(kwargs, asynchronous=False))
 
     def async_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
         """An ``openai.AsyncOpenAI`` wired to this emulator in-process."""
+        require_openai("fake.async_client()")
         import openai
 
         return openai.AsyncOpenAI(**self._client_kwargs(kwargs, asynchronous=True))
@@ -200,12 +203,14 @@ class FakeAssistants:
     def azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AzureOpenAI:
         """An ``openai.AzureOpenAI`` wired to this emulator in-process, through the Azure front door
         (``/openai/...?api-version=...`` with an ``api-key`` header). See ``docs/azure.md``."""
+        require_openai("fake.azure_client()")
         import openai
 
         return openai.AzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=False))
 
     def async_azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AsyncAzureOpenAI:
         """An ``openai.AsyncAzureOpenAI`` wired to this emulator in-process."""
+        require_openai("fake.async_azure_client()")
         import openai
 
         return openai.AsyncAzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=True))
@@ -385,6 +390,7 @@ class FakeAssistants:
         in-process; a request to any other host raises ``fake_assistants.patching.OutsideRequestError``.
         Everything is restored when the block ends. See ``docs/patch.md``.
         """
+        require_openai("fake.patch()")
         from .patching import Patch
 
         return Patch(self, BASE_URL, DEFAULT_API_KEY)
