@@ -6,6 +6,7 @@ import os
 import tempfile
 import threading
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from .backend import snapshot as snapshots
 from .backend.models import Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
-from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
+from .clock import MICROSECONDS, Clock, Duration, ManualClock, OffsetClock, SystemClock, check_advance, to_microseconds
 from .contract import Contract
 from .contract.wire import wire_contract
 from .control.access import ControlAccess
@@ -268,17 +269,17 @@ class FakeAssistants:
             raise KeyError(f"no run {run_id!r} in this emulator")
         return run
 
-    def advance_clock(self, seconds: int) -> int:
-        """Move the emulator's clock forward (a ``ManualClock`` directly; any other clock gets an offset).
-        Returns the new "now"."""
-        if not isinstance(seconds, int) or seconds < 0:
-            raise ValueError("the clock moves forward by a whole number of seconds")
+    def advance_clock(self, seconds: Duration) -> int:
+        """Move the emulator's clock forward (a ``ManualClock`` directly; any other clock gets an offset) by
+        ``seconds``: an int, a float or a ``timedelta``. The API counts whole seconds: fractions add up, and "now"
+        is rounded down (see ``fake_assistants.clock``). Returns the new "now"."""
+        micros = to_microseconds(seconds)
         with self._backend.lock:
             clock = self._backend.clock
-            check_advance(clock.now(), seconds)
+            check_advance(clock.now(), -(-micros // MICROSECONDS))  # whole seconds, rounded up: never past LATEST
             if isinstance(clock, ManualClock):
-                return clock.advance(seconds)
-            self._backend.clock = OffsetClock(clock, seconds)
+                return clock.advance(timedelta(microseconds=micros))
+            self._backend.clock = OffsetClock(clock, timedelta(microseconds=micros))
             return self._backend.clock.now()
 
     def reset(self, *, seed: int | None = None) -> None:
