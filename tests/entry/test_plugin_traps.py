@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+WARNING = "fake_assistants.pytest_plugin.UnscriptedRunWarning"
 RUN = """
     client = openai.OpenAI(max_retries=0)
     assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
@@ -55,7 +56,8 @@ def test_scripted(fake_assistants):
 
 def test_an_unscripted_run_is_named_in_a_warning(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(UNSCRIPTED)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    # -W: as a user's run shows it (this suite's own ini ignores the warning, and an in-process run inherits that)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", f"default::{WARNING}")
     result.assert_outcomes(passed=2, warnings=1)
     result.stdout.fnmatch_lines(
         [
@@ -69,7 +71,7 @@ def test_an_unscripted_run_is_named_in_a_warning(pytester: pytest.Pytester) -> N
 def test_the_warning_can_be_an_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(UNSCRIPTED)
     result = pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", "-W", "error::fake_assistants.pytest_plugin.UnscriptedRunWarning"
+        "-p", "no:cacheprovider", "-W", f"error::{WARNING}"
     )
     result.assert_outcomes(passed=1, failed=1)
 
