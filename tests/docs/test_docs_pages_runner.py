@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from install_tests.docs_pages import main, run_page
 
 FENCE = "```"
+
+
+@pytest.fixture(autouse=True)
+def lean_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``# test_*.py`` blocks here need no plugin: the runner's pytest starts without loading them all."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
 def page(tmp_path: Path, *blocks: str) -> Path:

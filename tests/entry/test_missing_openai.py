@@ -48,7 +48,7 @@ def run_without_openai(tmp_path: Path, code: str, *args: str) -> subprocess.Comp
     script = tmp_path / "main.py"
     script.write_text(textwrap.dedent(code))
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path}
+    env = {**os.environ, "PYTHONPATH": path, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     return subprocess.run(
         [sys.executable, str(script), *args], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env
     )
@@ -91,7 +91,9 @@ def test_the_demo_says_it_in_one_line(tmp_path: Path) -> None:
 
 def test_the_client_fixture_says_it(tmp_path: Path) -> None:
     (tmp_path / "test_app.py").write_text("def test_x(fake_openai_client):\n    pass\n")
-    code = "import pytest\nraise SystemExit(pytest.main(['-q', '-p', 'no:cacheprovider', 'test_app.py']))\n"
+    # only this plugin: the child starts in a second instead of importing every plugin of this venv
+    plugin = "fake_assistants.pytest_plugin"
+    code = f"import pytest\nraise SystemExit(pytest.main(['-q', '-p', '{plugin}', 'test_app.py']))\n"
     done = run_without_openai(tmp_path, code)
     assert done.returncode == 1
     assert f"MissingOpenAIError: fake.client() {INSTALL}" in done.stdout
