@@ -65,7 +65,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "fake_assistants_check_script",
         type="bool",
         default=False,
-        help="fail a test whose fake_assistants script has turns left, or hit a script error, at teardown",
+        help="fail a test whose fake_assistants script has turns left, hit a script error, or let a run play the "
+        "default reply",
     )
     parser.addini(
         "fake_assistants_strict",
