@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
-PYTEST_FLAGS ?= -q
+DEMO_VENV := .venv-demo
+# -rs: the short summary lists every skipped test with its reason
+PYTEST_FLAGS ?= -q -rs
 
 .PHONY: demo test test-sdk3 test-sdk2 test-install lint contract contract-data conformance bench clean screenshots
 
@@ -20,12 +22,24 @@ $(BIN2)/.installed: pyproject.toml
 	$(BIN2)/python -m pip install -q -e '.[dev]' 'openai>=2,<3'
 	touch $@
 
-demo: $(BIN)/.installed
-	$(BIN)/python -m fake_assistants.demo
+## make demo: the quickstart against an in-process emulator, from a small venv of its own (the package and openai,
+## nothing of the dev tools): seconds with a warm pip cache.
+# The venv gets no pip of its own (that alone takes seconds): the interpreter's pip installs into it, or, where
+# that pip is missing or too old for --python, a venv with its own pip does.
+DEMO_INSTALL := install -q --disable-pip-version-check -e '.[openai]'
+$(DEMO_VENV)/.installed: pyproject.toml
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV)
+	$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python $(DEMO_INSTALL) 2>/dev/null \
+		|| ($(PYTHON) -m venv --clear $(DEMO_VENV) && $(DEMO_VENV)/bin/python -m pip $(DEMO_INSTALL))
+	touch $@
+
+demo: $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python -m fake_assistants.demo
 
 ## make test: lint and type checks, the installed wheel's smoke tests, then the whole suite on openai 3.x (httpx2)
-## and on openai 2.x (httpx).
-test: lint test-install test-sdk3 test-sdk2
+## and on openai 2.x (httpx). Each stage prints its name and its time; a table of them ends the run.
+test:
+	@$(PYTHON) -m tools.stages lint test-install test-sdk3 test-sdk2
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check fake_assistants tests contract_tests install_tests tools
@@ -56,7 +70,7 @@ conformance: $(BIN)/.installed
 	$(BIN)/python -m fake_assistants.conformance.derive ../shared/recordings/more -o contract_tests/conformance
 
 clean:
-	rm -rf $(VENV) $(VENV2) site build *.egg-info
+	rm -rf $(VENV) $(VENV2) $(DEMO_VENV) site build *.egg-info
 
 ## make bench: one table of side-by-side ratios (lists, memory, state files, server, streams); it also
 ## regenerates docs/performance.md. A minute or two; never part of `make test`.

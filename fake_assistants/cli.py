@@ -27,6 +27,7 @@ from .emulator import FakeAssistants
 from .script.files import ScriptFileError
 from .server import ThreadedServer
 from .server.limits import MAX_CONNECTIONS
+from .server.state_file import DEFAULT_INTERVAL, StateFile, StateFileError
 from .settings import PROGRESSIONS
 from .world import WorldError
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .recordings import Recording
 
 GC_YOUNG_THRESHOLD = 20_000
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,7 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--state",
         metavar="FILE",
-        help="load the emulator's state from FILE if it exists, and write it back there (atomically) on shutdown",
+        help="load the emulator's state from FILE if it exists, and write it back there (atomically) every "
+        "--save-every seconds and on shutdown; the server refuses to start if it cannot write FILE",
+    )
+    serve.add_argument(
+        "--save-every",
+        type=float,
+        default=DEFAULT_INTERVAL,
+        metavar="SECONDS",
+        help="with --state, seconds between two writes while serving; 0: only on shutdown "
+        f"(default: {DEFAULT_INTERVAL:g})",
     )
     serve.add_argument(
         "--shapes",
@@ -124,7 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="response shapes: the real API's recorded ones (default) or the spec's, for strict clients",
     )
     _model_options(serve)
-    serve.add_argument("--log-level", default="warning", help="uvicorn's log level (default: warning)")
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="warning",
+        metavar="LEVEL",
+        help=f"the server's log level: {', '.join(LOG_LEVELS)} (default: warning)",
+    )
     serve.add_argument("--access-log", action="store_true", help="log every request on stderr")
     return parser
 
@@ -167,11 +184,20 @@ def model_config(args: argparse.Namespace) -> dict[str, object] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # no command: what the program can do, not an error
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
     if args.command == "demo":
         from .demo import main as demo
+        from .transports.sdk import MissingOpenAIError
 
-        demo()
+        try:
+            demo()
+        except MissingOpenAIError as error:
+            print(f"fake-assistants: {error}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "import":
         return import_recording(args.recording, args.output, world=args.world)
@@ -181,6 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return conform(args.recordings, as_json=args.json, strict=args.strict)
     if args.port < 0 or args.port > 65535:
         print(f"fake-assistants: --port must be 0-65535, not {args.port}", file=sys.stderr)
+        return 2
+    if args.save_every < 0:
+        print(f"fake-assistants: --save-every must be 0 or more seconds, not {args.save_every:g}", file=sys.stderr)
         return 2
     if args.max_connections < 1:
         print(f"fake-assistants: --max-connections must be 1 or more, not {args.max_connections}", file=sys.stderr)
@@ -196,9 +225,12 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     if warning:
         print(f"fake-assistants: {warning}", file=sys.stderr, flush=True)
+    state = StateFile(args.state, args.save_every) if args.state else None
     try:
+        if state is not None:
+            state.check()
         fake = _emulator(args)
-    except (ScriptFileError, SnapshotError, WorldError, OSError, ValueError) as error:
+    except (ScriptFileError, SnapshotError, StateFileError, WorldError, OSError, ValueError) as error:
         print(f"fake-assistants: {error}", file=sys.stderr)
         return 2
     if args.api_keys:
@@ -237,14 +269,25 @@ def serve(args: argparse.Namespace) -> int:
             if not server.running:
                 print("fake-assistants: the server stopped", file=sys.stderr)
                 return 1
+            if state is not None and state.due():
+                _write_state(fake, state)
         return 0
     finally:
         server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if args.state:
-            fake.save_state(args.state)
-            print(f"fake-assistants: state saved to {args.state}", file=sys.stderr, flush=True)
+        if state is not None and _write_state(fake, state):
+            print(f"fake-assistants: state saved to {state.path}", file=sys.stderr, flush=True)
+
+
+def _write_state(fake: FakeAssistants, state: StateFile) -> bool:
+    """Write the state file; a failure is one line on stderr (the server goes on, and tries again later)."""
+    try:
+        state.write(fake)
+    except StateFileError as error:
+        print(f"fake-assistants: {error}", file=sys.stderr, flush=True)
+        return False
+    return True
 
 
 def conform(sources: Sequence[str], *, as_json: bool, strict: bool = False) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from .emulator import BASE_URL, FakeAssistants
 from .script import RunContext
 from .transports.inprocess import sdk_http_module
+from .transports.sdk import require_openai
 
 
 def main() -> None:
@@ -29,6 +30,7 @@ def main() -> None:
             print(f"  {verb} run -> {json.loads(response.content)['status']}")
 
     # The only change to the seed: the client talks to the emulator through its transport.
+    require_openai("fake-assistants demo")
     from openai import OpenAI
 
     http = sdk_http_module()

@@ -6,6 +6,7 @@ import os
 import tempfile
 import threading
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from .backend.models import Run
 from .backend.state import Backend
 from .backend.vector_stores import advance_vector_store_item
 from .chat import ChatModel
-from .clock import Clock, ManualClock, OffsetClock, SystemClock, check_advance
+from .clock import MICROSECONDS, Clock, Duration, ManualClock, OffsetClock, SystemClock, check_advance, to_microseconds
 from .contract import Contract
 from .contract.wire import wire_contract
 from .control.access import ControlAccess
@@ -35,6 +36,7 @@ from .runs import engine
 from .script import Script
 from .settings import DEFAULT_MAX_UPLOAD_BYTES, Progression, Settings, check_progression
 from .transports.inprocess import make_transport, sdk_http_module
+from .transports.sdk import require_openai
 
 if TYPE_CHECKING:
     import openai
@@ -180,6 +182,18 @@ class FakeAssistants:
         """The scripted response engine: ``fake.script.reply("...")`` queues the next run's reply."""
         return self._backend.script
 
+    @property
+    def unscripted_runs(self) -> tuple[str, ...]:
+        """The runs that played the default reply (no scripted turn or responder served them), oldest first. The
+        pytest plugin names them in a warning, and ``check_script=True`` fails the test on them."""
+        with self._backend.lock:
+            scripted = {entry.run_id for entry in self._backend.script.consumed}
+            return tuple(
+                run.id
+                for run in self._backend.runs.values()
+                if run.turn is not None and run.responder is None and run.id not in scripted
+            )
+
     # --- clients and transports ---------------------------------------------------------------------------
 
     def transport(self, http: ModuleType | None = None) -> Any:
@@ -198,12 +212,14 @@ class FakeAssistants:
         default real shapes, which the SDK's strict models reject as they rejected the real API's (a REST message
         has no ``status``). ``api_key`` and ``base_url`` have harmless defaults.
         """
+        require_openai("fake.client()")
         import openai
 
         return openai.OpenAI(**self._client_kwargs(kwargs, asynchronous=False))
 
     def async_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
         """An ``openai.AsyncOpenAI`` wired to this emulator in-process."""
+        require_openai("fake.async_client()")
         import openai
 
         return openai.AsyncOpenAI(**self._client_kwargs(kwargs, asynchronous=True))
@@ -211,12 +227,14 @@ class FakeAssistants:
     def azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AzureOpenAI:
         """An ``openai.AzureOpenAI`` wired to this emulator in-process, through the Azure front door
         (``/openai/...?api-version=...`` with an ``api-key`` header). See ``docs/azure.md``."""
+        require_openai("fake.azure_client()")
         import openai
 
         return openai.AzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=False))
 
     def async_azure_client(self, *, api_version: str = AZURE_API_VERSION, **kwargs: Any) -> openai.AsyncAzureOpenAI:
         """An ``openai.AsyncAzureOpenAI`` wired to this emulator in-process."""
+        require_openai("fake.async_azure_client()")
         import openai
 
         return openai.AsyncAzureOpenAI(**self._azure_kwargs(kwargs, api_version, asynchronous=True))
@@ -278,17 +296,17 @@ class FakeAssistants:
             raise KeyError(f"no run {run_id!r} in this emulator")
         return run
 
-    def advance_clock(self, seconds: int) -> int:
-        """Move the emulator's clock forward (a ``ManualClock`` directly; any other clock gets an offset).
-        Returns the new "now"."""
-        if not isinstance(seconds, int) or seconds < 0:
-            raise ValueError("the clock moves forward by a whole number of seconds")
+    def advance_clock(self, seconds: Duration) -> int:
+        """Move the emulator's clock forward (a ``ManualClock`` directly; any other clock gets an offset) by
+        ``seconds``: an int, a float or a ``timedelta``. The API counts whole seconds: fractions add up, and "now"
+        is rounded down (see ``fake_assistants.clock``). Returns the new "now"."""
+        micros = to_microseconds(seconds)
         with self._backend.lock:
             clock = self._backend.clock
-            check_advance(clock.now(), seconds)
+            check_advance(clock.now(), -(-micros // MICROSECONDS))  # whole seconds, rounded up: never past LATEST
             if isinstance(clock, ManualClock):
-                return clock.advance(seconds)
-            self._backend.clock = OffsetClock(clock, seconds)
+                return clock.advance(timedelta(microseconds=micros))
+            self._backend.clock = OffsetClock(clock, timedelta(microseconds=micros))
             return self._backend.clock.now()
 
     def reset(self, *, seed: int | None = None) -> None:
@@ -382,7 +400,14 @@ class FakeAssistants:
     def load_state(cls, path: str | Path, **kwargs: Any) -> FakeAssistants:
         """A new emulator from a state file written by :meth:`save_state` (or a snapshot saved as JSON)."""
         with snapshots.gc_paused():  # the whole load: the collector would walk the young objects again and again
-            return cls.restore(jsoncodec.loads(Path(path).read_bytes()), **kwargs)
+            try:
+                document = jsoncodec.loads(Path(path).read_bytes())
+            except ValueError as error:  # json.JSONDecodeError and orjson's are ValueErrors
+                raise snapshots.SnapshotError(f"{path}: not a JSON state file ({error})") from None
+            try:
+                return cls.restore(document, **kwargs)
+            except snapshots.SnapshotError as error:
+                raise snapshots.SnapshotError(f"{path}: {error}") from None
 
     # --- server mode, API keys and patch mode -------------------------------------------------------------
 
@@ -406,6 +431,7 @@ class FakeAssistants:
         in-process; a request to any other host raises ``fake_assistants.patching.OutsideRequestError``.
         Everything is restored when the block ends. See ``docs/patch.md``.
         """
+        require_openai("fake.patch()")
         from .patching import Patch
 
         return Patch(self, BASE_URL, DEFAULT_API_KEY)

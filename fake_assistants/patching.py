@@ -10,7 +10,17 @@ as ``AzureOpenAI`` go through too); no SDK internals are touched. The wrapper fi
   gives one (nor another credential).
 - ``http_client``: always a client of the SDK's HTTP library (``httpx2`` for openai 3.x, ``httpx`` for 2.x) whose
   transport serves the emulator and refuses every other host with :class:`OutsideRequestError`, naming the URL.
-  A client the caller passed is set aside: its requests could reach the network.
+  A client the caller passed is set aside: its requests could reach the network. (A client passed together with a
+  ``base_url``, as ``client.with_options(...)`` copies a client built before the block, stays: see below.)
+
+Clients built before the block (``client = openai.OpenAI()`` at the top of a module under test, or a copy of one)
+are reached one layer down, in the SDK's HTTP library: while a patch is active, ``Client.send`` and
+``AsyncClient.send`` of ``httpx2`` / ``httpx`` hand every request the openai SDK sends (it names itself in its
+``X-Stainless-Lang`` and ``User-Agent`` headers) to the emulator in-process, whatever the client's base URL, so
+its path (``/v1/threads``, or an Azure ``/openai/...`` path) is served as sent. Requests of other libraries, and of
+clients whose transport is already the emulator's (or a mock), pass on untouched. Should an SDK request still reach
+the library's network transport (a client that overrides ``send``), it fails with :class:`UnreachableClientError`,
+naming the client, before any connection is made.
 
 The patch is process-wide (every thread sees it) and is undone when the block ends, however it ends. Blocks may
 nest (the innermost emulator wins); they must end in the reverse order they began.
@@ -59,6 +69,24 @@ class Serves(Protocol):
     def transport(self, http: ModuleType | None = None) -> Any: ...
 
 
+class UnreachableClientError(openai.OpenAIError):
+    """An openai client's request that patch mode could not hand to the emulator. It is never sent."""
+
+    def __init__(self, user_agent: str, url: str, library: str) -> None:
+        super().__init__(
+            f"fake_assistants patch mode could not reach the openai client ({user_agent}) sending {url}: its HTTP "
+            f"client does not go through {library}'s Client.send, so the request was stopped before the network. Build "
+            "it inside fake.patch(), or give it an HTTP client with transport=fake.transport()."
+        )
+        self.url = url
+
+
+def _sent_by_the_sdk(request: Any) -> bool:
+    """Whether ``request`` comes from an ``openai`` client (the SDK names itself in two headers)."""
+    headers = request.headers
+    return "x-stainless-lang" in headers and "OpenAI/" in headers.get("user-agent", "")
+
+
 class Patch:
     """The context manager :meth:`FakeAssistants.patch` returns. Reusable, but not while it is active."""
 
@@ -67,6 +95,7 @@ class Patch:
         self.base_url = base_url
         self.api_key = api_key
         self._saved: dict[type, Any] = {}
+        self._routes: dict[bool, Any] = {}  # the HTTP clients that serve clients built before the block
 
     @property
     def active(self) -> bool:
@@ -80,6 +109,8 @@ class Patch:
                 original = client_class.__dict__["__init__"]
                 self._saved[client_class] = original
                 client_class.__init__ = self._wrap(original, asynchronous=asynchronous)  # type: ignore[method-assign]
+            if not _active:
+                _library_hooks.install(sdk_http_module())
             _active.append(self)
         return self
 
@@ -93,6 +124,9 @@ class Patch:
             for client_class, original in self._saved.items():
                 client_class.__init__ = original  # type: ignore[misc]
             self._saved.clear()
+            if not _active:
+                _library_hooks.remove()
+            self._routes.clear()
 
     def _wrap(self, original: Callable[..., None], *, asynchronous: bool) -> Callable[..., None]:
         @functools.wraps(original)
@@ -103,11 +137,13 @@ class Patch:
         return __init__
 
     def _fill_in(self, kwargs: dict[str, Any], *, asynchronous: bool) -> None:
+        given = kwargs.get("http_client")
+        if given is not None and not getattr(given, _MARK, False) and kwargs.get("base_url") is not None:
+            return  # a copy of a client built before the block (``with_options``): the library hooks serve it
         if all(kwargs.get(name) is None for name in _OWN_BASE_URL):
             kwargs["base_url"] = self.base_url
         if all(kwargs.get(name) is None for name in _CREDENTIALS) and not os.environ.get("OPENAI_API_KEY"):
             kwargs["api_key"] = self.api_key
-        given = kwargs.get("http_client")
         if given is None or not getattr(given, _MARK, False):  # ours (from an outer or copied client) stays
             kwargs["http_client"] = self.http_client(asynchronous=asynchronous)
 
@@ -118,6 +154,92 @@ class Patch:
         client = (http.AsyncClient if asynchronous else http.Client)(transport=transport)
         setattr(client, _MARK, True)
         return client
+
+
+    def route(self, *, asynchronous: bool) -> Any:
+        """The HTTP client that serves the requests of openai clients built before the block (any base URL)."""
+        with _lock:
+            client = self._routes.get(asynchronous)
+            if client is None:
+                http = sdk_http_module()
+                client = (http.AsyncClient if asynchronous else http.Client)(transport=self.fake.transport(http))
+                setattr(client, _MARK, True)
+                self._routes[asynchronous] = client
+            return client
+
+
+class _LibraryHooks:
+    """``send`` of the HTTP library's clients and ``handle_request`` of its network transports, wrapped while any
+    patch is active: the library's own public methods, never the SDK's."""
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[type, str, Any]] = []
+
+    def install(self, http: ModuleType) -> None:
+        self._hook(http.Client, "send", _send_hook)
+        self._hook(http.AsyncClient, "send", _async_send_hook)
+        self._hook(http.HTTPTransport, "handle_request", _transport_hook)
+        self._hook(http.AsyncHTTPTransport, "handle_async_request", _async_transport_hook)
+
+    def _hook(self, owner: type, name: str, make: Callable[[Any], Any]) -> None:
+        original = owner.__dict__[name]
+        self._saved.append((owner, name, original))
+        setattr(owner, name, functools.wraps(original)(make(original)))
+
+    def remove(self) -> None:
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+        self._saved.clear()
+
+
+_library_hooks = _LibraryHooks()
+
+
+def _served_elsewhere(client: Any) -> bool:
+    """A client that is ours, or whose transport is the emulator's or a mock: its requests pass on untouched."""
+    http = sdk_http_module()
+    transport = getattr(client, "_transport", None)
+    return getattr(client, _MARK, False) or isinstance(transport, (http.MockTransport, _guard_class(http)))
+
+
+def _send_hook(original: Callable[..., Any]) -> Callable[..., Any]:
+    def send(client: Any, request: Any, **kwargs: Any) -> Any:
+        if _active and _sent_by_the_sdk(request) and not _served_elsewhere(client):
+            return _active[-1].route(asynchronous=False).send(request, **kwargs)
+        return original(client, request, **kwargs)
+
+    return send
+
+
+def _async_send_hook(original: Callable[..., Any]) -> Callable[..., Any]:
+    async def send(client: Any, request: Any, **kwargs: Any) -> Any:
+        if _active and _sent_by_the_sdk(request) and not _served_elsewhere(client):
+            return await _active[-1].route(asynchronous=True).send(request, **kwargs)
+        return await original(client, request, **kwargs)
+
+    return send
+
+
+def _refuse_escaping(request: Any) -> None:
+    if _active and _sent_by_the_sdk(request):
+        library = sdk_http_module().__name__
+        raise UnreachableClientError(request.headers.get("user-agent", "openai"), str(request.url), library)
+
+
+def _transport_hook(original: Callable[..., Any]) -> Callable[..., Any]:
+    def handle_request(transport: Any, request: Any) -> Any:
+        _refuse_escaping(request)
+        return original(transport, request)
+
+    return handle_request
+
+
+def _async_transport_hook(original: Callable[..., Any]) -> Callable[..., Any]:
+    async def handle_async_request(transport: Any, request: Any) -> Any:
+        _refuse_escaping(request)
+        return await original(transport, request)
+
+    return handle_async_request
 
 
 @cache

@@ -6,10 +6,15 @@ Fixtures:
     validation on under ``shapes="spec"`` and off under the default real shapes (see ``FakeAssistants.client``).
 
 Marker: ``@pytest.mark.fake_assistants(seed=..., clock=..., progression=..., strict=..., ...)`` passes its
-keywords to the emulator the fixture builds; ``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand
+keywords to the emulator the fixture builds, and gives the test that fixture even when the test does not ask for it
+(so ``patch=True`` alone patches); a keyword it does not know fails the test, naming the nearest one;
+``faults=[{"fault": "rate_limit", ...}]`` adds faults on demand
 and ``rate_limits={"requests_per_minute": 3}`` sets the rate-limit policy (see ``docs/faults.md``).
-``check_script=True`` on the marker (or ``fake_assistants_check_script = true`` in the ini file) fails the test at
-teardown when a scripted turn was never played or a run hit a script error. ``recording="cassettes/x.yaml"`` queues
+A run that played the default reply (no scripted turn or responder served it) is named in an
+:class:`UnscriptedRunWarning` when the test ends; ``strict=True`` on the marker (or ``fake_assistants_strict = true``
+in the ini file) makes such a run a script error instead. ``check_script=True`` on the marker (or
+``fake_assistants_check_script = true`` in the ini file) fails the test when a scripted turn was never played, a run
+hit a script error or a run played the default reply. ``recording="cassettes/x.yaml"`` queues
 one turn per run of that recording (a vcrpy/VCR cassette, a HAR file or the shared JSON layout; a relative path is
 read from the test file's folder), so a test that used a cassette gets the recorded answers, and anything beyond the
 recording is answered by the emulator. ``skip_sleep=True`` makes ``time.sleep`` return at once during the test, so a
@@ -30,11 +35,14 @@ is given (or ``fake_assistants_keep_deprecations = true`` is set in the ini file
 from __future__ import annotations
 
 import contextlib
+import difflib
+import inspect
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Generator, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -71,7 +79,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "fake_assistants_check_script",
         type="bool",
         default=False,
-        help="fail a test whose fake_assistants script has turns left, or hit a script error, at teardown",
+        help="fail a test whose fake_assistants script has turns left, hit a script error, or let a run play the "
+        "default reply",
+    )
+    parser.addini(
+        "fake_assistants_strict",
+        type="bool",
+        default=False,
+        help="every fake_assistants emulator is strict: a run that no scripted turn or responder serves is a script "
+        "error (the marker's strict=... overrides it)",
     )
     parser.addini(
         "fake_assistants_world",
@@ -107,13 +123,84 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+class UnscriptedRunWarning(UserWarning):
+    """A run in a test played the default reply: no scripted turn or responder served it.
+
+    The test may pass while testing nothing. Script the turn, or make the emulator strict (the marker's
+    ``strict=True``, or ``fake_assistants_strict = true`` in the ini file) to turn this into a script error.
+    """
+
+
+# The marker's own keywords, beside the emulator's.
+PLUGIN_KEYWORDS = ("check_script", "patch", "faults", "rate_limits", "recording", "skip_sleep", "world", "model")
+_STASH = pytest.StashKey[tuple[FakeAssistants, bool]]()
+
+
+def marker_keywords() -> tuple[str, ...]:
+    """Every keyword ``@pytest.mark.fake_assistants(...)`` accepts."""
+    return (*inspect.signature(FakeAssistants.__init__).parameters.keys() - {"self"}, *PLUGIN_KEYWORDS)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        # The marker alone gives the test its emulator: ``patch=True`` and the rest work without the fixture.
+        names = getattr(item, "fixturenames", None)
+        marked = item.get_closest_marker("fake_assistants") is not None
+        if marked and names is not None and "fake_assistants" not in names:
+            names.append("fake_assistants")
     # As item marks, the filters win over both ini ``filterwarnings`` and ``-W`` given on the command line.
     keep = config.getoption("--fake-assistants-keep-deprecations") or config.getini("fake_assistants_keep_deprecations")
     if keep:
         return
     for item in items:
         item.add_marker(pytest.mark.filterwarnings(*DEPRECATION_FILTERS))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After the test body: name every run that played the default reply, and with ``check_script`` fail the test
+    on what its script left undone."""
+    result = yield
+    held = item.stash.get(_STASH, None)
+    if held is not None:
+        fake, check_script = held
+        unscripted = fake.unscripted_runs
+        if unscripted and not check_script:
+            warnings.warn(UnscriptedRunWarning(_unscripted_text(item.nodeid, unscripted)), stacklevel=1)
+        if check_script:
+            problems = _script_problems(fake, unscripted)
+            if problems:
+                pytest.fail("fake_assistants script check failed:\n  " + "\n  ".join(problems), pytrace=False)
+    return result
+
+
+def _unscripted_text(nodeid: str, runs: tuple[str, ...]) -> str:
+    return (
+        f"{nodeid}: run {', '.join(runs)} played the default reply (no scripted turn or responder served it); "
+        "script it with fake_assistants.script, or make the emulator strict "
+        "(@pytest.mark.fake_assistants(strict=True) or fake_assistants_strict = true in the ini file)"
+    )
+
+
+def _script_problems(fake: FakeAssistants, unscripted: tuple[str, ...]) -> list[str]:
+    script = fake.script
+    problems = [f"script error: {error}" for error in script.errors]
+    problems += [f"turn never played: {entry!r}" for entry in script.pending]
+    problems += [f"run {run_id} played the default reply: no scripted turn served it" for run_id in unscripted]
+    return problems
+
+
+def _check_keywords(kwargs: dict[str, Any]) -> None:
+    valid = marker_keywords()
+    for name in kwargs:
+        if name not in valid:
+            near = difflib.get_close_matches(name, valid, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            pytest.fail(
+                f"@pytest.mark.fake_assistants got an unknown keyword {name!r}; {hint}"
+                f"it takes: {', '.join(sorted(valid))}",
+                pytrace=False,
+            )
 
 
 @pytest.fixture
@@ -123,6 +210,8 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     if marker is not None and marker.args:
         raise pytest.UsageError("@pytest.mark.fake_assistants takes keyword arguments only")
     kwargs = dict(marker.kwargs) if marker is not None else {}
+    _check_keywords(kwargs)
+    kwargs.setdefault("strict", request.config.getini("fake_assistants_strict"))
     check_script = kwargs.pop("check_script", None)
     if check_script is None:
         check_script = request.config.getini("fake_assistants_check_script")
@@ -151,9 +240,8 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
             stack.enter_context(pytest.MonkeyPatch.context()).setattr(time, "sleep", _no_sleep)
         if patch:
             stack.enter_context(fake.patch())
+        request.node.stash[_STASH] = (fake, bool(check_script))
         yield fake
-    if check_script:
-        fake.script.assert_all_consumed()
 
 
 _INI = object()  # the marker names no world: the ini file's, if any

@@ -1,9 +1,11 @@
 """``make test-install``: build the sdist and the wheel, install the wheel in a throwaway venv, test it from outside.
 
 Steps: ``python -m build`` (the sdist, then the wheel built *from* the sdist, so a file the sdist forgets fails
-here); a look inside both archives for the files a user needs; a new venv with the wheel, ``openai``, ``pytest`` and
-``pytest-xdist``; then ``install_tests/test_installed_package.py``, copied into an empty folder and run there with the
-venv's Python, so nothing can be imported from this checkout. ``--keep`` leaves the folder behind to look at.
+here); a look inside both archives for the files a user needs; a new venv with the wheel and its ``openai`` extra,
+``pytest`` and ``pytest-xdist``; then ``install_tests/test_installed_package.py``, copied into an empty folder and run
+there with the venv's Python, so nothing can be imported from this checkout; then every docs page (``docs/*.md`` and
+the README), each run top to bottom in an empty folder of its own by ``install_tests/docs_pages.py``, as a reader
+with the installed wheel would. ``--keep`` leaves the folder behind to look at.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = Path(__file__).resolve().parent / "test_installed_package.py"
+DOCS_RUNNER = Path(__file__).resolve().parent / "docs_pages.py"
 NEEDED = (
     "fake_assistants/contract/assistants-v2.json",
     "fake_assistants/py.typed",
@@ -27,7 +30,8 @@ NEEDED = (
     "fake_assistants/control/inspector/templates/index.html",
     "fake_assistants/control/inspector/static/inspector.js",
 )
-EXTRAS = ("openai", "pytest", "pytest-xdist")
+# openai comes with the wheel's own extra; freezegun is what a reader of docs/scripting.md installs to run its example
+EXTRAS = ("pytest", "pytest-xdist", "freezegun")
 
 
 def run(command: list[str], **kwargs: object) -> None:
@@ -65,7 +69,7 @@ def main() -> int:
         venv = scratch / "venv"
         run([sys.executable, "-m", "venv", str(venv)])
         python = venv / "bin" / "python"
-        run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel), *EXTRAS])
+        run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{wheel}[openai]", *EXTRAS])
         work = scratch / "elsewhere"
         work.mkdir()
         shutil.copy(SMOKE, work / SMOKE.name)
@@ -74,7 +78,16 @@ def main() -> int:
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", SMOKE.name]
         print("+", " ".join(command), f"(in {work})", flush=True)
-        return subprocess.run(command, cwd=work, env=env).returncode
+        smoke = subprocess.run(command, cwd=work, env=env).returncode
+        pages = work / "docs"
+        pages.mkdir()
+        for page in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
+            shutil.copy(page, pages / page.name)
+        shutil.copy(DOCS_RUNNER, work / DOCS_RUNNER.name)
+        command = [str(python), DOCS_RUNNER.name, *sorted(str(page) for page in pages.glob("*.md"))]
+        print("+", python, DOCS_RUNNER.name, "docs/*.md", f"(in {work})", flush=True)
+        docs = subprocess.run(command, cwd=work, env=env).returncode
+        return smoke or docs
     finally:
         if args.keep:
             print(f"install_tests: kept {scratch}")

@@ -39,6 +39,7 @@ from .models import (
     VectorStore,
     VectorStoreFile,
 )
+from .snapshot_check import problems
 from .state import Backend
 from .threads import leaned
 
@@ -207,6 +208,10 @@ def restore(backend: Backend, document: JsonDict) -> None:
         raise SnapshotError("not a fake_assistants snapshot (no 'format': 'fake_assistants.snapshot')")
     if document.get("version") != VERSION:
         raise SnapshotError(f"snapshot version {document.get('version')!r} is not {VERSION}")
+    found = problems(document)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        raise SnapshotError("the snapshot is damaged: " + "; ".join(found[:3]) + more)
     try:
         with gc_paused():
             _restore(backend, document)

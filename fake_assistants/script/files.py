@@ -31,11 +31,14 @@ line (YAML) or the JSON pointer (JSON) and the problem.
 
 from __future__ import annotations
 
+import difflib
 import json
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ..steps.base import SpecModel
 from .codec import TurnSpec
@@ -76,7 +79,10 @@ def parse_script(text: str, *, source: str = "<script>", yaml: bool | None = Non
     except ValidationError as exc:
         error = exc.errors()[0]
         pointer = "".join(f"/{part}" for part in error["loc"])
-        raise ScriptFileError(f"{source}: {_where(pointer, lines)}: {_clean(error['msg'])}") from None
+        problem = _clean(error["msg"])
+        if error["type"] == "extra_forbidden":
+            problem = unknown_key(str(error["loc"][-1]), keys_at(error["loc"][:-1]))
+        raise ScriptFileError(f"{source}: {_where(pointer, lines)}: {problem}") from None
     for index, turn in enumerate(spec.turns):
         try:
             turn.turn()  # the turn vocabulary's own checks (markers in the text, valid JSON arguments)
@@ -151,6 +157,51 @@ def _where(pointer: str, lines: dict[str, int]) -> str:
     line = lines.get(probe)
     at = pointer or "/"
     return f"line {line} (at {at})" if line is not None else f"at {at}"
+
+
+def unknown_key(key: str, valid: list[str]) -> str:
+    """The problem of a key the file's schema does not have, with the nearest valid one and all of them."""
+    near = difflib.get_close_matches(key, valid, n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown key {key!r}{hint} (valid keys here: {', '.join(valid)})"
+
+
+def keys_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the script file's schema accepts at ``loc`` (a pydantic error location), in schema order."""
+    types: list[Any] = [ScriptFile]
+    for part in loc:
+        types = [inner for outer in types for inner in _step_into(outer, part)]
+    keys: list[str] = []
+    for model in types:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            keys += [info.alias or name for name, info in model.model_fields.items()]
+    return list(dict.fromkeys(keys))
+
+
+def _step_into(outer: Any, part: int | str) -> list[Any]:
+    """The types one step down ``outer`` along ``part``: a field of a model, an item of a list, a member of a union
+    that pydantic names by its class."""
+    found: list[Any] = []
+    for kind in _members(outer):
+        if isinstance(part, int) and typing.get_origin(kind) is list:
+            found += _members(typing.get_args(kind)[0])
+        elif isinstance(kind, type) and issubclass(kind, BaseModel):
+            if kind.__name__ == part:
+                found.append(kind)
+            for name, info in kind.model_fields.items():
+                if part in (name, info.alias):
+                    found += _members(info.annotation)
+    return found
+
+
+def _members(kind: Any) -> list[Any]:
+    """``kind`` without ``Optional``, ``Annotated`` and unions: the types a value may have."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(kind)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [member for arg in typing.get_args(kind) for member in _members(arg)]
+    return [kind]
 
 
 def _clean(message: str) -> str:

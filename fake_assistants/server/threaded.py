@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import socket
 import threading
 import time
 from types import TracebackType
@@ -93,7 +95,7 @@ class ThreadedServer:
             if not thread.is_alive():
                 config = self._server.config
                 raise RuntimeError(
-                    f"fake-assistants could not serve on {config.host}:{config.port} (is the port in use?)"
+                    f"could not serve on {config.host}:{config.port}: {bind_problem(config.host, config.port)}"
                 )
             if time.monotonic() > deadline:
                 self.stop()
@@ -136,6 +138,23 @@ class ThreadedServer:
     def __repr__(self) -> str:
         state = self._url if self.running else "stopped"
         return f"ThreadedServer({state})"
+
+
+def bind_problem(host: str, port: int) -> str:
+    """Why a server cannot listen on ``host:port``, found by trying: the name does not resolve, or the address
+    refuses the bind (in use, not this machine's, a port that needs privileges)."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        return f"the host name {host!r} does not resolve ({error.strerror})"
+    family, kind, proto, _, address = addresses[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return f"{reason} (is another server on port {port}?)" if error.errno == errno.EADDRINUSE else reason
+    return "the server stopped while starting (see the log above)"
 
 
 def _url_host(host: str) -> str:

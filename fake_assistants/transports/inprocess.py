@@ -11,16 +11,20 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import Any
 
 from ..api.wire import ApiRequest, Handles, Interrupted
+from .sdk import MissingOpenAIError
 
 
 def sdk_http_module() -> ModuleType:
     """The HTTP library the installed openai SDK uses: ``httpx2`` for openai 3.x, ``httpx`` before."""
-    major = int(version("openai").split(".")[0])
+    try:
+        major = int(version("openai").split(".")[0])
+    except PackageNotFoundError:
+        raise MissingOpenAIError("choosing the SDK's HTTP library (fake.transport())") from None
     return importlib.import_module("httpx2" if major >= 3 else "httpx")
 
 

@@ -362,3 +362,32 @@ def test_a_body_is_made_readable_only_as_far_as_it_can_be() -> None:
     assert Body.of(b"\xff\xfe\x00", "application/octet-stream").text() == "(application/octet-stream, 3 bytes)"
     assert Body.of(b'{"a": [1]}', "application/json").text() == '{\n  "a": [\n    1\n  ]\n}'
     assert Body.of(b"", "application/json").text() == ""
+
+
+@pytest.mark.fake_assistants(progression="manual")
+def test_advance_is_offered_only_where_it_moves_the_run(
+    fake_assistants: FakeAssistants, fake_openai_client: openai.OpenAI
+) -> None:
+    client = fake_openai_client
+    tool = {"type": "function", "function": {"name": "lookup"}}
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.", tools=[tool])  # type: ignore[list-item]
+    fake_assistants.script.call_function("lookup", {"q": "x"})
+    waiting = client.beta.threads.create()
+    run = client.beta.threads.runs.create(thread_id=waiting.id, assistant_id=assistant.id)
+
+    def button() -> bool:
+        return f'data-action="advance" data-run="{run.id}"' in page(fake_assistants)
+
+    assert button()  # queued
+    fake_assistants.advance(run.id)
+    assert button()  # in_progress
+    fake_assistants.advance(run.id)
+    assert client.beta.threads.runs.retrieve(run.id, thread_id=waiting.id).status == "requires_action"
+    assert fake_assistants.advance(run.id) == "requires_action"  # what the button would have done: nothing
+    text = page(fake_assistants)
+    assert not button()
+    assert "waiting for the client's tool outputs" in text
+    client.beta.threads.runs.cancel(run.id, thread_id=waiting.id)
+    assert button()  # cancelling: advance finishes the cancellation
+    fake_assistants.advance(run.id)
+    assert not button()  # cancelled: over

@@ -315,3 +315,30 @@ def test_a_page_from_another_origin_cannot_press_the_buttons(served: Served, pag
     assert len(outcomes) == 4 and all(o in ("blocked", "opaque:0") for o in outcomes), outcomes
     assert served.fake.snapshot() == before  # nothing moved, nothing was reset
     assert client.beta.threads.runs.retrieve(run.id, thread_id=thread.id).status == "queued"
+
+
+def test_opened_bodies_stay_shown_across_live_updates(served: Served, page: Page) -> None:
+    client = served.client
+    client.beta.assistants.create(model="gpt-4o", instructions="Help.", name="Kept")
+    page.goto(served.ui)
+    opened = section(page, "requests").locator("details[data-request='1']")
+    opened.locator("summary").click()
+    opened.locator(".request-body", has_text='"name": "Kept"').wait_for()
+    # From now on, every time the page's main part is swapped, the opened bodies must already be there.
+    page.evaluate(
+        """() => {
+        window.__blank = 0;
+        window.__swaps = 0;
+        new MutationObserver(() => {
+            window.__swaps += 1;
+            const body = document.querySelector("details[data-request='1'] .request-body");
+            const shown = body && body.closest("details").open && body.textContent.includes('"name": "Kept"');
+            if (!shown) window.__blank += 1;
+        }).observe(document.body, { childList: true, subtree: true });
+    }"""
+    )
+    for number in range(3):
+        client.beta.threads.create(messages=[{"role": "user", "content": f"update {number}"}])
+        section(page, "threads").get_by_text(f"update {number}").wait_for()
+    assert page.evaluate("window.__swaps") > 0
+    assert page.evaluate("window.__blank") == 0

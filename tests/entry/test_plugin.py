@@ -63,7 +63,8 @@ def test_other_seed(fake_openai_client):
 """
 
 USES_DEPRECATED_CALLS = """
-def test_calls_assistants_and_threads(fake_openai_client):
+def test_calls_assistants_and_threads(fake_assistants, fake_openai_client):
+    fake_assistants.script.reply("scripted")
     assistant = fake_openai_client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = fake_openai_client.beta.threads.create()
     fake_openai_client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)

@@ -253,10 +253,10 @@ def test_unchecked(fake_assistants):
 """
 
 
-def test_the_plugin_checks_the_script_at_teardown_when_asked(pytester: pytest.Pytester) -> None:
+def test_the_plugin_checks_the_script_when_asked(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(CHECKED_TEST)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*turn never played*never played*"])
 
 
@@ -264,7 +264,7 @@ def test_the_ini_turns_the_check_on_for_every_test(pytester: pytest.Pytester) ->
     pytester.makeini("[pytest]\nfake_assistants_check_script = true\n")
     pytester.makepyfile(CHECKED_TEST)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, errors=2)
+    result.assert_outcomes(passed=1, failed=2)
 
 
 # --- defaults and effective parameters --------------------------------------------------------------------------

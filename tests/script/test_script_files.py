@@ -65,7 +65,7 @@ def test_json_scripts_work_too(tmp_path: Path) -> None:
     ("text", "where", "problem"),
     [
         ("turns:\n  - reply: hi\n    fail: {}\n", "line 2 (at /turns/0)", "at most one ending"),
-        ("turns:\n  - reply: hi\n  - steps:\n      - dance: {}\n", "line 4 (at /turns/1/steps/0", "Extra inputs"),
+        ("turns:\n  - reply: hi\n  - steps:\n      - dance: {}\n", "line 4 (at /turns/1/steps/0", "unknown key"),
         ("turns:\n  - incomplete: tired\n", "line 2 (at /turns/0/incomplete)", "max_completion_tokens"),
         ("turns:\n  - steps:\n      - call: {name: f, arguments: '{oops'}\n", "line 2 (at /turns/0)", "not valid JSON"),
         ("turns: [\n", "", "not valid YAML"),

@@ -14,6 +14,7 @@ from ...api.serialize import assistant_wire, message_wire, run_wire, step_wire, 
 from ...api.serialize_files import file_batch_wire, file_wire, vector_store_file_wire, vector_store_wire
 from ...backend.models import JsonDict, Run
 from ...backend.state import Backend
+from ...runs.lifecycle import MOVING_STATUSES
 from ...runs.scope import run_scope
 from ...script.codec import turn_to_json
 from ...script.script import ScriptedTurn
@@ -138,6 +139,9 @@ def _run(backend: Backend, run: Run) -> JsonDict:
         "timeline": timeline(wire, steps),
         "scope": explain_scope(backend, run),
         "terminal": run.status in TERMINAL,
+        # Advance is offered only where ``fake.advance`` moves the run: not while it waits on tool outputs (only the
+        # client can answer), nor while a stream plays it, nor once it is over.
+        "advanceable": run.status in MOVING_STATUSES and not run.streaming,
     }
 
 

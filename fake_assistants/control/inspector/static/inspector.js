@@ -33,9 +33,11 @@
       const current = document.getElementById("main");
       if (!next || !current || next.isEqualNode(current)) return;
       const states = openStates(current);
+      const loaded = loadedBodies(current);
       const moved = document.importNode(next, true);
       moved.querySelectorAll("details[id], details[data-request]").forEach((d) => {
         const key = d.id || "request:" + d.dataset.request;
+        if (d.dataset.request) keepBodies(loaded.get(d.dataset.request), d);
         if (states.has(key)) d.open = states.get(key);
         if (d.open && d.dataset.request) loadBodies(d);
       });
@@ -49,6 +51,29 @@
     } finally {
       busy = false;
     }
+  }
+
+  // Bodies already shown stay shown across a live update: the new node takes them over (a request's bodies never
+  // change), so an opened row is never blank while its bodies are fetched again.
+  function loadedBodies(root) {
+    const loaded = new Map();
+    root.querySelectorAll("details[data-request]").forEach((d) => {
+      if (d.dataset.loaded === "done") loaded.set(d.dataset.request, d);
+    });
+    return loaded;
+  }
+
+  function rowOf(details) {
+    const row = details.closest("tr");
+    return row ? Array.from(row.cells).slice(0, -1).map((cell) => cell.textContent).join("\u0000") : "";
+  }
+
+  function keepBodies(before, after) {
+    if (!before || rowOf(before) !== rowOf(after)) return; // a reset numbered another request the same
+    ["request-body", "response-body"].forEach((name) => {
+      after.querySelector("." + name).textContent = before.querySelector("." + name).textContent;
+    });
+    after.dataset.loaded = "done";
   }
 
   async function loadBodies(details) {
@@ -65,6 +90,7 @@
     const bodies = await response.json();
     request.textContent = bodies.request_body || "(empty)";
     reply.textContent = bodies.response_body || "(empty)";
+    details.dataset.loaded = "done";
   }
 
   async function act(button) {
