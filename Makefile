@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 VENV2 := .venv-openai2
 BIN2 := $(VENV2)/bin
 DEMO_VENV := .venv-demo
-# -rs: the short summary lists every skipped test with its reason
-PYTEST_FLAGS ?= -q -rs
+# -rs: the short summary lists every skipped test with its reason; -n 2: two workers (pytest-xdist), so each leg
+# stays within a few minutes on a 2-core machine
+PYTEST_FLAGS ?= -q -rs -n 2
 
 .PHONY: demo test test-sdk3 test-sdk2 test-install lint contract contract-data conformance bench clean screenshots
 
