@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,26 @@ def read_url(process: subprocess.Popen[str], timeout: float = 20) -> str:
         process.kill()
         pytest.fail(f"the server printed no URL within {timeout} s: {process.communicate()[1]}")
     return found[0].strip()
+
+
+@contextlib.contextmanager
+def served_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """:func:`start_cli` and the URL it prints. However the test ends, the server does not outlive it: one still
+    running on the way out is killed (a test that stops it itself asserts on its exit)."""
+    process = start_cli(*args)
+    try:
+        yield process, read_url(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def stop(process: subprocess.Popen[str], sig: int) -> int:
+    """Send ``sig`` to a served CLI and wait for it (20 s at most); its exit status."""
+    process.send_signal(sig)
+    process.communicate(timeout=20)
+    return process.returncode
 
 
 def run_on_a_copy(tmp_path: Path, code: str, change: Callable[[Path], None]) -> subprocess.CompletedProcess[str]:

@@ -20,7 +20,7 @@ from fake_assistants.script import Script
 from fake_assistants.script.files import ScriptFileError
 
 from ..seed_quickstart import run_seed
-from ..support import read_url, start_cli
+from ..support import served_cli, stop
 from .stub import ChatStub, running
 
 REAL_ENDPOINT = "FAKE_ASSISTANTS_CHAT_URL"  # e.g. http://127.0.0.1:11434/v1 (Ollama)
@@ -138,22 +138,14 @@ def test_serve_options_make_a_model_responder(stub: ChatStub, tmp_path: Path) ->
 
 def test_fake_assistants_serve_answers_from_the_model(stub: ChatStub) -> None:
     stub.reply("Served by the model.")
-    process = start_cli("--model-url", stub.base_url, "--model-timeout", "5")
-    try:
-        url = read_url(process)
+    with served_cli("--model-url", stub.base_url, "--model-timeout", "5") as (process, url):
         with openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0) as client:
             assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
             thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
             run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
             assert run.status == "completed"
             assert client.beta.threads.messages.list(thread.id).data[0].content[0].text.value == "Served by the model."
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0
+        assert stop(process, signal.SIGINT) == 0
 
 
 @pytest.mark.skipif(

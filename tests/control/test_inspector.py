@@ -22,7 +22,7 @@ from fake_assistants.control.inspector.history import Body
 from fake_assistants.control.inspector.view import timeline
 from tools.screenshots import populate
 
-from ..support import AZURE_VERSION, read_url, start_cli
+from ..support import AZURE_VERSION, served_cli
 
 UI = "/__fake__/ui/"
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
@@ -175,17 +175,12 @@ def test_served_by_fake_serve_and_by_the_command_line(fake_assistants: FakeAssis
         assert server.inspector_url == url.removesuffix("/v1") + "/__fake__/ui/"
         assert response.status == 200 and "fake_assistants inspector" in response.read().decode()
 
-    process = start_cli()
-    try:
-        inspector = read_url(process).removesuffix("/v1") + "/__fake__/ui/"
+    with served_cli() as (process, url):
+        inspector = url.removesuffix("/v1") + "/__fake__/ui/"
         with urllib.request.urlopen(inspector, timeout=10) as response:
             assert "<title>fake_assistants inspector</title>" in response.read().decode()
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert f"inspector at {inspector}" in err
 
 

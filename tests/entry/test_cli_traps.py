@@ -16,7 +16,7 @@ import pytest
 from fake_assistants import FakeAssistants
 from fake_assistants.cli import main
 
-from ..support import HEADERS, read_url, start_cli
+from ..support import HEADERS, served_cli, stop
 
 SERVE = [sys.executable, "-m", "fake_assistants", "serve", "--port", "0"]
 
@@ -94,9 +94,7 @@ def test_a_host_that_does_not_resolve_is_not_blamed_on_the_port() -> None:
 
 def test_a_killed_server_loses_at_most_one_interval(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    process = start_cli("--state", str(state), "--save-every", "0.2")
-    try:
-        url = read_url(process)
+    with served_cli("--state", str(state), "--save-every", "0.2") as (process, url):
         body = json.dumps({"model": "gpt-4o", "name": "kept"}).encode()
         create = urllib.request.Request(f"{url}/assistants", data=body, headers=HEADERS, method="POST")
         with urllib.request.urlopen(create, timeout=10) as response:
@@ -109,13 +107,7 @@ def test_a_killed_server_loses_at_most_one_interval(tmp_path: Path) -> None:
                     break
             assert time.monotonic() < deadline, "the state file was not written within 30 s"
             time.sleep(0.05)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == -signal.SIGKILL
+        assert stop(process, signal.SIGKILL) == -signal.SIGKILL
     assert FakeAssistants.load_state(state).snapshot()["assistants"][0]["name"] == "kept"
 
 

@@ -24,7 +24,7 @@ from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.server import ThreadedServer
 
 from ..seed_quickstart import STEPS_1_TO_4
-from ..support import HEADERS, TEXT_EVENTS, WEATHER, read_url, start_cli
+from ..support import HEADERS, TEXT_EVENTS, WEATHER, read_url, served_cli, start_cli, stop
 
 # these tests talk to the emulator with strict SDK clients
 pytestmark = pytest.mark.fake_assistants(seed=7, shapes="spec")
@@ -249,9 +249,7 @@ def test_a_busy_port_is_a_clear_error() -> None:
 
 
 def test_cli_prints_the_url_serves_and_exits_0_on_sigint() -> None:
-    process = start_cli("--seed", "3")
-    try:
-        url = read_url(process)
+    with served_cli("--seed", "3") as (process, url):
         assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
         create = request(f"{url}/assistants", "POST", {"model": "gpt-4o", "name": "over the CLI"})
         with urllib.request.urlopen(create, timeout=5) as response:
@@ -261,19 +259,14 @@ def test_cli_prints_the_url_serves_and_exits_0_on_sigint() -> None:
         assert assistant["id"] == FakeAssistants(seed=3).client().beta.assistants.create(model="m").id
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0, err
     assert out == "", "stdout carries the URL line and nothing else"
     assert "Traceback" not in err
 
 
 def test_cli_api_key_and_isolation_flags() -> None:
-    process = start_cli("--api-key", "sk-alice-0000000000", "--api-key", "sk-bob-00000000000", "--isolate-keys")
-    try:
-        url = read_url(process)
+    keys = ("--api-key", "sk-alice-0000000000", "--api-key", "sk-bob-00000000000", "--isolate-keys")
+    with served_cli(*keys) as (process, url):
         alice = openai.OpenAI(base_url=url, api_key="sk-alice-0000000000", _strict_response_validation=True)
         bob = openai.OpenAI(base_url=url, api_key="sk-bob-00000000000", _strict_response_validation=True)
         eve = openai.OpenAI(base_url=url, api_key="sk-eve-00000000000", _strict_response_validation=True)
@@ -285,25 +278,7 @@ def test_cli_api_key_and_isolation_flags() -> None:
         assert caught.value.code == "invalid_api_key"
         for sdk in (alice, bob, eve):
             sdk.close()
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0
-
-
-def test_cli_reports_a_busy_port() -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        command = [sys.executable, "-m", "fake_assistants", "serve", "--port", str(port)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
-    assert done.returncode == 1
-    assert done.stdout == ""
-    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
+        assert stop(process, signal.SIGTERM) == 0
 
 
 def test_console_script_is_installed() -> None:

@@ -16,7 +16,7 @@ import pytest
 from fake_assistants import FakeAssistants
 
 from ..seed_quickstart import STEPS_1_TO_4
-from ..support import AZURE_VERSION, read_url, start_cli
+from ..support import AZURE_VERSION, served_cli, stop
 
 
 def run_seed_quickstart(client: openai.AzureOpenAI) -> dict[str, Any]:
@@ -56,9 +56,7 @@ def test_azure_client_runs_the_seed_quickstart_in_process() -> None:
 
 
 def test_azure_client_runs_the_seed_quickstart_over_the_cli_server() -> None:
-    process = start_cli()
-    try:
-        url = read_url(process)
+    with served_cli() as (process, url):
         control = urllib.request.Request(
             url.removesuffix("/v1") + "/__fake__/script",
             data=json.dumps({"turns": [{"reply": "x = 1, Jane Doe."}, {"reply": "Streamed: x = 1."}]}).encode(),
@@ -70,12 +68,7 @@ def test_azure_client_runs_the_seed_quickstart_over_the_cli_server() -> None:
             azure_endpoint=url.removesuffix("/v1"), api_key="azure-key", api_version=AZURE_VERSION, max_retries=0
         )
         check_quickstart(run_seed_quickstart(client), client)
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        assert stop(process, signal.SIGINT) == 0
 
 
 def test_async_azure_client_and_an_entra_id_token() -> None:
