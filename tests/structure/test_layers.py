@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "conformance",
+                "strategies",
             }
         ),
     ),
