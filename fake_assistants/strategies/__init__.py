@@ -30,7 +30,7 @@ from .payloads import InvalidPayload, invalid_payloads, payloads
 from .schema_values import SchemaError, json_values
 from .story import Story, playing
 from .tools import Function, Tools, read_tools
-from .turns import ENDINGS, STEP_STRATEGIES, endings, function_arguments, runs, turns
+from .turn_strategies import ENDINGS, STEP_STRATEGIES, endings, function_arguments, runs, turns
 
 __all__ = [
     "ENDINGS",

@@ -269,7 +269,7 @@ def invalid_payloads(
         )
     )
     kinds.append(
-        st.sampled_from([[], "text", 1, None]).map(
+        st.sampled_from([[], "text", 1, True]).map(
             lambda body: made(body, "invalid_type", None, "a body that is not an object")
         )
     )

@@ -14,7 +14,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..script.turns import ERROR_CODES, INCOMPLETE_REASONS, Ending, Expire, Fail, Incomplete, Reply, Turn
+from ..script.turns import (
+    ERROR_CODES,
+    INCOMPLETE_REASONS,
+    Ending,
+    ErrorCode,
+    Expire,
+    Fail,
+    Incomplete,
+    IncompleteReason,
+    Reply,
+    Turn,
+)
 from ..steps import KINDS
 from ..steps.code_interpreter import OutputFile, RunCode
 from ..steps.file_search import SearchFiles
@@ -104,18 +115,29 @@ def step_strategies(options: Options) -> list[st.SearchStrategy[object]]:
 
 def endings(kinds: Sequence[str] = ENDINGS, *, text: st.SearchStrategy[str] | None = None) -> Any:
     """Endings of the ``kinds`` named (``SearchStrategy`` of ``Reply``, ``Fail``, ``Incomplete``, ``Expire``): a
-    reply, a failure with each real error code, ``incomplete`` with each reason, an expiry."""
-    text = st.text() if text is None else text
+    reply, a failure with each real error code, ``incomplete`` with each reason, an expiry.
+
+    Every ending is drawn from the same parts (its kind, a text, an error code, a reason), so each is as simple as
+    the others to hypothesis and a failing example shrinks to the first kind that still fails (a reply first).
+    """
     unknown = sorted(set(kinds) - set(ENDINGS))
     if unknown or not kinds:
         raise ValueError(f"endings are some of {', '.join(ENDINGS)}, not {unknown or 'none'}")
-    each: dict[str, st.SearchStrategy[Ending]] = {
-        "reply": st.builds(Reply, text),
-        "fail": st.builds(Fail, st.sampled_from(ERROR_CODES), text),
-        "incomplete": st.builds(Incomplete, st.sampled_from(INCOMPLETE_REASONS)),
-        "expire": st.just(Expire()),
-    }
-    return st.one_of([each[name] for name in ENDINGS if name in kinds])
+    return st.builds(
+        _ending,
+        st.sampled_from([name for name in ENDINGS if name in kinds]),
+        st.text() if text is None else text,
+        st.sampled_from(ERROR_CODES),
+        st.sampled_from(INCOMPLETE_REASONS),
+    )
+
+
+def _ending(kind: str, text: str, code: ErrorCode, reason: IncompleteReason) -> Ending:
+    if kind == "reply":
+        return Reply(text)
+    if kind == "fail":
+        return Fail(code, text)
+    return Incomplete(reason) if kind == "incomplete" else Expire()
 
 
 def turn_values(options: Options, ending_kinds: Sequence[str] = ENDINGS) -> st.SearchStrategy[Turn]:
