@@ -142,17 +142,24 @@ def _with_references(
     return walk(schema)
 
 
-def _schema(
-    operation: str, file_ids: Sequence[str], vector_store_ids: Sequence[str], assistant_ids: Sequence[str]
-) -> tuple[JsonDict, JsonDict]:
+@functools.lru_cache(maxsize=64)
+def _components(file_ids: tuple[str, ...], vector_store_ids: tuple[str, ...], assistant_ids: tuple[str, ...]) -> Any:
+    return _with_references(
+        refined_contract()["components"],
+        file_ids=file_ids,
+        vector_store_ids=vector_store_ids,
+        assistant_ids=assistant_ids,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _valid(
+    operation: str, file_ids: tuple[str, ...], vector_store_ids: tuple[str, ...], assistant_ids: tuple[str, ...]
+) -> st.SearchStrategy[JsonDict]:
     if operation not in OPERATIONS:
         raise ValueError(f"payloads are drawn for {', '.join(OPERATIONS)}, not {operation!r}")
-    document = refined_contract()
-    components = _with_references(
-        document["components"], file_ids=file_ids, vector_store_ids=vector_store_ids, assistant_ids=assistant_ids
-    )
-    root = {"components": components}
-    return root, components["schemas"][OPERATIONS[operation]]
+    root = {"components": _components(file_ids, vector_store_ids, assistant_ids)}
+    return json_values({"$ref": f"#/components/schemas/{OPERATIONS[operation]}"}, root=root).map(dict)
 
 
 def payloads(
@@ -168,8 +175,7 @@ def payloads(
     assistants = () if assistant_id is None else (assistant_id,)
     if operation == "createRun" and not assistants:
         raise ValueError("a createRun payload names its assistant: give assistant_id")
-    root, _ = _schema(operation, tuple(file_ids), tuple(vector_store_ids), assistants)
-    return json_values({"$ref": f"#/components/schemas/{OPERATIONS[operation]}"}, root=root).map(dict)
+    return _valid(operation, tuple(file_ids), tuple(vector_store_ids), assistants)
 
 
 # --- invalid payloads --------------------------------------------------------------------------------------------

@@ -169,6 +169,8 @@ class _Generator:
             tail = st.lists(self.strategy(items, f"{where}/items", depth + 1), max_size=most - len(prefix))
             return st.tuples(head, tail).map(lambda pair: pair[0] + pair[1])
         element = self.strategy(items, f"{where}/items", depth + 1)
+        if element.is_empty:  # no item can be drawn (e.g. an id, when none was given): only an empty array
+            return st.just([]) if least == 0 else st.nothing()
         if schema.get("uniqueItems"):
             return st.lists(element, min_size=least, max_size=most, unique_by=_canonical)
         return st.lists(element, min_size=least, max_size=most)
