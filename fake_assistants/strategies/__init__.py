@@ -25,7 +25,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess that 
         f"fake_assistants.strategies needs hypothesis, which the '{EXTRA}' extra installs: {INSTALL}"
     ) from exc
 
-from .faults import fault, faults
+from .fault_strategies import fault, faults
 from .payloads import InvalidPayload, invalid_payloads, payloads
 from .schema_values import SchemaError, json_values
 from .story import Story, playing
