@@ -30,7 +30,7 @@ def test_every_drawn_fault_list_is_accepted(documents: list[dict[str, Any]]) -> 
 def test_every_fault_kind_is_drawn() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=150, database=None, phases=[Phase.generate])
+    @settings(max_examples=100, database=None, phases=[Phase.generate])
     @given(document=fault())
     def record(document: dict[str, Any]) -> None:
         seen.add(document["fault"])
@@ -49,7 +49,7 @@ def test_a_fault_kind_without_a_strategy_is_an_error(monkeypatch: pytest.MonkeyP
 
 @pytest.mark.manual_clock(1_700_000_000)  # a latency fault moves the clock instead of waiting
 @pytest.mark.fake_assistants(skip_sleep=True)  # and the SDK's back-off before a retry returns at once
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=fault([kind for kind in KINDS if kind != "cut_stream"], operations=["createAssistant"]))
 def test_a_drawn_fault_drives_the_retry_path(fake: FakeAssistants, document: dict[str, Any]) -> None:
     fake.reset()

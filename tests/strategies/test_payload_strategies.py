@@ -22,7 +22,7 @@ from .support import THOUSAND
 
 IDS: dict[str, Any] = {"file_ids": ["file-abc"], "vector_store_ids": ["vs_abc"], "assistant_id": "asst_abc"}
 BETA: Any = {"headers": {"OpenAI-Beta": "assistants=v2"}}  # what the SDK's beta methods send
-SOME = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SOME = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _with_operation(strategy: Any) -> st.SearchStrategy[tuple[str, Any]]:
@@ -56,7 +56,7 @@ def test_the_operations_drawn_are_the_create_and_modify_operations() -> None:
 
 
 def test_without_ids_a_payload_refers_to_nothing() -> None:
-    @settings(max_examples=200, database=None)
+    @settings(max_examples=100, database=None)
     @given(body=payloads("createThread"))
     def check(body: dict[str, Any]) -> None:
         text = json.dumps(body)

@@ -15,7 +15,7 @@ from fake_assistants.strategies import Story, playing, runs
 from .tools import EVERY_TOOL
 
 ENDED = {Reply: "completed", Fail: "failed", Incomplete: "incomplete", Expire: "expired"}
-ONE_EMULATOR = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+ONE_EMULATOR = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def run_agent(client: openai.OpenAI, assistant_id: str, thread_id: str) -> tuple[Any, list[tuple[str, str]]]:
@@ -53,7 +53,7 @@ def test_a_drawn_story_plays_through_the_sdk(fake: FakeAssistants, story: Story)
         assert fake.script.pending == ()
 
 
-@ONE_EMULATOR
+@settings(ONE_EMULATOR, max_examples=8)
 @given(story=runs(tools=EVERY_TOOL, max_runs=1))
 def test_playing_resets_the_emulator_for_each_example(fake: FakeAssistants, story: Story) -> None:
     with playing(fake, story):

@@ -96,7 +96,7 @@ def test_the_step_strategies_follow_the_step_kind_registry() -> None:
 def _kinds_drawn(strategy: st.SearchStrategy[Story]) -> set[str]:
     seen: set[str] = set()
 
-    @settings(max_examples=150, database=None, phases=[Phase.generate])
+    @settings(max_examples=100, database=None, phases=[Phase.generate])
     @given(story=strategy)
     def record(story: Story) -> None:
         seen.update(kind_of(step).name for turn in story.turns for step in turn.steps)
