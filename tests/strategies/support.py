@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from fake_assistants.script.context import AssistantView, FileScope, RunContext, frozen
 
@@ -16,6 +17,30 @@ THOUSAND = settings(
     phases=[Phase.explicit, Phase.generate],  # an acceptance check: nothing to shrink when it holds
     suppress_health_check=[HealthCheck.too_slow],
 )
+EXAMPLES = 1000
+
+
+def for_a_thousand(**strategies: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
+    """``check`` holds for 1 000 drawn examples of ``strategies``: the test fails unless that many ran."""
+
+    def wrap(check: Callable[..., None]) -> Callable[[], None]:
+        ran: list[None] = []
+
+        @functools.wraps(check)
+        def counted(**drawn: Any) -> None:
+            ran.append(None)
+            check(**drawn)
+
+        examples = THOUSAND(given(**strategies)(counted))
+
+        def test() -> None:
+            examples()
+            assert len(ran) >= EXAMPLES
+
+        test.__doc__ = check.__doc__
+        return test
+
+    return wrap
 
 
 def run_context(tools: Sequence[dict[str, Any]], *, parallel_tool_calls: bool = True) -> RunContext:

@@ -13,12 +13,11 @@ from fake_assistants import FakeAssistants
 from fake_assistants.frontdoor.faults import KINDS
 from fake_assistants.strategies import Story, fault, fault_strategies, faults, playing, runs
 
-from .support import THOUSAND
+from .support import for_a_thousand
 from .tools import WEATHER
 
 
-@THOUSAND
-@given(documents=faults())
+@for_a_thousand(documents=faults())
 def test_every_drawn_fault_list_is_accepted(documents: list[dict[str, Any]]) -> None:
     fake = FakeAssistants()
     assert fake.faults.add_from(documents) == len(documents)

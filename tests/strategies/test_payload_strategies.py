@@ -18,7 +18,7 @@ from fake_assistants.strategies import InvalidPayload, invalid_payloads, payload
 from fake_assistants.strategies.payloads import OPERATIONS
 
 from .operations import MODELS, make_parents, path_of, sender
-from .support import THOUSAND
+from .support import for_a_thousand
 
 IDS: dict[str, Any] = {"file_ids": ["file-abc"], "vector_store_ids": ["vs_abc"], "assistant_id": "asst_abc"}
 BETA: Any = {"headers": {"OpenAI-Beta": "assistants=v2"}}  # what the SDK's beta methods send
@@ -29,15 +29,13 @@ def _with_operation(strategy: Any) -> st.SearchStrategy[tuple[str, Any]]:
     return st.one_of([st.tuples(st.just(op), strategy(op, **IDS)) for op in sorted(OPERATIONS)])
 
 
-@THOUSAND
-@given(drawn=_with_operation(payloads))
+@for_a_thousand(drawn=_with_operation(payloads))
 def test_every_drawn_payload_passes_the_request_checks(drawn: tuple[str, dict[str, Any]]) -> None:
     operation, body = drawn
     parse_body(MODELS[operation], json.dumps(body).encode())
 
 
-@THOUSAND
-@given(drawn=_with_operation(invalid_payloads))
+@for_a_thousand(drawn=_with_operation(invalid_payloads))
 def test_every_drawn_invalid_payload_gets_the_400_it_announces(drawn: tuple[str, InvalidPayload]) -> None:
     operation, invalid = drawn
     with pytest.raises(ApiError) as refused:

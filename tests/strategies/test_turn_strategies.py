@@ -28,7 +28,7 @@ from fake_assistants.strategies import (
     turns,
 )
 
-from .support import THOUSAND, run_context
+from .support import for_a_thousand, run_context
 from .tools import EVERY_TOOL, FUNCTIONS, NO_PARAMETERS, WEATHER
 
 LOOSE_STRICT: dict[str, Any] = {  # strict, yet its schema leaves "note" optional: strict mode sends every property
@@ -52,23 +52,20 @@ def assert_accepted(story: Story, *, parallel_tool_calls: bool) -> None:
     assert eval(repr(story), {"Story": Story}) == story  # prints as its script document, which pastes back
 
 
-@THOUSAND
-@given(story=turns(tools=EVERY_TOOL, parallel_tool_calls=False))
+@for_a_thousand(story=turns(tools=EVERY_TOOL, parallel_tool_calls=False))
 def test_every_drawn_turn_is_one_the_emulator_plays(story: Story) -> None:
     assert len(story.turns) == 1
     assert_accepted(story, parallel_tool_calls=False)
     assert all(len(step.calls) == 1 for step in story.turns[0].steps if isinstance(step, CallFunctions))
 
 
-@THOUSAND
-@given(story=runs(tools=EVERY_TOOL))
+@for_a_thousand(story=runs(tools=EVERY_TOOL))
 def test_every_drawn_story_is_one_the_emulator_plays(story: Story) -> None:
     assert 1 <= len(story.turns) <= 3
     assert_accepted(story, parallel_tool_calls=True)
 
 
-@THOUSAND
-@given(
+@for_a_thousand(
     drawn=st.sampled_from([*FUNCTIONS, LOOSE_STRICT]).flatmap(
         lambda tool: st.tuples(st.just(tool), function_arguments(read_tools([tool]).functions[0]))
     )
