@@ -53,7 +53,7 @@ SAMPLE_PARAMETERS: tuple[JsonDict, ...] = (
 )
 """The function parameter schemas a drawn tool declares (any schema is valid there; these keep examples short)."""
 
-_REFERENCES = ("file_ids", "vector_store_ids", "file_id", "assistant_id", "model")
+_FILLED_IN = ("file_ids", "vector_store_ids", "file_id", "assistant_id", "model")  # ids given, and known models
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,7 +109,8 @@ def refined_contract() -> JsonDict:
 def _with_references(
     schema: Any, *, file_ids: Sequence[str], vector_store_ids: Sequence[str], assistant_ids: Sequence[str]
 ) -> Any:
-    """``schema`` with every property that holds an id drawn from the ids given (or never drawn, with none)."""
+    """``schema`` with every property that holds an id drawn from the ids given (never drawn, with none), and
+    ``model`` from known models."""
 
     def one_of(ids: Sequence[str]) -> Any:
         return {"enum": list(ids)} if ids else False
@@ -122,7 +123,7 @@ def _with_references(
         out = {key: walk(value) for key, value in node.items()}
         properties = out.get("properties")
         if isinstance(properties, dict):
-            for name in _REFERENCES:
+            for name in _FILLED_IN:
                 if name not in properties:
                     continue
                 if name == "file_ids":
@@ -135,8 +136,8 @@ def _with_references(
                 elif name == "assistant_id":
                     properties[name] = one_of(assistant_ids)
                 elif name == "model":
-                    nullable = "model" not in out.get("required", ()) and out is not None
-                    properties[name] = {"enum": [*MODELS, *([None] if nullable else [])]}
+                    optional = "model" not in out.get("required", ())  # then null says "not set"
+                    properties[name] = {"enum": [*MODELS, *([None] if optional else [])]}
         return out
 
     return walk(schema)

@@ -113,8 +113,8 @@ def step_strategies(options: Options) -> list[st.SearchStrategy[object]]:
     return [strategy for strategy in found if strategy is not None]
 
 
-def endings(kinds: Sequence[str] = ENDINGS, *, text: st.SearchStrategy[str] | None = None) -> Any:
-    """Endings of the ``kinds`` named (``SearchStrategy`` of ``Reply``, ``Fail``, ``Incomplete``, ``Expire``): a
+def endings(kinds: Sequence[str] = ENDINGS, *, text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Ending]:
+    """Endings of the ``kinds`` named (``Reply``, ``Fail``, ``Incomplete``, ``Expire``): a
     reply, a failure with each real error code, ``incomplete`` with each reason, an expiry.
 
     Every ending is drawn from the same parts (its kind, a text, an error code, a reason), so each is as simple as
