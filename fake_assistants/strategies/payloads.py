@@ -78,11 +78,9 @@ def refined_contract() -> JsonDict:
     json_schema = schemas["ResponseFormatJsonSchema"]["properties"]["json_schema"]["properties"]
     json_schema["name"] = {"type": "string", "pattern": NAME_PATTERN}
     json_schema["schema"] = {"enum": list(SAMPLE_PARAMETERS)}
-    schemas["StaticChunkingStrategy"]["properties"]["chunk_overlap_tokens"] = {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 50,  # at most half of the smallest chunk (100)
-    }
+    _replace_property(  # the static chunking strategy, named and inline: at most half of the smallest chunk (100)
+        document["components"], "chunk_overlap_tokens", {"type": "integer", "minimum": 0, "maximum": 50}
+    )
     attachments = schemas["CreateMessageRequest"]["properties"]["attachments"]["anyOf"][0]
     attachments["items"]["required"] = ["file_id"]  # the spec puts its ``required`` beside ``items``
     attachments.pop("required", None)
@@ -104,6 +102,19 @@ def refined_contract() -> JsonDict:
         ]
     }
     return document
+
+
+def _replace_property(node: Any, name: str, schema: JsonDict) -> None:
+    """Give every property called ``name``, at any depth under ``node``, the schema ``schema``."""
+    if isinstance(node, list):
+        for item in node:
+            _replace_property(item, name, schema)
+    elif isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict) and name in properties:
+            properties[name] = dict(schema)
+        for value in node.values():
+            _replace_property(value, name, schema)
 
 
 def _with_references(

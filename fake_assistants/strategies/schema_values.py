@@ -4,10 +4,11 @@ request payloads.
 It covers the part of JSON Schema that function tools and the shipped contract use: ``type`` (one or a list),
 ``enum``, ``const``, ``anyOf`` / ``oneOf`` / ``allOf``, local ``$ref``, ``nullable``; strings (``minLength``,
 ``maxLength``, ``pattern``, ``format``), numbers and integers (``minimum``, ``maximum``, the exclusive bounds,
-``multipleOf``), arrays (``items``, ``prefixItems``, ``minItems``, ``maxItems``, ``uniqueItems``) and objects
-(``properties``, ``required``, ``additionalProperties``, ``propertyNames``, ``minProperties``,
-``maxProperties``). Every value drawn is checked against the schema with ``jsonschema``, so a keyword it does not
-generate for still holds (by filtering).
+``multipleOf``; an integer with no bound stays within ±(2**53 - 1), where every JSON reader agrees), arrays
+(``items``, ``prefixItems``, ``minItems``, ``maxItems``, ``uniqueItems``) and objects (``properties``,
+``required``, ``additionalProperties``, ``propertyNames``, ``minProperties``, ``maxProperties``). Every value
+drawn is checked against the schema with ``jsonschema``, so a keyword it does not generate for still holds (by
+filtering).
 
 ``strict=True`` is OpenAI's strict mode: every declared property is present and none other is, at any depth.
 Values shrink towards the simplest: the first ``enum`` member or ``anyOf`` branch, empty strings and arrays, the
@@ -28,6 +29,7 @@ JsonSchema = Mapping[str, Any] | bool
 
 MAX_EXTRA_ITEMS = 3  # items drawn beyond an array's minItems: enough for "several", cheap enough for many examples
 MAX_TEXT = 24  # characters drawn beyond a string's minLength, unless its maxLength is smaller
+SAFE_INTEGER = 2**53 - 1  # an unbounded integer stays where every JSON reader agrees on it (RFC 8259 section 6)
 MAX_DEPTH = 6  # below this, optional properties and optional items are left out (recursive schemas end)
 
 _FORMATS: dict[str, st.SearchStrategy[str]] = {
@@ -266,14 +268,12 @@ def _bounds(schema: Mapping[str, Any]) -> tuple[float | None, float | None, bool
 
 def _integers(schema: Mapping[str, Any]) -> st.SearchStrategy[int]:
     low, high, low_open, high_open = _bounds(schema)
-    least = None if low is None else (math.floor(low) + 1 if low_open else math.ceil(low))
-    most = None if high is None else (math.ceil(high) - 1 if high_open else math.floor(high))
+    least = -SAFE_INTEGER if low is None else (math.floor(low) + 1 if low_open else math.ceil(low))
+    most = SAFE_INTEGER if high is None else (math.ceil(high) - 1 if high_open else math.floor(high))
     step = schema.get("multipleOf")
     if isinstance(step, int) and step > 0:
-        least = None if least is None else -(-least // step)
-        most = None if most is None else most // step
-        return st.integers(least, most).map(lambda n: n * step)
-    if least is not None and most is not None and least > most:
+        return st.integers(-(-least // step), most // step).map(lambda n: n * step)
+    if least > most:
         return st.nothing()
     return st.integers(least, most)
 

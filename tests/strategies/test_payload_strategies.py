@@ -4,6 +4,7 @@ the 400 they announce; a smaller run sends both through the SDK."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import openai
@@ -12,37 +13,72 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
-from fake_assistants.errors import ApiError
-from fake_assistants.schemas.validation import parse_body
+from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.strategies import InvalidPayload, invalid_payloads, payloads
 from fake_assistants.strategies.payloads import OPERATIONS
 
-from .operations import MODELS, make_parents, path_of, sender
+from .operations import MODELS, Parents, make_parents, path_of, sender
 from .support import for_a_thousand
 
-IDS: dict[str, Any] = {"file_ids": ["file-abc"], "vector_store_ids": ["vs_abc"], "assistant_id": "asst_abc"}
 BETA: Any = {"headers": {"OpenAI-Beta": "assistants=v2"}}  # what the SDK's beta methods send
 SOME = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _with_operation(strategy: Any) -> st.SearchStrategy[tuple[str, Any]]:
-    return st.one_of([st.tuples(st.just(op), strategy(op, **IDS)) for op in sorted(OPERATIONS)])
+def _with_operation(strategy: Any, ids: dict[str, Any]) -> st.SearchStrategy[tuple[str, Any]]:
+    return st.one_of([st.tuples(st.just(op), strategy(op, **ids)) for op in sorted(OPERATIONS)])
 
 
-@for_a_thousand(drawn=_with_operation(payloads))
-def test_every_drawn_payload_passes_the_request_checks(drawn: tuple[str, dict[str, Any]]) -> None:
-    operation, body = drawn
-    parse_body(MODELS[operation], json.dumps(body).encode())
+def _emulator() -> tuple[FakeAssistants, Parents, dict[str, Any]]:
+    """An emulator with the objects payloads refer to and change, and the ids a payload may name."""
+    fake = FakeAssistants()
+    parents = make_parents(fake.client())
+    ids = {"file_ids": [parents.file_id], "vector_store_ids": [parents.vector_store_id]}
+    return fake, parents, {**ids, "assistant_id": parents.assistant_id}
 
 
-@for_a_thousand(drawn=_with_operation(invalid_payloads))
-def test_every_drawn_invalid_payload_gets_the_400_it_announces(drawn: tuple[str, InvalidPayload]) -> None:
-    operation, invalid = drawn
-    with pytest.raises(ApiError) as refused:
-        parse_body(MODELS[operation], json.dumps(invalid.body).encode())
-    assert (refused.value.status, refused.value.param) == (invalid.status, invalid.param)
-    if invalid.code is not None:
-        assert refused.value.code == invalid.code
+def _send(fake: FakeAssistants, parents: Parents, operation: str, body: Any, *, valid: bool = True) -> ApiResponse:
+    """One request straight to the emulator (a valid run goes on a thread of its own: one active run per thread)."""
+    if operation == "createRun" and valid:
+        thread = fake.handle(_request("/threads", {"messages": [{"role": "user", "content": "hi"}]}))
+        parents = replace(parents, thread_id=json.loads(thread.body)["id"])
+    answer = fake.handle(_request(path_of(parents, operation), body))
+    for _ in answer.stream or ():  # a streamed run plays to its end
+        pass
+    return answer
+
+
+def _request(path: str, body: Any) -> ApiRequest:
+    headers = {"content-type": "application/json", "openai-beta": "assistants=v2", "authorization": "Bearer sk-test"}
+    return ApiRequest("POST", f"/v1{path}", headers=headers, body=json.dumps(body).encode())
+
+
+def test_every_drawn_payload_is_accepted_by_the_emulator() -> None:
+    fake, parents, ids = _emulator()
+
+    @for_a_thousand(drawn=_with_operation(payloads, ids))
+    def check(drawn: tuple[str, dict[str, Any]]) -> None:
+        operation, body = drawn
+        answer = _send(fake, parents, operation, body)
+        assert answer.status == 200, answer.body
+
+    check()
+
+
+def test_every_drawn_invalid_payload_gets_the_400_it_announces() -> None:
+    fake, parents, ids = _emulator()
+    before = _objects(fake.snapshot())
+
+    @for_a_thousand(drawn=_with_operation(invalid_payloads, ids))
+    def check(drawn: tuple[str, InvalidPayload]) -> None:
+        operation, invalid = drawn
+        answer = _send(fake, parents, operation, invalid.body, valid=False)
+        error = json.loads(answer.body)["error"]
+        assert (answer.status, error["param"]) == (invalid.status, invalid.param), error
+        if invalid.code is not None:
+            assert error["code"] == invalid.code
+
+    check()
+    assert _objects(fake.snapshot()) == before  # nothing changed
 
 
 def test_the_operations_drawn_are_the_create_and_modify_operations() -> None:
