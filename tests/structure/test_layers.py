@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "server",
                 "transports",
                 "conformance",
+                "strategies",
             }
         ),
     ),
