@@ -66,7 +66,7 @@ class FrontDoor:
     ) -> None:
         self.api = api
         self.control = control
-        self.log = log or RequestLog(None, None)  # kept as tuples: see logged() for what a reader gets
+        self.log = RequestLog(None, None) if log is None else log  # kept as tuples: see logged() for what a reader gets
         self.faults = faults
         self.limits: RateLimits | None = None
         self.history = history  # times, operations and bodies, for the inspector
