@@ -60,9 +60,9 @@ ROWS = (
     "bytes per short message (tracemalloc), 100 000 messages",
     "bytes per short message (RSS growth), 100 000 messages",
     "bytes per message created through the SDK (RSS growth), 100 000 messages",
-    "save_state, 100 000 messages",
-    "load_state, 100 000 messages",
-    "state file size, 100 000 messages",
+    "save_state, 100 000 messages and 10 000 threads",
+    "load_state, 100 000 messages and 10 000 threads",
+    "state file size, 100 000 messages and 10 000 threads",
     "server GET retrieve, 8 connections",
     "server GET retrieve, 64 connections",
     "server POST create, 8 connections",
@@ -315,10 +315,13 @@ def list_rows() -> list[Row]:
 
 
 def fresh_state_rows() -> list[Row]:
-    """State files of one emulator holding 100 000 messages, with nothing else alive."""
+    """State files of one emulator holding 100 000 messages and 10 000 threads, with nothing else alive."""
     gc.collect()
     state = FakeAssistants(progression="manual")
     grow(state, state.client().beta.threads.create().id, SIZES[-1])
+    create_thread = ApiRequest("POST", "/v1/threads", headers=HEADERS, body=b"{}")
+    for _ in range(10_000 - 1):
+        state.handle(create_thread)
     return state_rows(state)
 
 
@@ -344,21 +347,21 @@ def state_rows(fake: FakeAssistants) -> list[Row]:
     encoder = jsoncodec.ENCODER
     return [
         Row(
-            "save_state, 100 000 messages",
+            "save_state, 100 000 messages and 10 000 threads",
             f"{saved:.2f} s ({encoder})",
             f"{saved_old:.2f} s plain snapshot, json",
             f"{saved / saved_old:.2f}{TIMES}",
             "≤ 0.25 s",
         ),
         Row(
-            "load_state, 100 000 messages",
+            "load_state, 100 000 messages and 10 000 threads",
             f"{loaded:.2f} s ({encoder})",
             f"{loaded_old:.2f} s plain snapshot, json",
             f"{loaded / loaded_old:.2f}{TIMES}",
             "≤ 0.5 s",
         ),
         Row(
-            "state file size, 100 000 messages",
+            "state file size, 100 000 messages and 10 000 threads",
             f"{size / 1e6:.1f} MB",
             f"{size_old / 1e6:.1f} MB plain snapshot",
             f"{size / size_old:.2f}{TIMES}",
