@@ -8,6 +8,7 @@ so that a process that runs all day does not grow with its traffic (``FakeAssist
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterator
 
@@ -30,18 +31,20 @@ class RequestLog:
         self._entries: deque[Entry] = deque(maxlen=entries)
         self._size_bound = size
         self._size = 0
+        self._lock = threading.Lock()  # the server's threads append at once: the byte count stays exact
 
     def append(self, entry: Entry) -> None:
         if self._size_bound is None:
-            self._entries.append(entry)
+            self._entries.append(entry)  # one call, atomic
             return
         kept = self._entries
-        if kept.maxlen is not None and len(kept) == kept.maxlen:
-            self._size -= entry_size(kept[0])  # the deque drops it
-        kept.append(entry)
-        self._size += entry_size(entry)
-        while self._size > self._size_bound and len(kept) > 1:
-            self._size -= entry_size(kept.popleft())
+        with self._lock:
+            if kept.maxlen is not None and len(kept) == kept.maxlen:
+                self._size -= entry_size(kept[0])  # the deque drops it
+            kept.append(entry)
+            self._size += entry_size(entry)
+            while self._size > self._size_bound and len(kept) > 1:
+                self._size -= entry_size(kept.popleft())
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(tuple(self._entries))
@@ -50,5 +53,6 @@ class RequestLog:
         return len(self._entries)
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._size = 0
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
