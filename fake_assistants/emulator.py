@@ -32,9 +32,17 @@ from .frontdoor.azure import DEFAULT_API_VERSION as AZURE_API_VERSION
 from .frontdoor.door import FrontDoor, LoggedRequest
 from .frontdoor.faults import FaultSet
 from .frontdoor.ratelimits import RateLimits
+from .frontdoor.requestlog import RequestLog
 from .runs import engine
 from .script import Script
-from .settings import DEFAULT_MAX_UPLOAD_BYTES, Progression, Settings, check_progression
+from .settings import (
+    DEFAULT_KEEP_REQUEST_BYTES,
+    DEFAULT_KEEP_REQUESTS,
+    DEFAULT_MAX_UPLOAD_BYTES,
+    Progression,
+    Settings,
+    check_progression,
+)
 from .transports.inprocess import make_transport, sdk_http_module
 from .transports.sdk import require_openai
 
@@ -75,6 +83,11 @@ class FakeAssistants:
             clients that validate strictly (``_strict_response_validation=True``), held to the spec.
         world: objects that exist before the test starts, declared by id: a world file (YAML or JSON) or a dict
             (see ``docs/world.md`` and :meth:`load_world`).
+        keep_requests: how many of the newest requests :attr:`request_log` keeps (default 10 000; the inspector's
+            history keeps at most its own 500 of them). ``None``: keep every request, for a test that asserts on
+            the whole log of a long session.
+        keep_request_bytes: with ``keep_requests``, the log also keeps at most about this many bytes (default
+            8 MiB), the oldest requests going first.
     """
 
     def __init__(
@@ -91,6 +104,8 @@ class FakeAssistants:
         max_upload_bytes: int | None = None,
         shapes: str = "wire",
         world: WorldSource | None = None,
+        keep_requests: int | None = DEFAULT_KEEP_REQUESTS,
+        keep_request_bytes: int = DEFAULT_KEEP_REQUEST_BYTES,
     ) -> None:
         if validate_responses is None:
             validate_responses = os.environ.get(VALIDATE_ENV, "") in ("1", "true")
@@ -104,6 +119,8 @@ class FakeAssistants:
             validate_responses=validate_responses,
             max_upload_bytes=DEFAULT_MAX_UPLOAD_BYTES if max_upload_bytes is None else max_upload_bytes,
             shapes=shapes,
+            keep_requests=keep_requests,
+            keep_request_bytes=keep_request_bytes,
         )
         self._backend = Backend(settings, clock or SystemClock())
         self._api = Router(self._backend)
@@ -114,11 +131,12 @@ class FakeAssistants:
         if settings.validate_responses:
             checked = self._validator = ValidatingRouter(checked, wire_contract(Contract.load(), settings.shapes))
         self._control_access = ControlAccess()
-        self._history = history = RequestHistory()  # what the inspector shows of each request
+        self._history = history = RequestHistory(keep_requests)  # what the inspector shows of each request
         control = ControlApi(self, ControlParts(self._control_access, self._api.auth, history, lambda: self._backend))
         faults = FaultSet(seed, lambda: self.clock, self.advance_clock)
         # what every transport calls: the control API, the request log, faults, then the API
-        self._front_door = FrontDoor(checked, control=control, faults=faults, history=history, now=self._now)
+        log = RequestLog(keep_requests, None if keep_requests is None else keep_request_bytes)
+        self._front_door = FrontDoor(checked, control=control, faults=faults, history=history, now=self._now, log=log)
         self._backend.script.fault_sink = faults.add_from  # a script file's ``faults:``
         self._backend.script.model_sink = self._model_from_script  # a script file's ``model:``
         if world is not None:
@@ -350,8 +368,9 @@ class FakeAssistants:
 
     @property
     def request_log(self) -> tuple[LoggedRequest, ...]:
-        """Every API request served so far (method, path, status, request id, fault), oldest first."""
-        return tuple(self._front_door.log)
+        """The API requests served so far (method, path, status, request id, fault), oldest first: the newest
+        ``keep_requests`` of them (all of them with ``FakeAssistants(keep_requests=None)``)."""
+        return self._front_door.logged()
 
     # --- worlds --------------------------------------------------------------------------------------------
 

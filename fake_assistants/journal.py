@@ -24,8 +24,7 @@ thread (and each task) has its own.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import fields
 from typing import Any, SupportsIndex, TypeVar
@@ -69,19 +68,28 @@ def active() -> bool:
     return _ACTIVE.get() is not None
 
 
-@contextmanager
-def transaction(fault: Callable[[], None] | None = None) -> Iterator[Journal]:
-    """Apply the block's writes completely, or (when it raises) not at all."""
-    journal = Journal(fault)
-    token = _ACTIVE.set(journal)
-    try:
-        yield journal
-    except BaseException:
-        journal.fault = None
-        journal.rollback()
-        raise
-    finally:
-        _ACTIVE.reset(token)
+class transaction:  # lower case: it reads as the function it was, ``with transaction():``
+    """Apply the block's writes completely, or (when it raises) not at all.
+
+    A class, not a generator: entering and leaving costs two calls, which is all a request that writes nothing
+    (a read) pays for the journal."""
+
+    __slots__ = ("journal", "token")
+
+    def __init__(self, fault: Callable[[], None] | None = None) -> None:
+        self.journal = Journal(fault)
+
+    def __enter__(self) -> Journal:
+        self.token = _ACTIVE.set(self.journal)
+        return self.journal
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        try:
+            if kind is not None:
+                self.journal.fault = None
+                self.journal.rollback()
+        finally:
+            _ACTIVE.reset(self.token)
 
 
 def journaled(value: Any) -> Any:

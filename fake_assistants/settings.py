@@ -10,6 +10,8 @@ Progression = Literal["per_read", "immediate", "by_clock", "manual"]
 PROGRESSIONS: tuple[Progression, ...] = ("per_read", "immediate", "by_clock", "manual")
 SHAPES = ("wire", "spec")
 DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024  # "Individual files can be up to 512 MB"
+DEFAULT_KEEP_REQUESTS = 10_000  # the request log's bound, in requests (None: keep them all)
+DEFAULT_KEEP_REQUEST_BYTES = 8 * 1024 * 1024  # and in bytes, with a bound in requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,8 @@ class Settings:
     validate_responses: bool = False
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     shapes: str = "wire"
+    keep_requests: int | None = DEFAULT_KEEP_REQUESTS
+    keep_request_bytes: int = DEFAULT_KEEP_REQUEST_BYTES
 
     def __post_init__(self) -> None:
         check_progression(self.progression)
@@ -34,6 +38,9 @@ class Settings:
         _check_whole(self.seconds_per_status, 1, "seconds_per_status is a whole number of seconds, 1 or more")
         _check_whole(self.stream_chunk_tokens, 1, "stream_chunk_tokens is a whole number of tokens, 1 or more")
         _check_whole(self.max_upload_bytes, 1, "max_upload_bytes is a whole number of bytes, 1 or more")
+        if self.keep_requests is not None:
+            _check_whole(self.keep_requests, 1, "keep_requests is a whole number of requests, 1 or more, or None")
+        _check_whole(self.keep_request_bytes, 1, "keep_request_bytes is a whole number of bytes, 1 or more")
 
 
 SETTING_NAMES = tuple(item.name for item in fields(Settings))

@@ -18,6 +18,7 @@ from ..errors import ApiError, azure_resource_not_found
 from . import azure
 from .faults import FaultSet
 from .ratelimits import RateLimits
+from .requestlog import RequestLog
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,18 @@ class History(Protocol):
 
 class FrontDoor:
     def __init__(
-        self, api: Handles, *, control: SideDoor, faults: FaultSet, history: History, now: Callable[[], int]
+        self,
+        api: Handles,
+        *,
+        control: SideDoor,
+        faults: FaultSet,
+        history: History,
+        now: Callable[[], int],
+        log: RequestLog | None = None,
     ) -> None:
         self.api = api
         self.control = control
-        self.log: list[LoggedRequest] = []
+        self.log = RequestLog(None, None) if log is None else log  # kept as tuples: see logged() for what a reader gets
         self.faults = faults
         self.limits: RateLimits | None = None
         self.history = history  # times, operations and bodies, for the inspector
@@ -77,13 +85,16 @@ class FrontDoor:
             else:
                 response, fault = self._serve(request)
         except Interrupted as stop:
-            self.log.append(LoggedRequest(method, path, 0, None, fault=stop.kind, key=key))
+            self.log.append((method, path, 0, None, stop.kind, key))
             raise
-        request_id = response.headers.get("x-request-id")
-        self.log.append(LoggedRequest(method, path, response.status, request_id, fault=fault, key=key))
+        self.log.append((method, path, response.status, response.headers.get("x-request-id"), fault, key))
         operation = response.operation or operation_of(served)  # the router's, or (a fault, a 404) the route's
         self.history.record(request, response, self.now(), key, operation)
         return response
+
+    def logged(self) -> tuple[LoggedRequest, ...]:
+        """The request log as its readers see it, oldest first (built now, not on every request)."""
+        return tuple(LoggedRequest(m, p, status, rid, fault=f, key=k) for m, p, status, rid, f, k in self.log)
 
     def _serve_azure(self, request: ApiRequest) -> tuple[ApiRequest, ApiResponse, str | None]:
         try:

@@ -29,12 +29,22 @@ def sdk_http_module() -> ModuleType:
 
 
 def to_api_request(request: Any) -> ApiRequest:
-    """An ``httpx``/``httpx2`` request (already read) as the router's request."""
+    """An ``httpx``/``httpx2`` request (already read) as the router's request.
+
+    The headers come from ``multi_items()`` (lower-case names already), joined with ", " only when a name repeats,
+    as ``Headers.items()`` would join them at twice the cost; the query is parsed only when there is one."""
+    url = request.url
+    pairs = request.headers.multi_items()
+    headers = dict(pairs)
+    if len(headers) != len(pairs):  # a repeated header
+        headers = {}
+        for name, value in pairs:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return ApiRequest(
         method=request.method,
-        path=request.url.path,
-        query=tuple(request.url.params.multi_items()),
-        headers={name.lower(): value for name, value in request.headers.items()},
+        path=url.path,
+        query=tuple(url.params.multi_items()) if url.query else (),
+        headers=headers,
         body=request.content,
     )
 

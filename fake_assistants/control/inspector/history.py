@@ -1,9 +1,10 @@
 """The request history: what the request log does not keep, for the inspector: when, which operation, and the bodies.
 
 Bodies are kept as bytes, cut at :data:`BODY_LIMIT`, and made readable (JSON indented) only when the page asks for
-them; the history keeps the last :data:`KEEP` exchanges. Headers are not kept (they carry API keys). A streamed
-response is teed: its server-sent events are kept as they are sent (the stream itself is unchanged, and closing it
-still closes the emulator's).
+them; the history keeps the last :data:`KEEP` exchanges (fewer if the emulator keeps fewer requests), each as a
+plain tuple that becomes a :class:`HistoryEntry` only when the inspector reads it. Headers are not kept (they carry
+API keys). A streamed response is teed: its server-sent events are kept as they are sent (the stream itself is
+unchanged, and closing it still closes the emulator's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...api.wire import ApiRequest, ApiResponse
 
@@ -78,12 +80,15 @@ class Body:
         return text
 
 
-class RequestHistory:
-    """The last :data:`KEEP` requests with their bodies, for the inspector (the undo journal is another thing:
-    ``fake_assistants/journal.py``)."""
+_Kept = tuple[Any, ...]  # what record() keeps of one exchange: the arguments of _entry(), in order
 
-    def __init__(self) -> None:
-        self._entries: deque[HistoryEntry] = deque(maxlen=KEEP)
+
+class RequestHistory:
+    """The last :data:`KEEP` requests (or ``keep``, if fewer) with their bodies, for the inspector (the undo journal
+    is another thing: ``fake_assistants/journal.py``)."""
+
+    def __init__(self, keep: int | None = None) -> None:
+        self._entries: deque[_Kept] = deque(maxlen=KEEP if keep is None else min(KEEP, keep))
         self._count = 0
 
     def record(
@@ -92,40 +97,76 @@ class RequestHistory:
         """Keep ``request`` and its ``response`` (``operation``: the spec's operationId, as the front door found it;
         an Azure request counts as the ``/v1`` one it stands for)."""
         self._count += 1
-        method = request.method.upper()
-        path = request.path
-        query = "&".join(f"{name}={value}" for name, value in request.query)
         frames: list[bytes] | None = None
         if response.stream is not None:
             frames = []
             response.stream = _Tee(response.stream, frames)
+        headers = response.headers
         self._entries.append(
-            HistoryEntry(
-                number=self._count,
-                at=at,
-                method=method,
-                path=path,
-                query=query,
-                status=response.status,
-                operation=operation,
-                request_id=response.headers.get("x-request-id"),
-                request_body=Body.of(request.body, request.header("content-type") or ""),
-                response_body=Body.of(response.body, response.headers.get("content-type", "")),
-                key=key,
-                frames=frames,
+            (
+                self._count,
+                at,
+                request.method,
+                request.path,
+                request.query,
+                response.status,
+                operation,
+                headers.get("x-request-id"),
+                request.body[:BODY_LIMIT],
+                len(request.body),
+                request.header("content-type") or "",
+                response.body[:BODY_LIMIT],
+                len(response.body),
+                headers.get("content-type", ""),
+                key,
+                frames,
             )
         )
 
     def entries(self) -> tuple[HistoryEntry, ...]:
         """The kept exchanges, oldest first."""
-        return tuple(self._entries)
+        return tuple(_entry(*kept) for kept in self._entries)
 
     def get(self, number: int) -> HistoryEntry | None:
-        return next((entry for entry in self._entries if entry.number == number), None)
+        return next((_entry(*kept) for kept in self._entries if kept[0] == number), None)
 
     def clear(self) -> None:
         self._entries.clear()
         self._count = 0
+
+
+def _entry(
+    number: int,
+    at: int,
+    method: str,
+    path: str,
+    query: tuple[tuple[str, str], ...],
+    status: int,
+    operation: str | None,
+    request_id: str | None,
+    request_head: bytes,
+    request_size: int,
+    request_type: str,
+    response_head: bytes,
+    response_size: int,
+    response_type: str,
+    key: str | None,
+    frames: list[bytes] | None,
+) -> HistoryEntry:
+    return HistoryEntry(
+        number=number,
+        at=at,
+        method=method.upper(),
+        path=path,
+        query="&".join(f"{name}={value}" for name, value in query),
+        status=status,
+        operation=operation,
+        request_id=request_id,
+        request_body=Body(request_head, request_size, request_type),
+        response_body=Body(response_head, response_size, response_type),
+        key=key,
+        frames=frames,
+    )
 
 
 class _Tee:
