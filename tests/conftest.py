@@ -19,7 +19,7 @@ from typing import Any
 import openai
 import pytest
 
-from fake_assistants import FakeAssistants, ManualClock
+from fake_assistants import FakeAssistants, ManualClock, sdk_http_module
 
 from .support import refuse_sockets
 
@@ -27,6 +27,12 @@ pytest_plugins = ["pytester"]
 
 # Our own suite runs every emulator with validate_responses on: a response that drifts from the contract fails.
 os.environ.setdefault("FAKE_ASSISTANTS_VALIDATE_RESPONSES", "1")
+
+# The SDK's HTTP library (httpx2 / httpx) imports its core (httpcore2 / httpcore) when its first Client is built.
+# Build one now: a test that uses ``pytester`` gets sys.modules restored when it ends, so a core first imported inside
+# such a test (a docs page served over HTTP) would be dropped and imported again later as another module, whose
+# exceptions the library no longer maps (a timeout then escapes as httpcore2.ReadTimeout, not the SDK's error).
+sdk_http_module().Client().close()
 
 SHAPES = ("wire", "spec")
 
