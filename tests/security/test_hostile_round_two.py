@@ -1,0 +1,160 @@
+"""Issue 25: hostile input, round two. Nothing is stored that cannot be served, no small body stalls the server,
+untrusted files stay harmless. Each test names the reproduction it answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fake_assistants import FakeAssistants
+from fake_assistants.api.wire import ApiRequest
+from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
+
+from ..support import HEADERS
+
+pytestmark = pytest.mark.fake_assistants(seed=1)
+
+
+def objects(fake: FakeAssistants) -> dict[str, Any]:
+    state = fake.snapshot()
+    state["ids"] = {kind: count for kind, count in state["ids"].items() if kind != "req"}
+    return state
+
+
+def raw(fake: FakeAssistants, method: str, path: str, body: bytes, headers: dict[str, str] = HEADERS) -> Any:
+    response = fake.handle(ApiRequest(method, path, headers=headers, body=body))
+    return response.status, json.loads(response.body)
+
+
+def test_an_integer_past_64_bits_is_a_400_and_stores_nothing(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    before = objects(fake)
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.beta.threads.runs.create(thread.id, assistant_id=assistant.id, max_prompt_tokens=2**70)
+    assert caught.value.code == "integer_above_max_value"
+    assert caught.value.param == "max_prompt_tokens"
+    function: Any = {"name": "f", "parameters": {"type": "object", "maximum": 2**70}}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.beta.assistants.create(model="gpt-4o", tools=[{"type": "function", "function": function}])
+    assert caught.value.param == "tools[0].function.parameters.maximum"
+    assert objects(fake) == before
+    assert len(client.beta.threads.runs.list(thread.id).data) == 0
+    client.beta.assistants.create(model="gpt-4o", metadata={"k": "v"}, temperature=1)  # the bound itself is fine
+
+
+def test_the_64_bit_bounds_are_inclusive(fake: FakeAssistants) -> None:
+    status, _ = raw(
+        fake,
+        "POST",
+        "/v1/assistants",
+        b'{"model": "gpt-4o", "tools": [{"type": "function", '
+        b'"function": {"name": "f", "parameters": {"maximum": %d, "minimum": %d}}}]}' % (MAX_INTEGER, -MAX_INTEGER - 1),
+    )
+    assert status == 200
+    status, body = raw(
+        fake,
+        "POST",
+        "/v1/assistants",
+        b'{"model": "gpt-4o", "tools": [{"type": "function", '
+        b'"function": {"name": "f", "parameters": {"minimum": %d}}}]}' % (-MAX_INTEGER - 2),
+    )
+    assert (status, body["error"]["code"]) == (400, "integer_below_min_value")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/threads", b'{"metadata": {"k": "a\\ud800b"}}'),
+        ("/v1/threads", b'{"metadata": {"\\udc00": "v"}}'),
+        ("/v1/assistants", b'{"model": "gpt-4o", "name": "\\udfff"}'),
+    ],
+)
+def test_a_lone_surrogate_is_a_400_and_stores_nothing(fake: FakeAssistants, path: str, body: bytes) -> None:
+    before = objects(fake)
+    status, answer = raw(fake, "POST", path, body)
+    assert status == 400 and "UTF-8" in answer["error"]["message"]
+    assert objects(fake) == before
+
+
+def test_a_lone_surrogate_in_a_body_id_is_a_400(fake: FakeAssistants, client: openai.OpenAI) -> None:
+    thread = client.beta.threads.create()
+    status, answer = raw(fake, "POST", f"/v1/threads/{thread.id}/runs", b'{"assistant_id": "asst_\\ud800"}')
+    assert status == 400 and answer["error"]["param"] == "assistant_id"
+
+
+def test_an_answer_that_cannot_be_encoded_is_undone(
+    fake: FakeAssistants, client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line of defence: the request's writes are rolled back and the answer is the 500 envelope."""
+    from fake_assistants.api import router
+
+    encode = router.jsoncodec.dumps
+
+    def refuse(value: Any) -> bytes:
+        if value.get("object") == "assistant":
+            raise TypeError("Integer exceeds 64-bit range")
+        return encode(value)
+
+    monkeypatch.setattr(router.jsoncodec, "dumps", refuse)
+    status, answer = raw(fake, "POST", "/v1/assistants", b'{"model": "gpt-4o"}')
+    monkeypatch.undo()
+    assert status == 500 and answer["error"]["type"] == "server_error"
+    assert client.beta.assistants.list().data == []
+
+
+def test_the_json_limits_are_linear_and_come_after_the_key(fake: FakeAssistants) -> None:
+    hostile = b"[" * 101 + b'"\\' * 200_000  # 400 KB: quadratic before, minutes
+    status, _ = raw(fake, "POST", "/v1/threads", hostile, headers={"openai-beta": "assistants=v2"})
+    assert status == 401  # the real API authenticated first
+    status, _ = raw(fake, "POST", "/v1/threads", hostile)
+    assert status == 400
+    check_json_limits(b"[" * 100 + b"]" * 100)
+    with pytest.raises(Exception, match="levels deep"):
+        check_json_limits(b"[" * 100_000 + b"]" * 100_000)
+
+
+_leaf = st.one_of(
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.sampled_from(["\ud800", "a\udfffb", "ok", 2**63, -(2**63) - 1]),
+    st.booleans(),
+    st.none(),
+)
+_json = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8,
+)
+
+_CREATES = [
+    ("POST", "/v1/assistants", {"model": "gpt-4o"}, ["metadata", "name", "temperature", "response_format"]),
+    ("POST", "/v1/threads", {}, ["metadata"]),
+    ("POST", "/v1/vector_stores", {}, ["metadata", "name"]),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.integers(0, len(_CREATES) - 1), field=st.integers(0, 3), value=_json, deep=st.integers(0, 150))
+def test_random_values_never_store_the_unservable(
+    fake: FakeAssistants, which: int, field: int, value: Any, deep: int
+) -> None:
+    """Random JSON (big integers, lone surrogates, deep nesting) into create and modify: never a 5xx, every list
+    answers, and the state always saves."""
+    method, path, base, fields = _CREATES[which]
+    name = fields[field % len(fields)]
+    for _ in range(deep % 120):
+        value = [value]
+    body = json.dumps({**base, name: value}).encode()
+    status, created = raw(fake, method, path, body)
+    assert status < 500
+    if status == 200:
+        status, _ = raw(fake, "POST", f"{path}/{created['id']}", json.dumps({"metadata": {"k": value}}).encode())
+        assert status < 500
+    for listed in ("/v1/assistants", "/v1/vector_stores", "/v1/files"):
+        assert raw(fake, "GET", listed, b"")[0] == 200
+    json.dumps(fake.snapshot(), allow_nan=False).encode("utf-8")
