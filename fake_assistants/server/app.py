@@ -36,7 +36,8 @@ class EmulatorApp:
 
     A request is read and answered with plain ASGI messages (a streamed one through starlette). It is served on the
     event loop when the emulator's lock is free at once (most requests take well under a millisecond), and in a
-    worker thread when it is not (a stream holds it, or another request), so the event loop never waits on it.
+    worker thread when it is not (a stream holds it, or another request) or when a latency fault may make it sleep,
+    so the event loop never waits on it.
     """
 
     def __init__(self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT) -> None:
@@ -59,7 +60,7 @@ class EmulatorApp:
             return
         try:
             response = None
-            if self.lock is not None and self.lock.acquire(blocking=False):
+            if self.lock is not None and not self._may_wait() and self.lock.acquire(blocking=False):
                 try:
                     response = self.handler.handle(request)
                 finally:
@@ -73,6 +74,12 @@ class EmulatorApp:
             await send_plain(response, send)
         else:
             await to_starlette_response(response, self.lock)(scope, receive, send)
+
+    def _may_wait(self) -> bool:
+        """Whether a request may sleep (a latency fault is set): it is then served in a worker thread, which holds
+        neither the event loop nor the emulator's lock while it waits, so other clients are served meanwhile."""
+        faults = getattr(self.handler, "faults", None)
+        return faults is not None and any(fault.kind == "latency" for fault in faults)
 
 
 def _error_response(error: ApiError) -> Response:

@@ -4,6 +4,8 @@ untrusted files stay harmless. Each test names the reproduction it answers."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import openai
@@ -158,3 +160,48 @@ def test_random_values_never_store_the_unservable(
     for listed in ("/v1/assistants", "/v1/vector_stores", "/v1/files"):
         assert raw(fake, "GET", listed, b"")[0] == 200
     json.dumps(fake.snapshot(), allow_nan=False).encode("utf-8")
+
+
+# --- faults that wait ----------------------------------------------------------------------------------------------
+
+
+def test_a_latency_fault_past_its_bound_is_refused() -> None:
+    fake = FakeAssistants()
+    with pytest.raises(ValueError, match="at most 60000"):
+        fake.faults.latency(ms=10**30)
+    with pytest.raises(ValueError, match="at most 60000"):
+        fake.faults.latency(ms=[0, 60_001])
+    status, answer = raw(fake, "POST", "/__fake__/faults", b'{"fault": "latency", "ms": 1000000000000}')
+    assert status == 400 and "at most 60000" in answer["error"]["message"]
+    assert len(fake.faults) == 0
+
+
+def test_a_waiting_request_holds_neither_the_event_loop_nor_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 25: a 1.5 s latency fault on /v1/files delayed an unrelated GET by 1.25 s. The delayed request here
+    waits until the unrelated one has been answered: before, the unrelated one never was (the client timed out)."""
+    from fake_assistants.frontdoor import faults as fault_module
+
+    fake = FakeAssistants()
+    released = threading.Event()
+    waiting = threading.Event()
+
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:  # the fault's wait, held until the test lets it go
+        if seconds != 1.5:
+            return real_sleep(seconds)
+        waiting.set()
+        released.wait(30)
+        return None
+
+    monkeypatch.setattr(fault_module.time, "sleep", sleep)
+    fake.faults.latency(ms=1500, path="/v1/files")
+    with fake.serve() as url, openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0, timeout=20) as sdk:
+        delayed = threading.Thread(target=sdk.files.list)
+        delayed.start()
+        try:
+            assert waiting.wait(20)
+            assert sdk.beta.assistants.list().data == []  # answered while the other request waits
+        finally:
+            released.set()
+            delayed.join(30)
