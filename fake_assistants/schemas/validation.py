@@ -174,21 +174,21 @@ def load_json(body: bytes) -> Any:
     return raw
 
 
-def check_servable(value: Any) -> None:
-    """Refuse (400) what could be stored but never answered: nesting past :data:`MAX_JSON_DEPTH`, an integer outside
-    the 64-bit range, a string (or key) with a lone surrogate. One iterative walk, so any depth is safe."""
+def check_servable(value: Any, *, depth: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (400) what could be stored but never answered: nesting past ``depth``, an integer outside the 64-bit
+    range, a string (or key) with a lone surrogate. One iterative walk, so any depth is safe."""
     pending: list[tuple[Any, tuple[int | str, ...]]] = [(value, ())]
     while pending:
         item, path = pending.pop()
         if isinstance(item, dict):
-            if len(path) >= MAX_JSON_DEPTH:
-                raise json_too_deep(MAX_JSON_DEPTH)
+            if len(path) >= depth:
+                raise json_too_deep(depth)
             for key, inner in item.items():
                 _check_text(key, path)
                 pending.append((inner, (*path, key)))
         elif isinstance(item, list):
-            if len(path) >= MAX_JSON_DEPTH:
-                raise json_too_deep(MAX_JSON_DEPTH)
+            if len(path) >= depth:
+                raise json_too_deep(depth)
             pending.extend((inner, (*path, index)) for index, inner in enumerate(item))
         elif isinstance(item, str):
             _check_text(item, path)

@@ -3,6 +3,7 @@ untrusted files stay harmless. Each test names the reproduction it answers."""
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import time
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest
+from fake_assistants.backend.snapshot import SnapshotError
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
 
 from ..support import HEADERS
@@ -205,3 +207,46 @@ def test_a_waiting_request_holds_neither_the_event_loop_nor_the_lock(monkeypatch
         finally:
             released.set()
             delayed.join(30)
+
+
+# --- untrusted files ---------------------------------------------------------------------------------------------
+
+
+def _state_corpus() -> dict[str, Any]:
+    fake = FakeAssistants(seed=1)
+    client = fake.client()
+    client.beta.assistants.create(model="gpt-4o")
+    client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    base = fake.snapshot()
+
+    def variant(change: Any) -> dict[str, Any]:
+        document = copy.deepcopy(base)
+        change(document)
+        return document
+
+    return {
+        "ids replayed for 278 days": variant(lambda d: d.__setitem__("ids", {"asst": 10**12})),
+        "a thread that is a list": variant(lambda d: d.__setitem__("threads", [[1]])),
+        "tools that are a string": variant(lambda d: d["assistants"][0].__setitem__("tools", "x")),
+        "a created_at past 64 bits": variant(lambda d: d["assistants"][0].__setitem__("created_at", 10**30)),
+        "a negative id counter": variant(lambda d: d["ids"].__setitem__("asst", -5)),
+        "ids that are a list": variant(lambda d: d.__setitem__("ids", [1])),
+        "messages that are a string": variant(lambda d: d.__setitem__("messages", "x")),
+        "a lone surrogate": variant(lambda d: d["assistants"][0].__setitem__("metadata", {"k": "\ud800"})),
+        "nested 100 000 deep": variant(lambda d: d["assistants"][0].__setitem__("metadata", _deep(100_000))),
+        "id states that are not": variant(lambda d: d.__setitem__("id_states", {"asst": 5})),
+    }
+
+
+def _deep(levels: int) -> Any:
+    value: Any = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(_state_corpus()))
+def test_a_crafted_state_document_is_refused_with_the_documented_error(name: str) -> None:
+    document = _state_corpus()[name]
+    with pytest.raises(SnapshotError, match=r"^the snapshot is damaged: "):
+        FakeAssistants.restore(document)
