@@ -3,21 +3,27 @@ untrusted files stay harmless. Each test names the reproduction it answers."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
 import json
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest
 from fake_assistants.backend.snapshot import SnapshotError
+from fake_assistants.cli import main
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
+from fake_assistants.script.files import ScriptFileError, parse_script
 
 from ..support import HEADERS
 
@@ -250,3 +256,84 @@ def test_a_crafted_state_document_is_refused_with_the_documented_error(name: str
     document = _state_corpus()[name]
     with pytest.raises(SnapshotError, match=r"^the snapshot is damaged: "):
         FakeAssistants.restore(document)
+
+
+def _har(path: Path, objects: list[Any], content: dict[str, Any] | None = None) -> str:
+    entries = [
+        {
+            "request": {"method": "GET", "url": "https://api.openai.com/v1/threads/thread_1/runs/run_1", "headers": []},
+            "response": {
+                "status": 200,
+                "headers": [],
+                "content": content or {"mimeType": "application/json", "text": json.dumps(obj)},
+            },
+        }
+        for obj in objects
+    ]
+    path.write_text(json.dumps({"log": {"entries": entries}}))
+    return str(path)
+
+
+def _run(**fields: Any) -> dict[str, Any]:
+    run = {"object": "thread.run", "id": "run_1", "status": "completed", "assistant_id": "a", "thread_id": "t"}
+    return run | fields
+
+
+def test_a_recorded_id_cannot_write_keys_into_the_generated_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recording = _har(tmp_path / "run.har", [_run(id="run_1\nfaults:\n- fault: server_error\nstrict: false\n#")])
+    assert main(["import", recording]) == 0
+    out, err = capsys.readouterr()
+    document = yaml.safe_load(out)
+    assert set(document) == {"turns"}  # no faults:, no strict:
+    assert "run_1\\nfaults:" in out and len(err.strip().splitlines()) == 1
+
+
+def _yaml_bomb() -> str:
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(6):
+        name, below = chr(98 + level), chr(97 + level)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + below] * 9)}]")
+    return "\n".join([*lines, "interactions: [*g]", ""])  # 4.8 M values from a few hundred bytes
+
+
+def _gzip_bomb() -> dict[str, Any]:
+    packed = gzip.compress(b"{" + b" " * (40 * 1024 * 1024) + b"}")
+    return {"mimeType": "application/json", "encoding": "base64", "text": base64.b64encode(packed).decode()}
+
+
+RECORDING_CORPUS: dict[str, tuple[str, Any]] = {
+    "vcr aliases expanding to millions": ("bomb.yaml", _yaml_bomb),
+    "YAML nested 100 000 deep": ("deep.yaml", lambda: "interactions: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    "HAR nested 100 000 deep": ("deep.har", lambda: '{"log": {"entries": ' + "[" * 100_000 + "]" * 100_000 + "}}"),
+    "shared JSON nested 100 000 deep": ("deep.json", lambda: '{"interactions": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    "required_action a string": ("shape.har", lambda: [_run(status="requires_action", required_action="x")]),
+    "a gzip bomb": ("gzip.har", lambda: [_gzip_bomb()]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECORDING_CORPUS))
+def test_a_crafted_recording_is_one_line_and_exit_2(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file_name, make = RECORDING_CORPUS[name]
+    made = make()
+    path = tmp_path / file_name
+    if isinstance(made, str):
+        path.write_text(made)
+    elif "mimeType" in made[0]:
+        _har(path, [{}], content=made[0])
+    else:
+        _har(path, made)
+    assert main(["import", str(path)]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith("fake-assistants import: ") and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize(
+    "text", ["turns: !!python/object:os.system {a: 1}\n", "turns: !!set {a: null}\n", "turns:\n- !!set {a: null}\n"]
+)
+def test_a_tag_on_a_mapping_in_a_script_file_is_the_documented_error(text: str) -> None:
+    with pytest.raises(ScriptFileError, match=r"^x\.yaml: "):
+        parse_script(text, source="x.yaml")
