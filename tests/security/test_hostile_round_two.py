@@ -337,3 +337,68 @@ def test_a_crafted_recording_is_one_line_and_exit_2(
 def test_a_tag_on_a_mapping_in_a_script_file_is_the_documented_error(text: str) -> None:
     with pytest.raises(ScriptFileError, match=r"^x\.yaml: "):
         parse_script(text, source="x.yaml")
+
+
+# --- the smaller items -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"x-a": "1\r\nset-cookie: evil"}, {"x a": "1"}, {"x-a": "1\n"}, {"": "1"}, {"x-a:": "1"}],
+)
+def test_an_error_fault_refuses_headers_the_wire_cannot_carry(headers: dict[str, str]) -> None:
+    fake = FakeAssistants()
+    with pytest.raises(ValueError, match="header"):
+        fake.faults.error(status=500, headers=headers)
+    assert len(fake.faults) == 0
+    fake.faults.error(status=500, headers={"x-ok": "a value; with\ttab"})
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("/__fake__/ui/", [("poll", "²")]), ("/__fake__/ui/requests/²", []), ("/__fake__/ui/", [("poll", "9" * 5000)])],
+)
+def test_the_inspector_reads_only_ascii_numbers(fake: FakeAssistants, path: str, query: list[tuple[str, str]]) -> None:
+    """``?poll=%C2%B2`` and ``/requests/%C2%B2`` answered 500: ``"²".isdigit()`` is true, ``int("²")`` fails."""
+    response = fake.handle(ApiRequest("GET", path, headers={"accept": "text/html"}, query=query))
+    assert response.status < 500
+
+
+def test_a_tenant_sees_only_the_faults_that_name_its_own_objects() -> None:
+    fake = FakeAssistants()
+    fake.require_api_key("sk-alice", "sk-bob")
+    fake.isolate_keys()
+    alice = fake.client(api_key="sk-alice").beta.threads.create()
+    bob = fake.client(api_key="sk-bob").beta.threads.create()
+    fake.faults.server_error(path=f"/v1/threads/{alice.id}/runs")
+    fake.faults.server_error(path=f"/v1/threads/{bob.id}/runs")
+    fake.faults.latency(ms=5, path="/v1/files")
+
+    def faults(key: str) -> str:
+        status, listed = raw(fake, "GET", "/__fake__/faults", b"", headers={"authorization": f"Bearer {key}"})
+        assert status == 200
+        return json.dumps(listed)
+
+    as_bob = faults("sk-bob")
+    assert alice.id not in as_bob and bob.id in as_bob and "/v1/files" in as_bob
+    assert alice.id in faults("sk-alice") and bob.id not in faults("sk-alice")
+
+
+def test_the_control_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hmac
+
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    fake = FakeAssistants()
+    fake.protect_control(token="tok-secret")
+    status, _ = raw(fake, "GET", "/__fake__/state", b"", headers={"authorization": "Bearer tok-guess"})
+    assert status in (401, 403)
+    status, _ = raw(fake, "GET", "/__fake__/state", b"", headers={"authorization": "Bearer tok-secret"})
+    assert status == 200
+    assert (b"tok-guess", b"tok-secret") in compared
