@@ -23,12 +23,12 @@ from urllib.parse import parse_qsl
 import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
 from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large
-from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
+from .limits import BODY_TIMEOUT, MAX_BODY_BYTES, STALL_TIMEOUT
 
 
 class EmulatorApp:
@@ -40,9 +40,12 @@ class EmulatorApp:
     so the event loop never waits on it.
     """
 
-    def __init__(self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT) -> None:
+    def __init__(
+        self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT, stall_timeout: float = STALL_TIMEOUT
+    ) -> None:
         self.handler = handler
         self.body_timeout = body_timeout
+        self.stall_timeout = stall_timeout
         self.lock: Any = getattr(handler, "lock", None)
         _quiet_interruptions()
 
@@ -73,13 +76,29 @@ class EmulatorApp:
         if response.stream is None:
             await send_plain(response, send)
         else:
-            await to_starlette_response(response, self.lock)(scope, receive, send)
+            await to_starlette_response(response, self.lock)(scope, receive, _bounded(send, self.stall_timeout))
 
     def _may_wait(self) -> bool:
         """Whether a request may sleep (a latency fault is set): it is then served in a worker thread, which holds
         neither the event loop nor the emulator's lock while it waits, so other clients are served meanwhile."""
         faults = getattr(self.handler, "faults", None)
         return faults is not None and any(fault.kind == "latency" for fault in faults)
+
+
+def _bounded(send: Send, seconds: float) -> Send:
+    """``send``, giving up on a client that stops reading (without hanging up) after ``seconds``: the connection is
+    closed and the stream's frames too, so its run plays on to its end and frees its thread, as the real API did."""
+
+    async def bounded_send(message: Message) -> None:
+        with anyio.move_on_after(seconds) as waited:
+            await send(message)
+        if waited.cancelled_caught:
+            transport = getattr(getattr(send, "__self__", None), "transport", None)  # uvicorn's connection
+            if transport is not None and callable(getattr(transport, "close", None)):
+                transport.close()
+            raise Interrupted("disconnect")
+
+    return bounded_send
 
 
 def _error_response(error: ApiError) -> Response:

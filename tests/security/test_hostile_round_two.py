@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import openai
 import pytest
 import yaml
@@ -19,11 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
-from fake_assistants.api.wire import ApiRequest
+from fake_assistants.api.wire import ApiRequest, Interrupted
 from fake_assistants.backend.snapshot import SnapshotError
 from fake_assistants.cli import main
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
 from fake_assistants.script.files import ScriptFileError, parse_script
+from fake_assistants.server.app import EmulatorApp
 
 from ..support import HEADERS
 
@@ -402,3 +404,41 @@ def test_the_control_token_is_compared_in_constant_time(monkeypatch: pytest.Monk
     status, _ = raw(fake, "GET", "/__fake__/state", b"", headers={"authorization": "Bearer tok-secret"})
     assert status == 200
     assert (b"tok-guess", b"tok-secret") in compared
+
+
+def test_a_stream_the_client_stops_reading_is_finished_and_frees_its_thread(
+    fake: FakeAssistants, client: openai.OpenAI
+) -> None:
+    """A client that stops reading without hanging up kept its run in_progress and the thread locked for as long
+    as it held the socket. Here the ASGI ``send`` never returns once two events are out: the emulator gives up on
+    it after its stall timeout and the run plays on to its end, as the real API's did."""
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    body = json.dumps({"assistant_id": assistant.id, "stream": True}).encode()
+    path = f"/v1/threads/{thread.id}/runs"
+    headers = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b""}
+    scope |= {"headers": [*headers, (b"content-length", str(len(body)).encode())], "http_version": "1.1"}
+    never = anyio.Event()
+    received: list[bool] = []
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        if not received:
+            received.append(True)
+            return {"type": "http.request", "body": body, "more_body": False}
+        await never.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+        if len(sent) > 2:
+            await never.wait()  # the client stops reading, and holds on to its socket
+
+    async def serve() -> None:
+        with anyio.fail_after(20), pytest.raises(Interrupted):
+            await EmulatorApp(fake, stall_timeout=0.01)(scope, receive, send)
+
+    anyio.run(serve)
+    assert [run.status for run in client.beta.threads.runs.list(thread.id)] == ["completed"]
+    client.beta.threads.messages.create(thread.id, role="user", content="the thread is free")
