@@ -26,6 +26,7 @@ from fake_assistants.cli import main
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
 from fake_assistants.script.files import ScriptFileError, parse_script
 from fake_assistants.server.app import EmulatorApp
+from fake_assistants.world.source import WorldError, read_text
 
 from ..support import HEADERS
 
@@ -442,3 +443,15 @@ def test_a_stream_the_client_stops_reading_is_finished_and_frees_its_thread(
     anyio.run(serve)
     assert [run.status for run in client.beta.threads.runs.list(thread.id)] == ["completed"]
     client.beta.threads.messages.create(thread.id, role="user", content="the thread is free")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "assistants:\n- id: asst_1\n  model: gpt-4o\n  metadata: {k: 1180591620717411303424}\n",
+        'assistants:\n- id: asst_1\n  model: gpt-4o\n  name: "a\\ud800b"\n',
+    ],
+)
+def test_a_world_file_holding_what_could_never_be_served_is_refused(text: str) -> None:
+    with pytest.raises(WorldError, match=r"^w\.yaml: .*assistants\[0\]"):
+        read_text(text, "w.yaml")
