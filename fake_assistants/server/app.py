@@ -27,7 +27,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
-from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large
+from ..control.handler import is_control
+from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large, unauthorized_no_key
 from .limits import BODY_TIMEOUT, MAX_BODY_BYTES, STALL_TIMEOUT
 
 
@@ -56,6 +57,9 @@ class EmulatorApp:
         if scope["type"] != "http":  # websockets: refuse the handshake
             await send({"type": "websocket.close", "code": 1003})
             return
+        if _unauthenticated_body(scope):  # the real 401 first: a body without a key is never read
+            await _error_response(unauthorized_no_key())(scope, receive, send)
+            return
         try:
             request = await read_request(scope, receive, body_timeout=self.body_timeout)
         except ApiError as error:
@@ -83,6 +87,17 @@ class EmulatorApp:
         neither the event loop nor the emulator's lock while it waits, so other clients are served meanwhile."""
         faults = getattr(self.handler, "faults", None)
         return faults is not None and any(fault.kind == "latency" for fault in faults)
+
+
+def _unauthenticated_body(scope: Scope) -> bool:
+    """An API request (not the control API's) that carries a body and no key of any kind."""
+    if is_control(scope["path"]):
+        return False
+    names = {name.lower() for name, _ in scope["headers"]}
+    has_body = b"transfer-encoding" in names or any(
+        name.lower() == b"content-length" and value.strip() not in (b"", b"0") for name, value in scope["headers"]
+    )
+    return has_body and b"authorization" not in names and b"api-key" not in names
 
 
 def _bounded(send: Send, seconds: float) -> Send:

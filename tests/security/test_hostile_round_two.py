@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import copy
 import gzip
+import http.client
 import json
 import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import openai
@@ -23,6 +25,7 @@ from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest, Interrupted
 from fake_assistants.backend.snapshot import SnapshotError
 from fake_assistants.cli import main
+from fake_assistants.errors import NO_KEY_MESSAGE
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
 from fake_assistants.script.files import ScriptFileError, parse_script
 from fake_assistants.server.app import EmulatorApp
@@ -455,3 +458,21 @@ def test_a_stream_the_client_stops_reading_is_finished_and_frees_its_thread(
 def test_a_world_file_holding_what_could_never_be_served_is_refused(text: str) -> None:
     with pytest.raises(WorldError, match=r"^w\.yaml: .*assistants\[0\]"):
         read_text(text, "w.yaml")
+
+
+def test_a_body_without_a_key_is_never_read(fake: FakeAssistants, server_url: str) -> None:
+    """The real API authenticated first: a request that announces 30 MB and sends none of it, with no key, gets its
+    401 at once (before, the server waited for the body, then its JSON checks ran before authentication)."""
+    parts = urlsplit(server_url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    try:
+        connection.putrequest("POST", "/v1/threads")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(30 * 1024 * 1024))
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 401
+        assert json.loads(response.read())["error"]["message"] == NO_KEY_MESSAGE
+    finally:
+        connection.close()
+    assert fake.snapshot()["threads"] == []
