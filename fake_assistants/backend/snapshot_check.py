@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import reprlib
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -57,20 +58,19 @@ def problems(document: dict[str, Any]) -> list[str]:
     found = [f"it has no {name!r}" for name in TOP_LEVEL if name not in document]
     if found:
         return found
-    try:  # nothing is restored that could not be answered: 64-bit integers, valid Unicode, bounded nesting
-        check_servable(document, depth=MAX_STATE_DEPTH)
-    except ApiError as error:
-        return [error.message.replace("your request", "the snapshot")]
-    found = _id_problems(document)
-    if found:
-        return found
     for key, model, skipped, read in COLLECTIONS:
         objects = document[key]
         if not isinstance(objects, list):
             found.append(f"{key!r} is not a list")
             continue
         found.extend(_object_problems(key, model, skipped, read, objects))
-    return found
+    if found:
+        return found
+    try:  # nothing is restored that could not be answered: 64-bit integers, valid Unicode, bounded nesting
+        check_servable(document, depth=MAX_STATE_DEPTH)
+    except ApiError as error:
+        return [error.message.replace("your request", "the snapshot")]
+    return _id_problems(document)
 
 
 def _id_problems(document: dict[str, Any]) -> list[str]:
@@ -167,5 +167,5 @@ def _check_node(node: ast.expr) -> Check | None:
 def _shown(value: Any) -> str:
     if value is None:
         return "null"
-    text = repr(value)
+    text = reprlib.repr(value)  # a few levels deep at most: a value nested 100 000 deep is shown, not recursed into
     return text if len(text) <= 40 else text[:37] + "..."

@@ -57,7 +57,7 @@ class EmulatorApp:
         if scope["type"] != "http":  # websockets: refuse the handshake
             await send({"type": "websocket.close", "code": 1003})
             return
-        if _unauthenticated_body(scope):  # the real 401 first: a body without a key is never read
+        if self.lock is not None and _unauthenticated_body(scope):  # an emulator's API: the 401 before any body
             await _error_response(unauthorized_no_key())(scope, receive, send)
             return
         try:
