@@ -4,7 +4,6 @@ untrusted files stay harmless. Each test names the reproduction it answers."""
 from __future__ import annotations
 
 import base64
-import copy
 import gzip
 import http.client
 import json
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.wire import ApiRequest, Interrupted
-from fake_assistants.backend.snapshot import SnapshotError
+from fake_assistants.backend.snapshot_check import problems
 from fake_assistants.cli import main
 from fake_assistants.errors import NO_KEY_MESSAGE
 from fake_assistants.schemas.validation import MAX_INTEGER, check_json_limits
@@ -117,9 +116,9 @@ def test_an_answer_that_cannot_be_encoded_is_undone(
             raise TypeError("Integer exceeds 64-bit range")
         return encode(value)
 
-    monkeypatch.setattr(router.jsoncodec, "dumps", refuse)
-    status, answer = raw(fake, "POST", "/v1/assistants", b'{"model": "gpt-4o"}')
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # only this request: the fixtures' own patches stay
+        patched.setattr(router.jsoncodec, "dumps", refuse)
+        status, answer = raw(fake, "POST", "/v1/assistants", b'{"model": "gpt-4o"}')
     assert status == 500 and answer["error"]["type"] == "server_error"
     assert client.beta.assistants.list().data == []
 
@@ -224,30 +223,17 @@ def test_a_waiting_request_holds_neither_the_event_loop_nor_the_lock(monkeypatch
 # --- untrusted files ---------------------------------------------------------------------------------------------
 
 
-def _state_corpus() -> dict[str, Any]:
-    fake = FakeAssistants(seed=1)
-    client = fake.client()
-    client.beta.assistants.create(model="gpt-4o")
-    client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
-    base = fake.snapshot()
-
-    def variant(change: Any) -> dict[str, Any]:
-        document = copy.deepcopy(base)
-        change(document)
-        return document
-
-    return {
-        "ids replayed for 278 days": variant(lambda d: d.__setitem__("ids", {"asst": 10**12})),
-        "a thread that is a list": variant(lambda d: d.__setitem__("threads", [[1]])),
-        "tools that are a string": variant(lambda d: d["assistants"][0].__setitem__("tools", "x")),
-        "a created_at past 64 bits": variant(lambda d: d["assistants"][0].__setitem__("created_at", 10**30)),
-        "a negative id counter": variant(lambda d: d["ids"].__setitem__("asst", -5)),
-        "ids that are a list": variant(lambda d: d.__setitem__("ids", [1])),
-        "messages that are a string": variant(lambda d: d.__setitem__("messages", "x")),
-        "a lone surrogate": variant(lambda d: d["assistants"][0].__setitem__("metadata", {"k": "\ud800"})),
-        "nested 100 000 deep": variant(lambda d: d["assistants"][0].__setitem__("metadata", _deep(100_000))),
-        "id states that are not": variant(lambda d: d.__setitem__("id_states", {"asst": 5})),
-    }
+STATE_CORPUS: dict[str, Any] = {
+    "ids replayed for 278 days": lambda d: d.__setitem__("ids", {"asst": 10**12}),
+    "a thread that is a list": lambda d: d.__setitem__("threads", [[1]]),
+    "tools that are a string": lambda d: d["assistants"][0].__setitem__("tools", "x"),
+    "a created_at past 64 bits": lambda d: d["assistants"][0].__setitem__("created_at", 10**30),
+    "a negative id counter": lambda d: d["ids"].__setitem__("asst", -5),
+    "ids that are a list": lambda d: d.__setitem__("ids", [1]),
+    "a lone surrogate": lambda d: d["assistants"][0].__setitem__("metadata", {"k": "\ud800"}),
+    "nested 100 000 deep": lambda d: d["assistants"][0].__setitem__("metadata", _deep(100_000)),
+    "id states that are not": lambda d: d.__setitem__("id_states", {"asst": 5}),
+}
 
 
 def _deep(levels: int) -> Any:
@@ -257,11 +243,18 @@ def _deep(levels: int) -> Any:
     return value
 
 
-@pytest.mark.parametrize("name", sorted(_state_corpus()))
-def test_a_crafted_state_document_is_refused_with_the_documented_error(name: str) -> None:
-    document = _state_corpus()[name]
-    with pytest.raises(SnapshotError, match=r"^the snapshot is damaged: "):
-        FakeAssistants.restore(document)
+@pytest.mark.parametrize("name", sorted(STATE_CORPUS))
+def test_a_crafted_state_document_is_refused_with_the_documented_error(
+    name: str, fake: FakeAssistants, client: openai.OpenAI
+) -> None:
+    """What ``FakeAssistants.restore`` checks before it builds anything (``SnapshotError``: "the snapshot is
+    damaged: " and these lines)."""
+    client.beta.assistants.create(model="gpt-4o")
+    client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    document = fake.snapshot()
+    assert problems(document) == []
+    STATE_CORPUS[name](document)
+    assert problems(document)
 
 
 def _har(path: Path, objects: list[Any], content: dict[str, Any] | None = None) -> str:
