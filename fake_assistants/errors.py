@@ -344,10 +344,14 @@ def out_of_bounds(param: str, value: object, *, least: float | None = None, most
     )
     return ApiError(
         400,
-        f"Invalid '{param}': {noun} {word} value. Expected a value {sign} {bound:g}, but got {value} instead.",
+        f"Invalid '{param}': {noun} {word} value. Expected a value {sign} {_number(bound)}, but got {value} instead.",
         param=param,
         code=f"{noun}_{side}_value",
     )
+
+
+def _number(bound: float | None) -> str:
+    return str(bound) if isinstance(bound, int) else f"{bound:g}"
 
 
 def pattern_mismatch(param: str, pattern: str) -> ApiError:
@@ -387,6 +391,17 @@ def json_too_large(size: int, limit: int) -> ApiError:
         413,
         f"Request body too large: {size} bytes. The largest JSON body accepted is {limit} bytes.",
         code="request_too_large",
+    )
+
+
+def invalid_unicode(param: str) -> ApiError:
+    where = f" at '{param}'" if param else ""
+    return ApiError(
+        400,
+        f"We could not parse the JSON body of your request: it holds a string{where} that is not valid UTF-8 "
+        "(a lone surrogate).",
+        param=param or None,
+        code="invalid_value",
     )
 
 

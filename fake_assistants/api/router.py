@@ -49,7 +49,7 @@ class Router:
                     if found is None:
                         raise invalid_url(method, path)
                     result = self._dispatch(request, *found)
-                response = self._response(result, request_id)
+                    response = self._response(result, request_id)  # an answer that cannot be encoded is undone
             except ApiError as error:
                 response = error_response(error, request_id=request_id)
             except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly
@@ -77,9 +77,9 @@ class Router:
     def _dispatch(
         self, request: ApiRequest, route: Route, params: dict[str, str]
     ) -> dict[str, Any] | RawBody | EventStream:
-        if not (request.header("content-type") or "").lower().startswith("multipart/"):
-            check_json_limits(request.body)  # before anything parses it (the key isolation reads body ids)
-        key = self.auth.admit(request)
+        key = self.auth.admit(request)  # the real 401 first, whatever the body
+        if request.document is None and not (request.header("content-type") or "").lower().startswith("multipart/"):
+            check_json_limits(request.body)  # its 400 before the key isolation reads body ids
         if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
             raise v1_deprecated() if _asks_for_v1(request.header("openai-beta")) else missing_beta_header()
         _check_id_prefixes(params, self.backend)

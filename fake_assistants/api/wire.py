@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ApiError
-from ..schemas.validation import check_json_limits
+from ..schemas.validation import check_json_size, check_servable
 from .sse import Frames, SseEvent
 
 T = TypeVar("T")
@@ -36,8 +36,10 @@ class ApiRequest:
         if not body.lstrip().startswith(b"{"):
             return None
         try:
-            check_json_limits(body)
-            return json.loads(body)
+            check_json_size(body)
+            document = json.loads(body)  # the one parse (the parser's recursion limit stops a deep body at once)
+            check_servable(document)  # linear: depth, 64-bit integers, valid Unicode
+            return document
         except (ApiError, ValueError, RecursionError):
             return None
 

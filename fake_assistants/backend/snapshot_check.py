@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import reprlib
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..errors import ApiError
+from ..schemas.validation import MAX_INTEGER, MAX_JSON_DEPTH, check_servable
 from . import models
 from .models import Assistant, FileBatch, Run, RunStep, StoredFile, Thread, VectorStore
 
@@ -46,6 +49,10 @@ _SIMPLE: dict[str, Check] = {
 }
 
 
+MAX_STATE_DEPTH = MAX_JSON_DEPTH + 10  # what a request may nest, inside the snapshot's own few levels
+MAX_REPLAYED_IDS = 200_000  # ids a snapshot without ``id_states`` makes the restore draw (about a second)
+
+
 def problems(document: dict[str, Any]) -> list[str]:
     """What is wrong with ``document``'s objects, one line each (empty: it may be restored)."""
     found = [f"it has no {name!r}" for name in TOP_LEVEL if name not in document]
@@ -57,7 +64,28 @@ def problems(document: dict[str, Any]) -> list[str]:
             found.append(f"{key!r} is not a list")
             continue
         found.extend(_object_problems(key, model, skipped, read, objects))
-    return found
+    if found:
+        return found
+    try:  # nothing is restored that could not be answered: 64-bit integers, valid Unicode, bounded nesting
+        check_servable(document, depth=MAX_STATE_DEPTH)
+    except ApiError as error:
+        return [error.message.replace("your request", "the snapshot")]
+    return _id_problems(document)
+
+
+def _id_problems(document: dict[str, Any]) -> list[str]:
+    ids, states = document["ids"], document.get("id_states")
+    if not isinstance(ids, dict) or not all(
+        isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_INTEGER for count in ids.values()
+    ):
+        return ["'ids' is not an object of counts (whole numbers, 0 or more)"]
+    if states is None and sum(ids.values()) > MAX_REPLAYED_IDS:
+        return [f"'ids' counts more than {MAX_REPLAYED_IDS} ids without 'id_states' (save it again to add them)"]
+    if states is not None and (
+        not isinstance(states, dict) or not all(isinstance(v, list) and len(v) == 3 for v in states.values())
+    ):
+        return ["'id_states' is not an object of generator states"]
+    return []
 
 
 def _object_problems(
@@ -139,5 +167,5 @@ def _check_node(node: ast.expr) -> Check | None:
 def _shown(value: Any) -> str:
     if value is None:
         return "null"
-    text = repr(value)
+    text = reprlib.repr(value)  # a few levels deep at most: a value nested 100 000 deep is shown, not recursed into
     return text if len(text) <= 40 else text[:37] + "..."

@@ -20,6 +20,7 @@ Any route under the control prefix, the inspector's pages included, goes through
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -79,7 +80,7 @@ def admit(access: ControlAccess, auth: Auth, request: ApiRequest) -> Caller:
 
 def _credential(access: ControlAccess, auth: Auth, request: ApiRequest) -> Caller:
     key = request_key(request)
-    if access.token is not None and key == access.token:
+    if access.token is not None and key is not None and _same_secret(key, access.token):
         return Caller()
     needs_credential = access.token is not None or auth.api_keys is not None or auth.isolate
     if not needs_credential:
@@ -159,3 +160,8 @@ def bind_check(host: str, *, credential: bool, allow_remote: bool) -> tuple[str 
     if not credential:
         warning += " WITHOUT any credential (--allow-remote)"
     return None, warning + "."
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    """Compared in constant time: how long the compare takes tells nothing of the token."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))

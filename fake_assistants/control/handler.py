@@ -190,8 +190,19 @@ def _add_faults(call: ControlCall) -> dict[str, Any]:
         raise invalid_request(str(exc)) from None
 
 
+_ID = re.compile(r"[A-Za-z]+_[A-Za-z0-9]{6,}")  # what an object id looks like, wherever a fault names one
+
+
 def _list_faults(call: ControlCall) -> dict[str, Any]:
-    return {"object": "list", "data": [fault.document() for fault in call.host.faults]}
+    documents = [fault.document() for fault in call.host.faults]
+    key = call.caller.key
+    if key is not None:  # a tenant sees the faults that name none of another tenant's objects
+        documents = [
+            document
+            for document in documents
+            if all(call.parts.visible(key, found) for found in _ID.findall(json.dumps(document, default=str)))
+        ]
+    return {"object": "list", "data": documents}
 
 
 def _clear_faults(call: ControlCall) -> dict[str, Any]:

@@ -5,7 +5,6 @@ Every cassette format ends here, so a body is decoded the same way whatever reco
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from collections.abc import Mapping
@@ -35,15 +34,32 @@ def body_bytes(body: bytes | str | None, headers: Headers, *, what: str) -> byte
     encoding = (header(headers, "content-encoding") or "").lower()
     if "gzip" in encoding or raw.startswith(GZIP_MAGIC):
         try:
-            return gzip.decompress(raw)
+            return _inflate(raw, zlib.MAX_WBITS | 16, what)
         except (OSError, EOFError, zlib.error) as exc:
             raise BodyError(f"the {what} body is not valid gzip ({exc or 'truncated'})") from None
     if "deflate" in encoding:
         try:
-            return zlib.decompress(raw)
+            return _inflate(raw, zlib.MAX_WBITS, what)
         except zlib.error as exc:
             raise BodyError(f"the {what} body is not valid deflate data ({exc})") from None
     return raw
+
+
+MAX_INFLATED_BYTES = 32 * 1024 * 1024  # a recorded body, decompressed (the largest JSON body the API takes)
+
+
+def _inflate(raw: bytes, wbits: int, what: str) -> bytes:
+    """``raw`` decompressed, member after member, never past :data:`MAX_INFLATED_BYTES` (a bomb stops there)."""
+    out = bytearray()
+    while raw:
+        inflater = zlib.decompressobj(wbits)
+        out += inflater.decompress(raw, MAX_INFLATED_BYTES + 1 - len(out))
+        if len(out) > MAX_INFLATED_BYTES or inflater.unconsumed_tail:
+            raise BodyError(f"the {what} body decompresses to more than {MAX_INFLATED_BYTES} bytes")
+        if not inflater.eof:
+            raise EOFError("truncated")
+        raw = inflater.unused_data.lstrip(b"\0")
+    return bytes(out)
 
 
 def parse_sse(text: str) -> tuple[tuple[str, str], ...]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..steps import kind_of
 from ..steps.message import Say
-from .model import Recording
+from .model import Recording, RecordingError
 from .played import PlayedRun, played
 
 FAIL_CODES = ("server_error", "rate_limit_exceeded", "invalid_prompt")
@@ -41,9 +41,10 @@ class ImportedScript:
     def to_yaml(self, *, source: str = "") -> str:
         import yaml  # type: ignore[import-untyped]
 
-        header = [f"# Imported from {source} by `fake-assistants import`." if source else "# Imported recording."]
+        origin = f"# Imported from {_inline(source)} by `fake-assistants import`."
+        header = [origin if source else "# Imported recording."]
         header += ["# One turn per recorded run, in the order the runs were made."]
-        header += [f"# Not imported: {note}" for note in self.notes]
+        header += [f"# Not imported: {_inline(note)}" for note in self.notes]
 
         class Dumper(yaml.SafeDumper):  # type: ignore[misc]
             pass
@@ -64,7 +65,25 @@ class _Run:
     snapshots: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _inline(text: str) -> str:
+    """``text`` on one comment line: a recorded value's line breaks (and every other unprintable character) are
+    escaped, so that no recorded id can add a key to the generated script."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def import_recording(recording: Recording) -> ImportedScript:
+    """The script of ``recording``'s runs; :class:`RecordingError` (one line) when its objects have shapes no API
+    answered with (``required_action`` a string)."""
+    try:
+        return _import(recording)
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        if isinstance(exc, RecordingError):
+            raise
+        problem = f"an object of an unexpected shape ({type(exc).__name__}: {_inline(str(exc))[:200]})"
+        raise RecordingError(recording.path or recording.name, problem) from None
+
+
+def _import(recording: Recording) -> ImportedScript:
     objects = list(_objects(recording))
     assistants = {obj["id"]: obj for obj in objects if obj.get("object") == "assistant" and "id" in obj}
     runs: dict[str, _Run] = {}
@@ -85,6 +104,7 @@ def import_recording(recording: Recording) -> ImportedScript:
     imported = ImportedScript({"turns": []})
     for run in runs.values():
         imported.document["turns"].append(_turn(run, assistants, steps, messages, imported.notes))
+    imported.notes[:] = [_inline(note) for note in imported.notes]  # recorded ids among them: one line each
     return imported
 
 

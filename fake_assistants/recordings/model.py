@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,27 @@ class RecordingError(ValueError):
         self.source = source
         self.interaction = interaction
         self.problem = problem
+
+
+MAX_NESTING = 100  # arrays and mappings in a recording (its bodies are strings, parsed on their own)
+MAX_NODES = 500_000  # values in a recording's document, aliases expanded (a cassette repeats little)
+
+
+def check_document(source: str, document: Any) -> None:
+    """Refuse a document nested past :data:`MAX_NESTING` or holding more than :data:`MAX_NODES` values once its
+    YAML aliases are expanded (an alias is walked again wherever it is used): one bounded, iterative walk."""
+    pending: list[tuple[Any, int]] = [(document, 0)]
+    seen = 0
+    while pending:
+        value, depth = pending.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise RecordingError(source, f"more than {MAX_NODES} values (aliases expanded): this is not a recording")
+        if isinstance(value, Mapping | list | tuple):
+            if depth >= MAX_NESTING:
+                raise RecordingError(source, f"nested more than {MAX_NESTING} levels deep: this is not a recording")
+            items = value.values() if isinstance(value, Mapping) else value
+            pending.extend((item, depth + 1) for item in items)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .decode import BodyError, exchange_from_http
-from .model import Exchange, Recording, RecordingError
+from .model import MAX_NESTING, Exchange, Recording, RecordingError, check_document
 from .vcr import read_vcr
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -40,7 +40,7 @@ def _text(path: Path) -> str:
 def _json_document(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
 
 
@@ -108,7 +108,12 @@ def read_recording(path: str | Path, readers: Sequence[Reader] = READERS) -> Rec
             str(file),
             "not a recording this tool knows (a vcrpy or VCR YAML cassette, HAR 1.2, or the shared JSON layout)",
         )
-    return reader.read(file)
+    try:
+        recording = reader.read(file)
+    except RecursionError:  # a parser's own recursion limit: nested thousands deep
+        problem = f"nested more than {MAX_NESTING} levels deep: this is not a recording"
+        raise RecordingError(str(file), problem) from None
+    return recording
 
 
 def read_recordings(directory: Path, readers: Sequence[Reader] = READERS) -> list[Recording]:
@@ -121,6 +126,7 @@ def read_recordings(directory: Path, readers: Sequence[Reader] = READERS) -> lis
 
 
 def read_shared(source: str, document: Any) -> Recording:
+    check_document(source, document)
     exchanges = []
     for number, item in enumerate(document["interactions"], start=1):
         if not isinstance(item, Mapping):
@@ -152,6 +158,7 @@ def read_shared(source: str, document: Any) -> Recording:
 
 
 def read_har(source: str, document: Any) -> Recording:
+    check_document(source, document)
     log = document["log"]
     entries = log.get("entries")
     if not isinstance(entries, list):

@@ -19,7 +19,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .decode import BodyError, exchange_from_http, header
-from .model import Recording, RecordingError
+from .model import Recording, RecordingError, check_document
 
 OLD_REQUEST_TAG = "!!python/object:vcr.request.Request"
 MAX_ALIASES = 200  # a cassette repeats little; alias chains are how YAML bombs grow
@@ -66,9 +66,11 @@ def _load_yaml(source: str, text: str) -> Any:
             return super().compose_node(parent, index)
 
     try:
-        return yaml.load(text, Loader=Loader)
+        document = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         raise RecordingError(source, f"not valid YAML ({_one_line(exc)})") from None
+    check_document(source, document)  # the aliases' expansion is bounded too, not only their number
+    return document
 
 
 def _exchange(interaction: Any) -> Any:

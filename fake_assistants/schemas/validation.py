@@ -8,7 +8,6 @@ Request models are pydantic models with ``extra="forbid"``. Their errors are tra
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +20,7 @@ from ..errors import (
     body_not_an_object,
     empty_string,
     invalid_json,
+    invalid_unicode,
     invalid_value,
     json_too_deep,
     json_too_large,
@@ -138,34 +138,81 @@ def translate(error: ErrorDetails, prefix: str = "") -> ApiError:
 
 
 MAX_JSON_BYTES = 32 * 1024 * 1024  # the largest JSON body accepted (uploads are multipart, bounded on their own)
-MAX_JSON_DEPTH = 100  # arrays and objects nested deeper than this are refused before they are parsed
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(rb"[\[\]{}]")
+MAX_JSON_DEPTH = 100  # arrays and objects nested deeper than this are refused
+MAX_INTEGER = 2**63 - 1  # the real API's integers are 64-bit: larger ones are a 400, never stored
+MIN_INTEGER = -(2**63)
 
 
 def check_json_limits(body: bytes) -> None:
-    """Refuse a JSON body too large (413) or nested too deep (400) before anything parses it: the parser, and
-    every validator after it, recurse once per level."""
+    """Refuse a JSON body too large (413) before anything parses it, and one nested too deep (400), holding an
+    integer out of the 64-bit range or a string that is not valid Unicode (400): linear time, in one parse (the
+    parser's own recursion limit stops a body nested thousands deep at once) and one walk. A body that is not JSON
+    passes: whoever reads it answers :func:`invalid_json`."""
+    try:
+        load_json(body)
+    except ApiError as error:
+        if error.message != invalid_json().message:
+            raise
+
+
+def check_json_size(body: bytes) -> None:
     if len(body) > MAX_JSON_BYTES:
         raise json_too_large(len(body), MAX_JSON_BYTES)
-    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+
+
+def load_json(body: bytes) -> Any:
+    """The JSON value of ``body``, checked by :func:`check_json_limits`'s rules; :func:`invalid_json` when it is not
+    JSON."""
+    check_json_size(body)
+    try:
+        raw = json.loads(body)
+    except RecursionError:
+        raise json_too_deep(MAX_JSON_DEPTH) from None
+    except ValueError as exc:
+        raise invalid_json() from exc
+    check_servable(raw)
+    return raw
+
+
+def check_servable(value: Any, *, depth: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (400) what could be stored but never answered: nesting past ``depth``, an integer outside the 64-bit
+    range, a string (or key) with a lone surrogate. One iterative walk, so any depth is safe."""
+    pending: list[tuple[Any, tuple[int | str, ...]]] = [(value, ())]
+    while pending:
+        item, path = pending.pop()
+        if isinstance(item, dict):
+            if len(path) >= depth:
+                raise json_too_deep(depth)
+            for key, inner in item.items():
+                _check_text(key, path)
+                pending.append((inner, (*path, key)))
+        elif isinstance(item, list):
+            if len(path) >= depth:
+                raise json_too_deep(depth)
+            pending.extend((inner, (*path, index)) for index, inner in enumerate(item))
+        elif isinstance(item, str):
+            _check_text(item, path)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if item > MAX_INTEGER:
+                raise out_of_bounds(render_param(path), item, most=MAX_INTEGER)
+            if item < MIN_INTEGER:
+                raise out_of_bounds(render_param(path), item, least=MIN_INTEGER)
+
+
+def _check_text(text: str, path: tuple[int | str, ...]) -> None:
+    if text.isascii():
         return
-    depth = 0
-    for bracket in _BRACKET.findall(_STRING.sub(b"", body)):
-        depth += 1 if bracket in b"[{" else -1
-        if depth > MAX_JSON_DEPTH:
-            raise json_too_deep(MAX_JSON_DEPTH)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_unicode(render_param(path)) from None
 
 
 def parse_body(model: type[ModelT], body: bytes) -> ModelT:
     """Parse a JSON request body into ``model``, raising the real API's 400 on the first problem."""
     if not body.strip():
         body = b"{}"
-    check_json_limits(body)
-    try:
-        raw = json.loads(body)
-    except ValueError as exc:
-        raise invalid_json() from exc
+    raw = load_json(body)
     if not isinstance(raw, dict):
         raise body_not_an_object(describe_json_type(raw))
     return validate(model, raw)

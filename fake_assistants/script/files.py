@@ -125,6 +125,8 @@ def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
 def _check_expansion(root: Any, source: str) -> None:
     """Refuse a document whose aliases expand to more than :data:`MAX_YAML_NODES` nodes (a "billion laughs")
     before anything walks it expanded."""
+    from yaml import MappingNode, SequenceNode
+
     seen = 0
     pending = [root]
     while pending:
@@ -134,18 +136,20 @@ def _check_expansion(root: Any, source: str) -> None:
             raise ScriptFileError(
                 f"{source}: not valid YAML: its aliases expand to more than {MAX_YAML_NODES} nodes"
             )
-        if node.tag.endswith(":map"):
+        if isinstance(node, MappingNode):  # by kind, not tag: ``!!set {a: 1}`` is a mapping with another tag
             pending.extend(item for pair in node.value for item in pair)
-        elif isinstance(node.value, list):
+        elif isinstance(node, SequenceNode):
             pending.extend(node.value)
 
 
 def _record_lines(node: Any, pointer: str, lines: dict[str, int]) -> None:
+    from yaml import MappingNode, SequenceNode
+
     lines[pointer] = node.start_mark.line + 1
-    if node.tag.endswith(":map"):
+    if isinstance(node, MappingNode):
         for key, value in node.value:
             _record_lines(value, f"{pointer}/{key.value}", lines)
-    elif node.tag.endswith(":seq"):
+    elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, f"{pointer}/{index}", lines)
 

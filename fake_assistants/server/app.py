@@ -23,12 +23,13 @@ from urllib.parse import parse_qsl
 import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
-from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large
-from .limits import BODY_TIMEOUT, MAX_BODY_BYTES
+from ..control.handler import is_control
+from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large, unauthorized_no_key
+from .limits import BODY_TIMEOUT, MAX_BODY_BYTES, STALL_TIMEOUT
 
 
 class EmulatorApp:
@@ -36,12 +37,16 @@ class EmulatorApp:
 
     A request is read and answered with plain ASGI messages (a streamed one through starlette). It is served on the
     event loop when the emulator's lock is free at once (most requests take well under a millisecond), and in a
-    worker thread when it is not (a stream holds it, or another request), so the event loop never waits on it.
+    worker thread when it is not (a stream holds it, or another request) or when a latency fault may make it sleep,
+    so the event loop never waits on it.
     """
 
-    def __init__(self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT) -> None:
+    def __init__(
+        self, handler: Handles, *, body_timeout: float = BODY_TIMEOUT, stall_timeout: float = STALL_TIMEOUT
+    ) -> None:
         self.handler = handler
         self.body_timeout = body_timeout
+        self.stall_timeout = stall_timeout
         self.lock: Any = getattr(handler, "lock", None)
         _quiet_interruptions()
 
@@ -52,6 +57,9 @@ class EmulatorApp:
         if scope["type"] != "http":  # websockets: refuse the handshake
             await send({"type": "websocket.close", "code": 1003})
             return
+        if self.lock is not None and _unauthenticated_body(scope):  # an emulator's API: the 401 before any body
+            await _error_response(unauthorized_no_key())(scope, receive, send)
+            return
         try:
             request = await read_request(scope, receive, body_timeout=self.body_timeout)
         except ApiError as error:
@@ -59,7 +67,7 @@ class EmulatorApp:
             return
         try:
             response = None
-            if self.lock is not None and self.lock.acquire(blocking=False):
+            if self.lock is not None and not self._may_wait() and self.lock.acquire(blocking=False):
                 try:
                     response = self.handler.handle(request)
                 finally:
@@ -72,7 +80,40 @@ class EmulatorApp:
         if response.stream is None:
             await send_plain(response, send)
         else:
-            await to_starlette_response(response, self.lock)(scope, receive, send)
+            await to_starlette_response(response, self.lock)(scope, receive, _bounded(send, self.stall_timeout))
+
+    def _may_wait(self) -> bool:
+        """Whether a request may sleep (a latency fault is set): it is then served in a worker thread, which holds
+        neither the event loop nor the emulator's lock while it waits, so other clients are served meanwhile."""
+        faults = getattr(self.handler, "faults", None)
+        return faults is not None and any(fault.kind == "latency" for fault in faults)
+
+
+def _unauthenticated_body(scope: Scope) -> bool:
+    """An API request (not the control API's) that carries a body and no key of any kind."""
+    if is_control(scope["path"]):
+        return False
+    names = {name.lower() for name, _ in scope["headers"]}
+    has_body = b"transfer-encoding" in names or any(
+        name.lower() == b"content-length" and value.strip() not in (b"", b"0") for name, value in scope["headers"]
+    )
+    return has_body and b"authorization" not in names and b"api-key" not in names
+
+
+def _bounded(send: Send, seconds: float) -> Send:
+    """``send``, giving up on a client that stops reading (without hanging up) after ``seconds``: the connection is
+    closed and the stream's frames too, so its run plays on to its end and frees its thread, as the real API did."""
+
+    async def bounded_send(message: Message) -> None:
+        with anyio.move_on_after(seconds) as waited:
+            await send(message)
+        if waited.cancelled_caught:
+            transport = getattr(getattr(send, "__self__", None), "transport", None)  # uvicorn's connection
+            if transport is not None and callable(getattr(transport, "close", None)):
+                transport.close()
+            raise Interrupted("disconnect")
+
+    return bounded_send
 
 
 def _error_response(error: ApiError) -> Response:

@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - httptools is in the fast extra
 
 HEADER_TIMEOUT = 10.0  # seconds for a request's head, from the connection (or the previous response) on
 BODY_TIMEOUT = 30.0  # seconds for a request's body, once its head is in
+STALL_TIMEOUT = 30.0  # seconds a streamed answer waits on a client that stops reading: then the run plays on alone
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle connection stays open between requests
 MAX_CONNECTIONS = 100  # connections (and requests) served at once; past it, a 503
 MAX_BODY_BYTES = 513 * 1024 * 1024  # the largest upload (512 MB) and its multipart framing; past it, a 413

@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
+from ..errors import ApiError
+from ..schemas.validation import check_servable
+
 MAX_WORLD_BYTES = 64 * 1024 * 1024  # the text of one world file (file contents may live beside it, by path)
 MAX_NODES = 500_000  # the values one world file may hold
 MAX_DEPTH = 64  # how deeply its values may nest
@@ -64,6 +67,10 @@ def read_text(text: str, source: str) -> tuple[Any, Lines]:
         value = walk.value(node, ())
     except yaml.YAMLError as exc:
         raise WorldError(f"{source}: not valid YAML: {_one_line(exc)}") from None
+    try:  # nothing is built that could not be answered: 64-bit integers, valid Unicode (nesting is bounded above)
+        check_servable(value, depth=MAX_DEPTH + 1)
+    except ApiError as error:
+        raise WorldError(f"{source}: {error.message.replace('your request', 'the world file')}") from None
     return value, Lines(source, walk.lines)
 
 

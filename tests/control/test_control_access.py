@@ -238,7 +238,8 @@ def test_a_body_that_never_arrives_is_a_408(fake: FakeAssistants) -> None:
     with ThreadedServer(fake, body_timeout=0.2) as url:
         parts = urlsplit(url)
         with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=10) as slow:
-            slow.sendall(b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{")
+            key = b"Authorization: Bearer sk-test\r\n"  # without a key, the 401 comes before the body is read
+            slow.sendall(b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\n" + key + b"Content-Length: 100\r\n\r\n{")
             answer = slow.recv(65536).decode()
     assert answer.startswith("HTTP/1.1 408") and "request_timeout" in answer
     assert fake.snapshot()["assistants"] == []
@@ -247,7 +248,8 @@ def test_a_body_that_never_arrives_is_a_408(fake: FakeAssistants) -> None:
 def test_a_body_declared_too_large_is_a_413_before_it_is_read(server_url: str) -> None:
     parts = urlsplit(server_url)
     with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=10) as client:
-        head = b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999\r\n\r\n"
+        head = b"POST /v1/assistants HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-test\r\n"
+        head += b"Content-Length: 99999999999\r\n\r\n"
         client.sendall(head)
         chunks = []
         while chunk := client.recv(65536):  # the server closes the connection after its answer

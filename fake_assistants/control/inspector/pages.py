@@ -61,7 +61,7 @@ def handle_inspector(
         name = path[len("/static/") :]
         content = (HERE / "static" / name).read_bytes()
         return ApiResponse(200, {"content-type": STATIC[name], **SECURITY_HEADERS}, content)
-    if path.startswith("/requests/") and path[len("/requests/") :].isdigit():
+    if path.startswith("/requests/") and _whole(path[len("/requests/") :]) is not None:
         return _bodies(parts, int(path[len("/requests/") :]), _tenant(parts, tenant_key))
     raise inspector_unknown_page(request.path)
 
@@ -74,8 +74,14 @@ def _tenant(parts: ControlParts, key: str | None) -> Tenant | None:
 
 def _poll_ms(request: ApiRequest) -> int:
     """How often the page refreshes itself: ``?poll=MS`` (250 to 60000), else once a second."""
-    asked = dict(request.query).get("poll", "")
-    return min(max(int(asked), MIN_POLL_MS), MAX_POLL_MS) if asked.isdigit() else DEFAULT_POLL_MS
+    asked = _whole(dict(request.query).get("poll", ""))
+    return min(max(asked, MIN_POLL_MS), MAX_POLL_MS) if asked is not None else DEFAULT_POLL_MS
+
+
+def _whole(text: str) -> int | None:
+    """``text`` as a whole number when it is one in ASCII digits (``²`` is a digit to ``str.isdigit``, not to
+    ``int``), short enough to read; else ``None``."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _render(parts: ControlParts, control_prefix: str, tenant: Tenant | None, poll_ms: int) -> bytes:

@@ -43,8 +43,10 @@ class FaultKind:
         return Interrupted(self.name, float(params.get("seconds", 0.0)))
 
 
-def whole(name: str, value: object, *, minimum: int) -> int:
-    """``value``, checked to be a whole number of at least ``minimum``."""
+def whole(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
+    """``value``, checked to be a whole number of at least ``minimum`` (and at most ``maximum``)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} is a whole number, {minimum} or more")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} is at most {maximum}")
     return value

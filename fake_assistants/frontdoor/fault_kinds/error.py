@@ -4,6 +4,7 @@ headers."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,9 @@ from ...api.responses import error_response
 from ...api.wire import ApiRequest, ApiResponse
 from ...errors import fault_status
 from .base import FaultKind, Params
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110)
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # printable ASCII: no CR, LF or other control character
 
 
 class Error(FaultKind):
@@ -23,6 +27,9 @@ class Error(FaultKind):
             raise ValueError("an error fault's status is 100 to 599")
         if headers is not None and not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise ValueError("an error fault's headers map names to string values")
+        for name, value in (headers or {}).items():
+            if not _HEADER_NAME.fullmatch(name) or not _HEADER_VALUE.fullmatch(value):
+                raise ValueError(f"an error fault's header {name!r}: a name is a token, a value has no line break")
         return {"status": status, "body": body, "headers": dict(headers or {})}
 
     def answer(self, params: Params, request: ApiRequest, request_id: str) -> ApiResponse:

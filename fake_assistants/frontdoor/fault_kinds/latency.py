@@ -8,6 +8,8 @@ from typing import Any
 
 from .base import FaultKind, Params, whole
 
+MAX_LATENCY_MS = 60_000  # a minute, as long as a timeout fault may stall: a fault asking for more is refused (400)
+
 
 class Latency(FaultKind):
     name = "latency"
@@ -19,11 +21,11 @@ class Latency(FaultKind):
         if isinstance(ms, tuple | list):
             if len(ms) != 2:
                 raise ValueError("a latency range is [low, high] in milliseconds")
-            low, high = (whole("ms", value, minimum=0) for value in ms)
+            low, high = (whole("ms", value, minimum=0, maximum=MAX_LATENCY_MS) for value in ms)
             if low > high:
                 raise ValueError("a latency range is [low, high] with low <= high")
             return {"ms": [low, high]}
-        return {"ms": whole("ms", ms, minimum=0)}
+        return {"ms": whole("ms", ms, minimum=0, maximum=MAX_LATENCY_MS)}
 
 
 KIND = Latency()
