@@ -18,7 +18,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from ..contract import Contract
+from ..contract import Contract, json_type
 from ..schemas.requests import ReasoningEffort
 from .schema_values import json_values
 
@@ -222,7 +222,7 @@ def _json_types(schema: Any, root: Mapping[str, Any], seen: int = 0) -> set[str]
         if keyword in schema:
             return set().union(*(_json_types(branch, root, seen + 1) for branch in schema[keyword]))
     if "enum" in schema:
-        return {_type_of(value) for value in schema["enum"]}
+        return {json_type(value) for value in schema["enum"]}
     declared = schema.get("type")
     if declared is None:
         return everything
@@ -243,20 +243,6 @@ def _is_enum(schema: Any, root: Mapping[str, Any]) -> bool:
     if branches:
         return all(_is_enum(branch, root) or branch == {"type": "null"} for branch in branches)
     return "enum" in schema
-
-
-def _type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def invalid_payloads(

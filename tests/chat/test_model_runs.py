@@ -15,16 +15,11 @@ from fake_assistants import FakeAssistants
 from fake_assistants.chat import ChatModel
 
 from ..seed_quickstart import STEPS_1_TO_4
+from ..support import TEXT_EVENTS as FIRST_TEXT_EVENTS
 from .stub import DELTA_CHARS, ChatStub, running
 
-TEXT_EVENTS = [
-    "thread.run.created",
-    "thread.run.queued",
-    "thread.run.in_progress",
-    "thread.run.step.created",
-    "thread.run.step.in_progress",
-    "thread.message.created",
-    "thread.message.in_progress",
+TEXT_EVENTS = [  # a whole run that replies with text: its first events (support.TEXT_EVENTS), then the rest
+    *FIRST_TEXT_EVENTS,
     "thread.message.delta",
     "thread.message.completed",
     "thread.run.step.completed",
