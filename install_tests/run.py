@@ -1,11 +1,12 @@
 """``make test-install``: build the sdist and the wheel, install the wheel in a throwaway venv, test it from outside.
 
 Steps: ``python -m build`` (the sdist, then the wheel built *from* the sdist, so a file the sdist forgets fails
-here); a look inside both archives for the files a user needs; a new venv with the wheel and its ``openai`` extra,
-``pytest`` and ``pytest-xdist``; then ``install_tests/test_installed_package.py``, copied into an empty folder and run
-there with the venv's Python, so nothing can be imported from this checkout; then every docs page (``docs/*.md`` and
-the README), each run top to bottom in an empty folder of its own by ``install_tests/docs_pages.py``, as a reader
-with the installed wheel would. ``--keep`` leaves the folder behind to look at.
+here); a look inside both archives for the files a user needs; a new venv with the wheel and its ``openai`` and
+``hypothesis`` extras, ``pytest`` and ``pytest-xdist``; then ``install_tests/test_installed_package.py``, copied into
+an empty folder and run there with the venv's Python, so nothing can be imported from this checkout; then every docs
+page (``docs/*.md`` and the README), each run top to bottom in an empty folder of its own by
+``install_tests/docs_pages.py``, as a reader with the installed wheel would. ``--keep`` leaves the folder behind to
+look at.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ NEEDED = (
     "fake_assistants/control/inspector/templates/index.html",
     "fake_assistants/control/inspector/static/inspector.js",
 )
-# openai comes with the wheel's own extra; freezegun is what a reader of docs/scripting.md installs to run its example
+# openai and hypothesis come with the wheel's own extras (docs/property-testing.md needs hypothesis); freezegun is
+# what a reader of docs/scripting.md installs to run its example
 EXTRAS = ("pytest", "pytest-xdist", "freezegun")
 
 
@@ -69,7 +71,8 @@ def main() -> int:
         venv = scratch / "venv"
         run([sys.executable, "-m", "venv", str(venv)])
         python = venv / "bin" / "python"
-        run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{wheel}[openai]", *EXTRAS])
+        wheel_with_extras = f"{wheel}[openai,hypothesis]"
+        run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", wheel_with_extras, *EXTRAS])
         work = scratch / "elsewhere"
         work.mkdir()
         shutil.copy(SMOKE, work / SMOKE.name)
