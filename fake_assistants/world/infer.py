@@ -22,6 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..recordings.model import Exchange, Recording
+from ..schemas.requests import CreateAssistant
 
 JsonDict = dict[str, Any]
 COLLECTIONS = {
@@ -35,19 +36,8 @@ NOT_IDS = frozenset({"runs", "messages", "files", "search", "cancel", "content",
 BODY_KEYS = {"assistant_id": "assistant", "thread_id": "thread", "file_id": "file", "vector_store_id": "vector store"}
 BODY_LISTS = {"file_ids": "file", "vector_store_ids": "vector store"}
 OBJECTS = {"assistant": "assistant", "thread": "thread", "file": "file", "vector_store": "vector store"}
-ASSISTANT_FIELDS = (
-    "model",
-    "name",
-    "description",
-    "instructions",
-    "tools",
-    "tool_resources",
-    "metadata",
-    "temperature",
-    "top_p",
-    "response_format",
-    "reasoning_effort",
-)
+# what an assistant is made with: the create request's fields, read off the request model (world/declarations.py too)
+ASSISTANT_FIELDS = tuple(CreateAssistant.model_fields)
 RUN_FIELDS = ("model", "instructions", "tools")  # what a run shows of its assistant, unless its request set it
 MAX_STAND_IN_BYTES = 1 << 20
 
