@@ -75,17 +75,23 @@ class IdFactory:
             self._streams[prefix] = stream
         return stream
 
+    def request_id(self) -> str:
+        """A response's ``x-request-id``: 128 bits drawn at once, as 32 hex digits (no object keeps it, so a failed
+        request does not give it back). The same id as ``new("req")``, for the one id every response needs."""
+        stream = self._streams.get("req") or self._stream("req")
+        self.issued["req"] = self.issued.get("req", 0) + 1
+        return f"req_{stream.getrandbits(128):032x}"
+
     def new(self, prefix: str) -> str:
+        if prefix == "req":
+            return self.request_id()
         if self.given:
             given = self.given.pop(prefix, None)
             if given is not None:  # a world file's id, kept as given: the stream does not move
                 return given
         separator, length, alphabet = ID_SHAPES[prefix]
         stream = self._stream(prefix)
-        if prefix == "req":  # every response has one: 128 bits drawn at once, as 32 hex digits (no object keeps it)
-            self.issued[prefix] = self.issued.get(prefix, 0) + 1
-            return f"{prefix}{separator}{stream.getrandbits(128):032x}"
-        if active() and prefix != "req":  # a failed request gives its ids back: the next ones are the same
+        if active():  # a failed request gives its ids back: the next ones are the same
             state, count = stream.getstate(), self.issued.get(prefix)
 
             def give_back() -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
     backend: Backend
     now: int

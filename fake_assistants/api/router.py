@@ -40,20 +40,20 @@ class Router:
         return self.backend.lock
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        method, path = request.method.upper(), request.path
         found = resolve(request)  # matched once on the whole path: the layers before may have asked already
-        with self.backend.lock:
-            request_id = self.backend.ids.new("req")
+        backend = self.backend
+        with backend.lock:
+            request_id = backend.ids.request_id()
             try:
-                with transaction(self.backend.write_fault):  # all of it, or (if anything raises) nothing
+                with transaction(backend.write_fault):  # all of it, or (if anything raises) nothing
                     if found is None:
-                        raise invalid_url(method, path)
+                        raise invalid_url(request.method.upper(), request.path)
                     result = self._dispatch(request, *found)
                     response = self._response(result, request_id)  # an answer that cannot be encoded is undone
             except ApiError as error:
                 response = error_response(error, request_id=request_id)
             except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly
-                self.backend.script.record_error(str(error))
+                backend.script.record_error(str(error))
                 response = error_response(script_problem(str(error)), request_id=request_id)
             except Exception as exc:  # never raise into the SDK: a bug becomes a 500 envelope
                 traceback.print_exc()
@@ -62,32 +62,45 @@ class Router:
         return response
 
     def _response(self, result: dict[str, Any] | RawBody | EventStream, request_id: str) -> ApiResponse:
+        if type(result) is dict:
+            if result.get("object") == "thread.run":
+                headers = {
+                    "openai-poll-after-ms": str(self.backend.settings.poll_after_ms),
+                    "content-type": "application/json",
+                    "x-request-id": request_id,
+                }
+            else:
+                headers = {"content-type": "application/json", "x-request-id": request_id}
+            return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
         if isinstance(result, RawBody):
             headers = {"content-type": result.content_type, "x-request-id": request_id}
             return ApiResponse(200, headers, result.content)
         if isinstance(result, EventStream):
             headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
             return ApiResponse(200, headers, b"", events=result.body(self.backend))
-        headers = {}
-        if result.get("object") == "thread.run":
-            headers["openai-poll-after-ms"] = str(self.backend.settings.poll_after_ms)
-        headers |= {"content-type": "application/json", "x-request-id": request_id}
-        return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+        return self._response(dict(result), request_id)  # a dict of another class (none today): as a plain one
 
     def _dispatch(
         self, request: ApiRequest, route: Route, params: dict[str, str]
     ) -> dict[str, Any] | RawBody | EventStream:
         key = self.auth.admit(request)  # the real 401 first, whatever the body
-        if request.document is None and not (request.header("content-type") or "").lower().startswith("multipart/"):
+        headers = request.headers
+        if (
+            request.body
+            and request.document is None
+            and not (headers.get("content-type") or "").lower().startswith("multipart/")
+        ):
             check_json_limits(request.body)  # its 400 before the key isolation reads body ids
-        if route.needs_beta_header and not _has_assistants_beta(request.header("openai-beta")):
-            raise v1_deprecated() if _asks_for_v1(request.header("openai-beta")) else missing_beta_header()
-        _check_id_prefixes(params, self.backend)
+        if route.needs_beta_header:
+            beta = headers.get("openai-beta")
+            if beta != "assistants=v2" and not _has_assistants_beta(beta):
+                raise v1_deprecated() if _asks_for_v1(beta) else missing_beta_header()
+        backend = self.backend
+        if params:
+            _check_id_prefixes(params, backend)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
-        call = Call(
-            self.backend, self.backend.clock.now(), params, request.query, request.body, request.headers, source=request
-        )
+        call = Call(backend, backend.clock.now(), params, request.query, request.body, headers, source=request)
         return self.auth.serve(key, route.handler, call)
 
 

@@ -22,15 +22,13 @@ class Route:
     operation_id: str
     handler: Handler | None = None
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    # Files never needed ``OpenAI-Beta``; vector stores left the beta in 2025 and were served without it.
+    needs_beta_header: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
-
-    @property
-    def needs_beta_header(self) -> bool:
-        """Files never needed ``OpenAI-Beta``; vector stores left the beta in 2025 and were served without it."""
-        return not self.template.startswith(("/files", "/vector_stores"))
+        object.__setattr__(self, "needs_beta_header", not self.template.startswith(("/files", "/vector_stores")))
 
 
 Result = TypeVar("Result")
@@ -174,11 +172,39 @@ def _match_path(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route ``method path`` (relative to ``/v1``) matches; the request path resolves through :func:`resolve`."""
-    for route in ROUTES:
-        if route.method != method:
-            continue
-        found = route.pattern.match(path)
-        if found is not None:
-            return route, found.groupdict()
+    """The route ``method path`` (relative to ``/v1``) matches; the request path resolves through :func:`resolve`.
+
+    The first route of :data:`ROUTES`, in order, whose template the path fits: its literal segments equal, each
+    parameter a non-empty segment. Only the routes of the same method, length and first segment are tried."""
+    segments = path.split("/")
+    first = segments[1] if len(segments) > 1 else ""
+    for route, literals, names in RouteIndex.of(ROUTES).get((method, len(segments), first), ()):
+        if all(segments[at] == literal for at, literal in literals) and all(segments[at] for at, _ in names):
+            return route, {name: segments[at] for at, name in names}
     return None
+
+
+Segments = tuple[tuple[int, str], ...]  # (position, literal or parameter name)
+
+
+class RouteIndex(dict[tuple[str, int, str], list[tuple[Route, Segments, Segments]]]):
+    """A route table's routes under their method, number of segments and first segment (always a literal), each
+    with the positions of its other literal segments and of its parameters, in table order."""
+
+    last: RouteIndex | None = None  # the index of the table last asked for (a test may swap the table)
+
+    def __init__(self, routes: tuple[Route, ...]) -> None:
+        super().__init__()
+        self.routes = routes
+        for route in routes:
+            parts = route.template.split("/")
+            literals = tuple((at, part) for at, part in enumerate(parts) if at > 1 and not part.startswith("{"))
+            names = tuple((at, part[1:-1]) for at, part in enumerate(parts) if part.startswith("{"))
+            self.setdefault((route.method, len(parts), parts[1]), []).append((route, literals, names))
+
+    @classmethod
+    def of(cls, routes: tuple[Route, ...]) -> RouteIndex:
+        index = cls.last
+        if index is None or index.routes is not routes:
+            index = cls.last = cls(routes)
+        return index

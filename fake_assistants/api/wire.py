@@ -32,6 +32,8 @@ class ApiRequest:
         """The JSON object of the body, parsed once for every reader on the whole path (rate limits, faults, the key
         isolation's id checks, the handler); ``None`` when the body is not one (the handler then answers the real
         400). An empty body is ``{}``."""
+        if not self.body:
+            return {}  # most requests (every GET): nothing to parse
         body = self.body if self.body.strip() else b"{}"
         if not body.lstrip().startswith(b"{"):
             return None

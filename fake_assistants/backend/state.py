@@ -51,6 +51,9 @@ class Backend(FileState):
         self.messages: dict[str, Message] = JDict()
         self.runs: dict[str, Run] = JDict()
         self.steps: dict[str, RunStep] = JDict()
+        # thread id -> (how many of its first messages are settled, the last of them, their tokens): what a run's
+        # prompt counts, kept as the thread grows (runs/play.py: thread_tokens). Not state: a restore starts it anew.
+        self.thread_tokens: dict[str, tuple[int, str, int]] = JDict()
         FileState.__init__(self)  # the files half: files, vector stores and their files and batches
         self.ownership = Ownership()  # which key created which object (see backend.ownership)
         self.ids.taken = self.holds  # a seeded id never repeats a given one (a world file's)
@@ -107,6 +110,7 @@ class Backend(FileState):
     def drop_thread(self, thread_id: str) -> None:
         """The thread with its messages, runs and steps."""
         thread = self.threads.pop(thread_id)
+        self.thread_tokens.pop(thread_id, None)
         for message_id in thread.message_ids:
             del self.messages[message_id]
         for run_id in thread.run_ids:

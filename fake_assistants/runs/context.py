@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..backend.models import Message, Run, RunStep, Usage
 from ..backend.state import Backend
-from ..script.context import AssistantView, MessageView, RunContext, frozen
+from ..script.context import AssistantView, MessageView, MessageViews, RunContext, frozen
 from .scope import run_scope
 
 
@@ -15,7 +17,6 @@ def message_text(message: Message) -> str:
 def run_context(backend: Backend, run: Run) -> RunContext:
     assistant = backend.assistants.get(run.assistant_id)
     thread = backend.threads[run.thread_id]
-    messages = [backend.messages[message_id] for message_id in thread.message_ids]
     return RunContext(
         run_id=run.id,
         thread_id=run.thread_id,
@@ -32,17 +33,7 @@ def run_context(backend: Backend, run: Run) -> RunContext:
         tool_choice=frozen(run.tool_choice),
         parallel_tool_calls=run.parallel_tool_calls,
         metadata=frozen(run.metadata),
-        messages=tuple(
-            MessageView(
-                id=m.id,
-                role=m.role,
-                text=message_text(m),
-                attachments=frozen(m.attachments),
-                run_id=m.run_id,
-                content=frozen(m.content),
-            )
-            for m in messages
-        ),
+        messages=MessageViews(thread.message_ids.window(0, len(thread.message_ids)), partial(_message_view, backend)),
         tool_outputs=tuple(run.tool_outputs),
         files=run_scope(backend, run),
         output_files=frozen(run.output_files),
@@ -54,6 +45,18 @@ def run_context(backend: Backend, run: Run) -> RunContext:
         max_completion_tokens=run.max_completion_tokens,
         completion_tokens_used=sum(usage.completion_tokens for usage in _step_usages(backend, run)),
         truncation_strategy=frozen(run.truncation_strategy),
+    )
+
+
+def _message_view(backend: Backend, message_id: str) -> MessageView:
+    m = backend.messages[message_id]
+    return MessageView(
+        id=m.id,
+        role=m.role,
+        text=message_text(m),
+        attachments=frozen(m.attachments),
+        run_id=m.run_id,
+        content=frozen(m.content),
     )
 
 

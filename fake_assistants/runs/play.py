@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 
 from ..backend.files import upload_file
-from ..backend.models import NO_ATTACHMENTS, NO_METADATA, JsonDict, Message, Run, RunStatus, RunStep, Usage
+from ..backend.models import NO_ATTACHMENTS, NO_METADATA, JsonDict, Message, Run, RunStatus, RunStep, Thread, Usage
 from ..backend.state import Backend
 from ..journal import keep
 from ..script.context import ToolOutput
@@ -53,10 +53,35 @@ def transition(run: Run, to: RunStatus, now: int) -> Event:
 
 
 def prompt_tokens(backend: Backend, run: Run) -> int:
-    thread = backend.threads[run.thread_id]
-    messages = sum(count_tokens(message_text(backend.messages[message_id])) for message_id in thread.message_ids)
+    messages = thread_tokens(backend, backend.threads[run.thread_id])
     tool_io = sum(count_tokens(out.name + out.arguments) + count_tokens(out.output) for out in run.tool_outputs)
     return count_tokens(run.instructions or "") + messages + tool_io
+
+
+def thread_tokens(backend: Backend, thread: Thread) -> int:
+    """The tokens of the thread's messages, each counted once: the sum over its settled first messages (none is
+    ``in_progress``: their text no longer changes) is kept per thread and grows with it, so a run's prompt costs
+    what was added since the last one. A deletion before the kept ones, or a failed request, starts the sum anew."""
+    ids = thread.message_ids
+    count = len(ids)
+    start = total = 0
+    kept = backend.thread_tokens.get(thread.id)
+    if kept is not None and kept[0] <= count and ids.window(kept[0] - 1, kept[0]) == [kept[1]]:
+        start, total = kept[0], kept[2]
+    settled, pending, open_before = start, 0, False
+    messages = backend.messages
+    for message_id in ids.window(start, count):
+        message = messages[message_id]
+        tokens = count_tokens(message_text(message))
+        open_before = open_before or message.status == "in_progress"  # what follows an open one is not kept
+        if open_before:
+            pending += tokens
+        else:
+            total += tokens
+            settled += 1
+    if settled > start:
+        backend.thread_tokens[thread.id] = (settled, ids.window(settled - 1, settled)[0], total)
+    return total + pending
 
 
 def spent(backend: Backend, run: Run) -> Usage:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 
 def frozen(value: Any) -> Any:
@@ -34,6 +34,63 @@ class MessageView:
     attachments: tuple[Mapping[str, Any], ...]
     run_id: str | None
     content: tuple[Mapping[str, Any], ...] = ()  # the message's content parts (text, image_file, image_url), as sent
+
+
+class MessageViews(Sequence[MessageView]):
+    """A thread's messages as a run sees them, oldest first: a read-only sequence that compares, adds and slices
+    like the tuple it stands for, and makes each message's view only when it is read.
+
+    A run's context is made for every run, and most responders read one message of the thread (the newest user
+    one) or none: making every view up front cost a run the whole thread (a copy of each message's content)."""
+
+    __slots__ = ("_ids", "_make", "_views")
+
+    def __init__(self, ids: Sequence[str], make: Callable[[str], MessageView]) -> None:
+        self._ids = tuple(ids)
+        self._make = make
+        self._views: dict[int, MessageView] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> MessageView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[MessageView, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> MessageView | tuple[MessageView, ...]:
+        if isinstance(index, slice):
+            return tuple(self[at] for at in range(*index.indices(len(self._ids))))
+        at = index + len(self._ids) if index < 0 else index
+        if not 0 <= at < len(self._ids):
+            raise IndexError("message index out of range")
+        view = self._views.get(at)
+        if view is None:
+            view = self._views[at] = self._make(self._ids[at])
+        return view
+
+    def __iter__(self) -> Iterator[MessageView]:
+        return (self[at] for at in range(len(self._ids)))
+
+    def __reversed__(self) -> Iterator[MessageView]:
+        return (self[at] for at in range(len(self._ids) - 1, -1, -1))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MessageViews):
+            other = tuple(other)
+        return tuple(self) == other if isinstance(other, tuple) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple, yet not one
+
+    def __add__(self, other: tuple[MessageView, ...]) -> tuple[MessageView, ...]:
+        return (*self, *other)
+
+    def __radd__(self, other: tuple[MessageView, ...]) -> tuple[MessageView, ...]:
+        return (*other, *self)
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 @dataclass(frozen=True)
@@ -71,7 +128,7 @@ class RunContext:
     tool_choice: Any
     parallel_tool_calls: bool
     metadata: Mapping[str, str]
-    messages: tuple[MessageView, ...]  # the thread's messages, oldest first
+    messages: Sequence[MessageView]  # the thread's messages, oldest first (a tuple, or MessageViews)
     tool_outputs: tuple[ToolOutput, ...]  # submitted so far in this run, in order
     files: FileScope
     output_files: Mapping[str, str]  # name -> id of the files this run's code produced so far

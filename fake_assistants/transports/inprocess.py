@@ -31,10 +31,14 @@ def sdk_http_module() -> ModuleType:
 def to_api_request(request: Any) -> ApiRequest:
     """An ``httpx``/``httpx2`` request (already read) as the router's request.
 
-    The headers come from ``multi_items()`` (lower-case names already), joined with ", " only when a name repeats,
-    as ``Headers.items()`` would join them at twice the cost; the query is parsed only when there is one."""
+    The headers are decoded from their raw bytes (ASCII, as every header an SDK sends is; anything else goes the
+    library's own way, through ``multi_items()``), joined with ", " only when a name repeats; the query is parsed
+    only when there is one."""
     url = request.url
-    pairs = request.headers.multi_items()
+    try:
+        pairs = [(name.decode("ascii").lower(), value.decode("ascii")) for name, value in request.headers.raw]
+    except UnicodeDecodeError:
+        pairs = request.headers.multi_items()
     headers = dict(pairs)
     if len(headers) != len(pairs):  # a repeated header
         headers = {}
