@@ -158,7 +158,7 @@ ID_PREFIXES = {
 def resolve(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
     """The route an API request (``/v1/...``) matches, with its path parameters; matched once per request, however
     many layers of the path ask (the rate limits, the faults, the router)."""
-    return request.found("route", lambda: _match_path(request.method.upper(), request.path))
+    return request.found("route", _match_path)
 
 
 def operation_of(request: ApiRequest) -> str | None:
@@ -167,8 +167,9 @@ def operation_of(request: ApiRequest) -> str | None:
     return found[0].operation_id if found is not None else None
 
 
-def _match_path(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    return match(method, path[3:].rstrip("/")) if path.startswith("/v1/") else None
+def _match_path(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
+    path = request.path
+    return match(request.method.upper(), path[3:].rstrip("/")) if path.startswith("/v1/") else None
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -179,8 +180,17 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     segments = path.split("/")
     first = segments[1] if len(segments) > 1 else ""
     for route, literals, names in RouteIndex.of(ROUTES).get((method, len(segments), first), ()):
-        if all(segments[at] == literal for at, literal in literals) and all(segments[at] for at, _ in names):
-            return route, {name: segments[at] for at, name in names}
+        for at, literal in literals:
+            if segments[at] != literal:
+                break
+        else:
+            params = {}
+            for at, name in names:
+                if not segments[at]:
+                    break
+                params[name] = segments[at]
+            else:
+                return route, params
     return None
 
 

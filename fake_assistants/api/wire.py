@@ -45,12 +45,14 @@ class ApiRequest:
         except (ApiError, ValueError, RecursionError):
             return None
 
-    def found(self, what: str, work: Callable[[], T]) -> T:
+    def found(self, what: str, work: Callable[[ApiRequest], T]) -> T:
         """What ``work`` finds about this request, worked out once however many layers ask (the route it matches:
         ``api/routes.resolve``)."""
-        if what not in self._found:
-            self._found[what] = work()
-        return self._found[what]  # type: ignore[no-any-return]
+        known = self._found
+        if what in known:
+            return known[what]  # type: ignore[no-any-return]
+        answer = known[what] = work(self)
+        return answer
 
 
 class ApiResponse:

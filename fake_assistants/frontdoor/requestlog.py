@@ -38,11 +38,12 @@ class RequestLog:
             self._entries.append(entry)  # one call, atomic
             return
         kept = self._entries
+        size = entry_size(entry)
         with self._lock:
-            if kept.maxlen is not None and len(kept) == kept.maxlen:
+            if len(kept) == kept.maxlen:
                 self._size -= entry_size(kept[0])  # the deque drops it
             kept.append(entry)
-            self._size += entry_size(entry)
+            self._size += size
             while self._size > self._size_bound and len(kept) > 1:
                 self._size -= entry_size(kept.popleft())
 
