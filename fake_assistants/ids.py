@@ -8,6 +8,8 @@ import string
 import sys
 from array import array
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from .journal import active, record
@@ -49,6 +51,24 @@ def _picks(stream: random.Random, size: int, count: int) -> list[int]:
     return picks
 
 
+def _mint(stream: random.Random, prefix: str, count: int) -> list[str]:
+    """The next ``count`` ids of ``prefix``'s stream, in order, from one bulk draw (see :func:`_picks`)."""
+    separator, length, alphabet = ID_SHAPES[prefix]
+    picks = _picks(stream, len(alphabet), length * count)
+    letters = "".join([alphabet[pick] for pick in picks])
+    return [prefix + separator + letters[at : at + length] for at in range(0, length * count, length)]
+
+
+AHEAD = 32  # ids minted at once per stream
+
+
+@dataclass
+class _Ahead:
+    start: Any  # the stream's state before it minted ``ids``
+    ids: list[str]
+    out: int = 0  # how many of ``ids`` are issued
+
+
 _SWAP = sys.byteorder == "big"
 _WORD = next(code for code in "ILH" if array(code).itemsize == 4)  # an unsigned 32-bit array item
 
@@ -63,6 +83,7 @@ class IdFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._streams: dict[str, random.Random] = {}
+        self._ahead: dict[str, _Ahead] = {}  # prefix -> the ids its stream has minted ahead, and how many are out
         self.issued: dict[str, int] = {}  # how many ids each stream has issued (what a snapshot records)
         self.given: dict[str, str] = {}  # prefix -> the id its next object takes as given (a world file's)
         self.taken: Callable[[str, str], bool] | None = None  # (prefix, id): an object holds it (a given id)
@@ -89,13 +110,14 @@ class IdFactory:
             given = self.given.pop(prefix, None)
             if given is not None:  # a world file's id, kept as given: the stream does not move
                 return given
-        separator, length, alphabet = ID_SHAPES[prefix]
-        stream = self._stream(prefix)
+        ahead = self._ahead.get(prefix)
         if active():  # a failed request gives its ids back: the next ones are the same
-            state, count = stream.getstate(), self.issued.get(prefix)
+            count, out = self.issued.get(prefix), ahead.out if ahead is not None else 0
 
             def give_back() -> None:
-                stream.setstate(state)
+                if ahead is not None:
+                    self._ahead[prefix] = ahead
+                    ahead.out = out
                 if count is None:
                     self.issued.pop(prefix, None)
                 else:
@@ -103,15 +125,42 @@ class IdFactory:
 
             record(give_back)
         self.issued[prefix] = self.issued.get(prefix, 0) + 1
-        minted = prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+        minted = self._next(prefix)
         while self.taken is not None and self.taken(prefix, minted):  # a given id this stream would have issued
-            minted = prefix + separator + "".join([alphabet[pick] for pick in _picks(stream, len(alphabet), length)])
+            minted = self._next(prefix)
         return minted
 
+    def _next(self, prefix: str) -> str:
+        """The stream's next id: minted :data:`AHEAD` at a time (one draw of the generator for all of them, and
+        one copy of its state, which giving ids back needs), the same ids in the same order as one at a time."""
+        ahead = self._ahead.get(prefix)
+        if ahead is None or ahead.out == len(ahead.ids):
+            stream = self._stream(prefix)
+            before = ahead
+            ahead = self._ahead[prefix] = _Ahead(stream.getstate(), _mint(stream, prefix, AHEAD))
+            if active():  # a failed request puts the stream back where it was, with what it had minted
+                record(partial(self._unmint, prefix, ahead.start, before))
+        minted = ahead.ids[ahead.out]
+        ahead.out += 1
+        return minted
+
+    def _unmint(self, prefix: str, start: Any, before: _Ahead | None) -> None:
+        self._stream(prefix).setstate(start)
+        if before is None:
+            self._ahead.pop(prefix, None)
+        else:
+            self._ahead[prefix] = before
+
     def states(self) -> dict[str, Any]:
-        """Each stream's generator state, JSON-ready: restoring it skips replaying every id issued."""
+        """Each stream's generator state, JSON-ready, where its issued ids leave it (not where minting ahead did):
+        restoring it skips replaying every id issued."""
         out: dict[str, Any] = {}
         for prefix, stream in self._streams.items():
+            ahead = self._ahead.get(prefix)
+            if ahead is not None:
+                stream = random.Random()
+                stream.setstate(ahead.start)
+                _mint(stream, prefix, ahead.out)
             version, internal, gauss = stream.getstate()
             out[prefix] = [version, list(internal), gauss]
         return out
@@ -120,6 +169,7 @@ class IdFactory:
         """Take up the streams where :meth:`states` found them."""
         for prefix, (version, internal, gauss) in states.items():
             self._stream(prefix).setstate((version, tuple(internal), gauss))
+            self._ahead.pop(prefix, None)
         self.issued.update(issued)
 
     def replay(self, issued: dict[str, int]) -> None:

@@ -43,6 +43,7 @@ class Journal:
         self.undo: list[Undo] = []
         self.fault = fault
         self.ordered: set[int] = set()  # the dicts whose key order is saved (at their first deletion)
+        self.fresh: set[int] = set()  # the model objects made during the request: they go with it, unrecorded
 
     def record(self, undo: Undo) -> None:
         if self.fault is not None:
@@ -295,9 +296,20 @@ class Journaled:
 
     __slots__ = ()
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        made = object.__new__(cls)
+        journal = _ACTIVE.get()
+        if journal is not None:
+            journal.fresh.add(id(made))
+        return made
+
     def __setattr__(self, name: str, value: Any) -> None:
-        if _ACTIVE.get() is not None:
-            old = getattr(self, name, _MISSING)
-            if old is not _MISSING:  # a new object's first assignments need no undo: the object goes with its parent
-                record(lambda: object.__setattr__(self, name, old))
+        journal = _ACTIVE.get()
+        if journal is not None:
+            if id(self) not in journal.fresh:
+                old = getattr(self, name, _MISSING)
+                if old is not _MISSING:
+                    journal.record(lambda: object.__setattr__(self, name, old))
+            elif journal.fault is not None:  # an object the request made goes with it: no undo, yet still a write
+                journal.fault()
         object.__setattr__(self, name, journaled(value))
