@@ -26,8 +26,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import fields
-from typing import Any, SupportsIndex, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, SupportsIndex, TypeVar, dataclass_transform
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -292,9 +292,18 @@ _CONTAINER_WORDS = ("list", "dict", "Dict", "Json", "Any")
 
 class Journaled:
     """A base for mutable model dataclasses: setting an attribute records its old value; a ``dict`` or ``list``
-    assigned is made a journaled one, so changes made inside it are recorded too."""
+    assigned is made a journaled one, so changes made inside it are recorded too. Declare one with
+    :func:`journaled_dataclass`."""
 
     __slots__ = ()
+    containers: tuple[str, ...] = ()  # the fields whose annotation admits a ``dict`` or ``list``
+
+    def __post_init__(self) -> None:
+        for name in self.containers:  # as __setattr__ would have made them
+            value = getattr(self, name)
+            kind = type(value)
+            if kind is dict or kind is list:
+                object.__setattr__(self, name, JDict(value) if kind is dict else JList(value))
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         made = object.__new__(cls)
@@ -313,3 +322,18 @@ class Journaled:
             elif journal.fault is not None:  # an object the request made goes with it: no undo, yet still a write
                 journal.fault()
         object.__setattr__(self, name, journaled(value))
+
+
+@dataclass_transform()
+def journaled_dataclass(cls: type[T]) -> type[T]:
+    """A slotted dataclass of the state (a :class:`Journaled` subclass) whose ``__init__`` stores each field
+    straight through its slot, as a frozen dataclass's does, its containers made journaled ones after: a new object
+    is not a dozen recorded assignments. Every later assignment goes through :meth:`Journaled.__setattr__`."""
+    made = dataclass(slots=True, frozen=True)(cls)
+    del made.__setattr__  # thawed: Journaled's own
+    del made.__delattr__
+    made.__hash__ = None  # type: ignore[assignment,method-assign]  # as a mutable dataclass: unhashable
+    made.containers = tuple(  # type: ignore[attr-defined]
+        item.name for item in fields(made) if any(word in str(item.type) for word in _CONTAINER_WORDS)  # type: ignore[arg-type]
+    )
+    return made

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -37,12 +36,14 @@ class Call:
     visible: Callable[[str], bool] | None = None
     source: ApiRequest | None = field(default=None, repr=False, compare=False)  # the request, as the router got it
 
-    @cached_property
+    @property
     def document(self) -> Any:
         """The JSON object of the body, parsed once on the whole path (``ApiRequest.document``): the rate limits,
         the faults, the key isolation's id checks and the handler read one parse; ``None`` when the body is not one
         (the handler's :meth:`json` then answers the real 400)."""
-        return (self.source or ApiRequest("POST", "", body=self.body)).document
+        if self.source is None:
+            self.source = ApiRequest("POST", "", body=self.body)
+        return self.source.document
 
     def json(self, model: type[ModelT]) -> ModelT:
         document = self.document

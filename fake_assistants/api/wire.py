@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ApiError
@@ -27,32 +26,37 @@ class ApiRequest:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
-    @cached_property
+    @property
     def document(self) -> Any:
         """The JSON object of the body, parsed once for every reader on the whole path (rate limits, faults, the key
         isolation's id checks, the handler); ``None`` when the body is not one (the handler then answers the real
         400). An empty body is ``{}``."""
         if not self.body:
             return {}  # most requests (every GET): nothing to parse
-        body = self.body if self.body.strip() else b"{}"
-        if not body.lstrip().startswith(b"{"):
-            return None
-        try:
-            check_json_size(body)
-            document = json.loads(body)  # the one parse (the parser's recursion limit stops a deep body at once)
-            check_servable(document)  # linear: depth, 64-bit integers, valid Unicode
-            return document
-        except (ApiError, ValueError, RecursionError):
-            return None
+        return self.found("document", _parse_document)
 
     def found(self, what: str, work: Callable[[ApiRequest], T]) -> T:
         """What ``work`` finds about this request, worked out once however many layers ask (the route it matches:
-        ``api/routes.resolve``)."""
+        ``api/routes.resolve``; the body's JSON)."""
         known = self._found
         if what in known:
             return known[what]  # type: ignore[no-any-return]
         answer = known[what] = work(self)
         return answer
+
+
+def _parse_document(request: ApiRequest) -> Any:
+    """The body's JSON object (see :attr:`ApiRequest.document`), or ``None``."""
+    body = request.body if request.body.strip() else b"{}"
+    if not body.lstrip().startswith(b"{"):
+        return None
+    try:
+        check_json_size(body)
+        document = json.loads(body)  # the one parse (the parser's recursion limit stops a deep body at once)
+        check_servable(document)  # linear: depth, 64-bit integers, valid Unicode
+        return document
+    except (ApiError, ValueError, RecursionError):
+        return None
 
 
 class ApiResponse:

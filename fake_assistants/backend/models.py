@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..journal import JDict, JList, Journaled
+from ..journal import JDict, JList, Journaled, journaled_dataclass
 from ..schemas.file_requests import AUTO_CHUNK_TOKENS, AUTO_OVERLAP_TOKENS, AttributeValue
 from ..script.context import ToolOutput
 from ..script.script import ResponderEntry
@@ -39,7 +39,7 @@ NO_ATTACHMENTS: list[JsonDict] = JList()
 NO_ANNOTATIONS: list[JsonDict] = JList()
 ROLES: dict[str, Literal["user", "assistant"]] = {"user": "user", "assistant": "assistant"}
 
-@dataclass(slots=True)
+@journaled_dataclass
 class Assistant(Journaled):
     id: str
     created_at: int
@@ -56,7 +56,7 @@ class Assistant(Journaled):
     reasoning_effort: str | None = None
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class Thread(Journaled):
     id: str
     created_at: int
@@ -67,7 +67,7 @@ class Thread(Journaled):
     run_ids: OrderedIndex = field(default_factory=OrderedIndex)
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class Message(Journaled):
     id: str
     created_at: int
@@ -84,7 +84,7 @@ class Message(Journaled):
     incomplete_details: JsonDict | None = None
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class Usage(Journaled):
     prompt_tokens: int
     completion_tokens: int
@@ -94,7 +94,7 @@ class Usage(Journaled):
         return self.prompt_tokens + self.completion_tokens
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class Run(Journaled):
     id: str
     created_at: int
@@ -138,7 +138,7 @@ class Run(Journaled):
     streaming: bool = False  # a stream is playing this run: reads and the clock leave it alone
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class RunStep(Journaled):
     id: str
     created_at: int
@@ -164,7 +164,7 @@ FILE_STATUSES: tuple[VectorStoreFileStatus, ...] = ("in_progress", "completed", 
 
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class StoredFile(Journaled):
     id: str
     created_at: int
@@ -178,7 +178,7 @@ class StoredFile(Journaled):
         return len(self.content)
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class VectorStoreFile(Journaled):
     id: str  # the file's id: a file appears at most once in a store
     vector_store_id: str
@@ -228,7 +228,7 @@ class FileCounts:
         return cls(*(index.count(status) for status in ("in_progress", "completed", "cancelled", "failed")))
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class VectorStore(Journaled):
     id: str
     created_at: int
@@ -259,7 +259,7 @@ class VectorStore(Journaled):
         return "in_progress" if self.counts().in_progress else "completed"
 
 
-@dataclass(slots=True)
+@journaled_dataclass
 class FileBatch(Journaled):
     id: str
     vector_store_id: str
