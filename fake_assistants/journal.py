@@ -333,7 +333,8 @@ def journaled_dataclass(cls: type[T]) -> type[T]:
     del made.__setattr__  # thawed: Journaled's own
     del made.__delattr__
     made.__hash__ = None  # type: ignore[assignment,method-assign]  # as a mutable dataclass: unhashable
+    declared = fields(made)  # type: ignore[arg-type]
     made.containers = tuple(  # type: ignore[attr-defined]
-        item.name for item in fields(made) if any(word in str(item.type) for word in _CONTAINER_WORDS)  # type: ignore[arg-type]
+        item.name for item in declared if any(word in str(item.type) for word in _CONTAINER_WORDS)
     )
     return made
