@@ -67,6 +67,7 @@ MESSAGE_FIELDS = Fields(
     "attachments",
     "metadata",
 )
+MESSAGE_REST_FIELDS = Fields(*(name for name in MESSAGE_FIELDS.names if name not in MESSAGE_STREAM_ONLY))
 RUN_FIELDS = Fields(  # expires_at and usage are written over with their wire forms, in their places
     "created_at",
     "thread_id",
@@ -146,10 +147,7 @@ def thread_read_wire(thread: Thread) -> JsonDict:
 
 def message_wire(message: Message) -> JsonDict:
     """A message as REST answers it (create, retrieve, list): without the stream-only keys."""
-    out = message_event_wire(message)
-    for key in MESSAGE_STREAM_ONLY:
-        del out[key]
-    return out
+    return {"id": message.id, "object": "thread.message", **MESSAGE_REST_FIELDS.of(message)}
 
 
 def modified_message_wire(message: Message) -> JsonDict:

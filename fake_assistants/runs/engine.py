@@ -138,7 +138,9 @@ def catch_up(backend: Backend, run: Run, now: int) -> None:
 
 
 def observe(backend: Backend, run: Run, now: int) -> None:
-    """A client read ``run``: apply the clock, then the progression policy."""
+    """A client read ``run``: apply the clock, then the progression policy (nothing moves a run that is over)."""
+    if run.status not in ACTIVE_STATUSES:
+        return
     catch_up(backend, run, now)
     current = policy(backend, run)
     if current == "per_read":
