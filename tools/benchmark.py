@@ -93,6 +93,22 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
     return best
 
 
+def side_by_side(
+    first: Callable[[], object], second: Callable[[], object], repeat: int, rounds: int = 7
+) -> tuple[float, float]:
+    """Seconds per call of each, the best of ``rounds`` rounds taken in turn (first, second, first, ...): a machine
+    whose speed drifts meanwhile moves both alike."""
+    first(), second()
+    best = [float("inf"), float("inf")]
+    for _ in range(rounds):
+        for at, fn in enumerate((first, second)):
+            start = time.perf_counter()
+            for _ in range(repeat):
+                fn()
+            best[at] = min(best[at], (time.perf_counter() - start) / repeat)
+    return best[0], best[1]
+
+
 def grouped(number: float) -> str:
     """A whole number with its thousands set apart by spaces: 12 345."""
     return f"{number:,.0f}".replace(",", " ")
@@ -171,10 +187,7 @@ def sdk_floor_rows() -> list[Row]:
         log: list[tuple[int, dict[str, str], bytes]] = []
         call(recording_client(fake, log))
         floor = canned_client(log)
-        emulated, canned = (
-            timed(lambda call=call: call(client), 300),
-            timed(lambda call=call, floor=floor: call(floor), 300),
-        )
+        emulated, canned = side_by_side(lambda call=call: call(client), lambda call=call, floor=floor: call(floor), 100)
         rows.append(
             Row(
                 f"{name}: emulator vs SDK floor",
@@ -201,7 +214,7 @@ def seed_flow_row() -> Row:
     seed_flow(recording_client(fake, log))
     replay = canned_client(log)
     client = fake.client()
-    emulated, canned = timed(lambda: seed_flow(client), 40), timed(lambda: seed_flow(replay), 40)
+    emulated, canned = side_by_side(lambda: seed_flow(client), lambda: seed_flow(replay), 15)
     note = f"{len(log)} requests"
     return Row(
         "seed flow vs the same flow replayed",
@@ -252,14 +265,19 @@ def measure_openai_responses() -> list[float]:
     log: list[tuple[int, dict[str, str], bytes]] = []
     recording_client(fake, log).beta.assistants.retrieve(assistant.id)
     floor = canned_client(log)
-    ours = timed(lambda: client.beta.assistants.retrieve(assistant.id), 300)
-    canned = timed(lambda: floor.beta.assistants.retrieve(assistant.id), 300)
+    ours, canned = side_by_side(
+        lambda: client.beta.assistants.retrieve(assistant.id), lambda: floor.beta.assistants.retrieve(assistant.id), 100
+    )
     mock = OpenAIMock()
     with mock.router:
         theirs_client = openai.OpenAI(api_key="sk-bench", max_retries=0)
         created = theirs_client.beta.assistants.create(model="gpt-4o")
-        theirs = timed(lambda: theirs_client.beta.assistants.retrieve(created.id), 300)
-    return [ours, theirs, canned]
+        theirs, canned_again = side_by_side(
+            lambda: theirs_client.beta.assistants.retrieve(created.id),
+            lambda: floor.beta.assistants.retrieve(assistant.id),
+            100,
+        )
+    return [ours, theirs, min(canned, canned_again)]
 
 
 # --- lists, memory and state files at scale --------------------------------------------------------------------
