@@ -176,7 +176,57 @@ def load_json(body: bytes) -> Any:
 
 def check_servable(value: Any, *, depth: int = MAX_JSON_DEPTH) -> None:
     """Refuse (400) what could be stored but never answered: nesting past ``depth``, an integer outside the 64-bit
-    range, a string (or key) with a lone surrogate. One iterative walk, so any depth is safe."""
+    range, a string (or key) with a lone surrogate. One iterative walk, so any depth is safe; the walk that names
+    where the problem is (:func:`_check_servable_at`) runs only when there is one, or a value of another type."""
+    if not _plainly_servable(value, depth):
+        _check_servable_at(value, depth)
+
+
+def _plainly_servable(value: Any, depth: int) -> bool:
+    """Whether ``value`` holds only JSON's own types, each servable, within ``depth``: the scalars of a container
+    are checked where they stand, only containers wait their turn."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        kind = type(item)
+        if kind is dict:
+            inner = item.values()
+            if not all(type(key) is str and (key.isascii() or _utf8(key)) for key in item):
+                return False
+        elif kind is list:
+            inner = item
+        else:
+            inner = (item,)
+        if kind is dict or kind is list:
+            if level >= depth:
+                return False
+            level += 1
+        for child in inner:
+            child_kind = type(child)
+            if child_kind is str:
+                if not (child.isascii() or _utf8(child)):
+                    return False
+            elif child_kind is int:
+                if not MIN_INTEGER <= child <= MAX_INTEGER:
+                    return False
+            elif child_kind is dict or child_kind is list:
+                pending.append((child, level))
+            elif child is not None and child_kind is not bool and child_kind is not float:
+                return False
+    return True
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8 (holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_servable_at(value: Any, depth: int) -> None:
+    """:func:`check_servable`, naming the path of what it refuses."""
     pending: list[tuple[Any, tuple[int | str, ...]]] = [(value, ())]
     while pending:
         item, path = pending.pop()
