@@ -37,7 +37,7 @@ TIMES = "\u00d7"  # the multiplication sign of the ratios
 
 # Every row the table has; tests/docs/test_performance_page.py checks that the page shows each one.
 # The per-call rows: the ten operations test suites call most, each against the SDK floor, with the target.
-CALL_TARGETS = {
+CALL_TARGETS: dict[str, float | None] = {
     "create assistant": 1.10,
     "retrieve assistant": 1.05,
     "update assistant": 1.10,
@@ -45,7 +45,7 @@ CALL_TARGETS = {
     "retrieve thread": 1.05,
     "create message": 1.10,
     "list 20 messages": 1.10,
-    "create run": 1.10,
+    "create run": None,  # no target: creating a run plays the whole run (immediate), the floor replays an answer
     "retrieve run": 1.10,
     "list run steps": 1.10,
 }
@@ -194,7 +194,7 @@ def sdk_floor_rows() -> list[Row]:
                 us(emulated),
                 us(canned),
                 f"{emulated / canned:.2f}{TIMES}",
-                f"≤ {CALL_TARGETS[name]:.2f}{TIMES}",
+                "" if CALL_TARGETS[name] is None else f"≤ {CALL_TARGETS[name]:.2f}{TIMES}",
             )
         )
     return rows
