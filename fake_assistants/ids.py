@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 import string
-import sys
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -32,31 +30,40 @@ ID_SHAPES: dict[str, tuple[str, int, str]] = {
 }
 
 
-def _picks(stream: random.Random, size: int, count: int) -> list[int]:
-    """``count`` draws of ``stream.choice`` over ``size`` items, exactly as it draws them, in bulk.
+def _letters(stream: random.Random, alphabet: str, count: int) -> str:
+    """``count`` draws of ``stream.choice(alphabet)``, exactly as it draws them, in bulk.
 
-    ``choice`` calls ``getrandbits(k)`` (``k`` = ``size.bit_length()``) until the value is below ``size``; each call
-    takes the top ``k`` bits of the generator's next 32-bit word. ``getrandbits(32 * n)`` returns the next ``n``
-    words at once (least significant first), so the same words give the same picks, and the generator ends where
+    ``choice`` calls ``getrandbits(k)`` (``k`` = ``len(alphabet).bit_length()``, at most 8 here) until the value is
+    below ``len(alphabet)``; each call takes the top ``k`` bits of the generator's next 32-bit word, which are the
+    top bits of the word's top byte. ``getrandbits(32 * n)`` returns the next ``n`` words at once (least significant
+    first): as little-endian bytes, every fourth byte is a word's top byte, and one ``translate`` turns those bytes
+    into letters, dropping the rejected ones. The same words give the same letters, and the generator ends where
     ``choice`` would have left it: the words of rejected values are drawn again only as many times as needed.
     """
-    shift = 32 - size.bit_length()
-    picks: list[int] = []
-    while len(picks) < count:
-        wanted = count - len(picks)
-        words = array(_WORD, stream.getrandbits(32 * wanted).to_bytes(4 * wanted, "little"))
-        if _SWAP:
-            words.byteswap()
-        picks += [value for value in (word >> shift for word in words) if value < size]
-    return picks
+    table, rejected = _TABLES[alphabet]
+    letters = b""
+    while len(letters) < count:
+        wanted = count - len(letters)
+        words = stream.getrandbits(32 * wanted).to_bytes(4 * wanted, "little")
+        letters += words[3::4].translate(table, rejected)
+    return letters.decode("ascii")
+
+
+def _tables(alphabet: str) -> tuple[bytes, bytes]:
+    """For each possible top byte of a word: the letter ``choice`` picks with it, and the bytes it rejects."""
+    shift = 8 - len(alphabet).bit_length()
+    table = bytes(ord(alphabet[top >> shift]) if top >> shift < len(alphabet) else 0 for top in range(256))
+    return table, bytes(top for top in range(256) if top >> shift >= len(alphabet))
 
 
 def _mint(stream: random.Random, prefix: str, count: int) -> list[str]:
-    """The next ``count`` ids of ``prefix``'s stream, in order, from one bulk draw (see :func:`_picks`)."""
+    """The next ``count`` ids of ``prefix``'s stream, in order, from one bulk draw (see :func:`_letters`)."""
     separator, length, alphabet = ID_SHAPES[prefix]
-    picks = _picks(stream, len(alphabet), length * count)
-    letters = "".join([alphabet[pick] for pick in picks])
+    letters = _letters(stream, alphabet, length * count)
     return [prefix + separator + letters[at : at + length] for at in range(0, length * count, length)]
+
+
+_TABLES = {alphabet: _tables(alphabet) for alphabet in {alphabet for _, _, alphabet in ID_SHAPES.values()}}
 
 
 AHEAD = 32  # ids minted at once per stream
@@ -69,8 +76,6 @@ class _Ahead:
     out: int = 0  # how many of ``ids`` are issued
 
 
-_SWAP = sys.byteorder == "big"
-_WORD = next(code for code in "ILH" if array(code).itemsize == 4)  # an unsigned 32-bit array item
 
 
 class IdFactory:
