@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
+from fake_assistants.api.handlers import files as files_handler
 from fake_assistants.api.routes import ROUTES, Route
 from fake_assistants.api.wire import ApiRequest
 from fake_assistants.contract import Contract
 from fake_assistants.schemas.validation import MAX_INTEGER, MIN_INTEGER
+from fake_assistants.search import chunking
+from fake_assistants.search.bm25 import Bm25Index
 
 from ..support import HEADERS
 
@@ -233,3 +237,65 @@ def test_random_values_into_every_write_never_store_the_unservable(
         fake.save_state(saved)
         again = FakeAssistants.load_state(saved)
     assert again.snapshot() == fake.snapshot()
+
+
+# --- long requests hold neither the event loop nor the lock --------------------------------------------------------
+
+
+def _blocking(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> tuple[threading.Event, threading.Event]:
+    """Make ``owner.name`` (the long part of a request) wait, in the server's thread, until the test lets it go;
+    the events: it is waiting, let it go."""
+    waiting, released = threading.Event(), threading.Event()
+    real = getattr(owner, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread() and not waiting.is_set():
+            waiting.set()
+            released.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return waiting, released
+
+
+def _long_request(kind: str, fake: FakeAssistants) -> Callable[[openai.OpenAI], Any]:
+    """What the test sends over HTTP, with what it needs made in-process first."""
+    client = fake.client()
+    uploaded = client.files.create(file=("notes.txt", b"alpha beta gamma " * 2000), purpose="assistants")
+    store = client.vector_stores.create(file_ids=[uploaded.id])
+    if kind == "upload":
+        return lambda sdk: sdk.files.create(file=("big.bin", b"x" * 300_000), purpose="assistants")
+    if kind == "search":
+        return lambda sdk: sdk.vector_stores.search(store.id, query="beta")
+    return lambda sdk: sdk.vector_stores.files.content(uploaded.id, vector_store_id=store.id)
+
+
+LONG_PARTS: dict[str, tuple[Any, str]] = {
+    "upload": (files_handler, "read_form"),  # reading a big multipart body
+    "search": (Bm25Index, "scores"),  # scoring every chunk of a store
+    "file content": (chunking, "chunk_text"),  # chunking a file no search has chunked yet
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LONG_PARTS))
+def test_the_long_part_of_a_request_holds_neither_the_loop_nor_the_lock(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big upload, a search over a store and a file's first chunking: while their long part runs, another client
+    is answered (before, it ran on the event loop under the lock: the other client timed out)."""
+    fake = FakeAssistants(progression="immediate")
+    send_long = _long_request(kind, fake)
+    waiting, released = _blocking(monkeypatch, *LONG_PARTS[kind])
+    answers: list[Any] = []
+    with fake.serve() as url, openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0, timeout=20) as sdk:
+        long = threading.Thread(target=lambda: answers.append(send_long(sdk)))
+        long.start()
+        try:
+            assert waiting.wait(20)
+            with openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0, timeout=5) as other:
+                assert other.beta.assistants.list().data == []  # answered while the long part waits
+                other.beta.assistants.create(model="gpt-4o")  # and a write, which takes the lock
+        finally:
+            released.set()
+            long.join(30)
+    assert len(answers) == 1
