@@ -13,10 +13,13 @@ value the SDK cannot encode (a lone surrogate) goes as the raw JSON bytes a clie
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import tempfile
 import threading
+import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,12 +33,15 @@ from fake_assistants import FakeAssistants
 from fake_assistants.api.handlers import files as files_handler
 from fake_assistants.api.routes import ROUTES, Route
 from fake_assistants.api.wire import ApiRequest
+from fake_assistants.cli import main
 from fake_assistants.contract import Contract
 from fake_assistants.schemas.validation import MAX_INTEGER, MIN_INTEGER
 from fake_assistants.search import chunking
 from fake_assistants.search.bm25 import Bm25Index
 
 from ..support import HEADERS
+from .test_hostile_input import LAUGHS
+from .test_hostile_round_two import STATE_CORPUS
 
 Objects = dict[str, str]
 
@@ -299,3 +305,61 @@ def test_the_long_part_of_a_request_holds_neither_the_loop_nor_the_lock(
             released.set()
             long.join(30)
     assert len(answers) == 1
+
+
+# --- crafted files: the documented error, within a second -----------------------------------------------------------
+
+
+def _crafted_states() -> dict[str, str]:
+    """Round two's crafted state documents, as the text of a state file (and one nested 100 000 deep)."""
+    fake = FakeAssistants(seed=3)
+    client = fake.client()
+    with warnings.catch_warnings():  # made while the module is collected: the SDK's deprecation notes are not news
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client.beta.assistants.create(model="gpt-4o")
+        client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    texts: dict[str, str] = {}
+    for name, change in STATE_CORPUS.items():
+        document = fake.snapshot()
+        change(document)
+        with contextlib.suppress(RecursionError):
+            texts[name] = json.dumps(document)
+    texts["nested 100 000 deep"] = json.dumps(fake.snapshot())[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    return texts
+
+
+CRAFTED: dict[str, tuple[str, str, str]] = {
+    **{f"state: {name}": ("--state", "state.json", text) for name, text in _crafted_states().items()},
+    "script: aliases expanding to millions": ("--script", "turns.yaml", LAUGHS),
+    "script: a Python tag on a mapping": ("--script", "turns.yaml", "turns: !!python/object:os.system {a: 1}\n"),
+    "script: a set": ("--script", "turns.yaml", "turns: !!set {a: null}\n"),
+    "world: an integer past 64 bits": (
+        "--world",
+        "world.yaml",
+        "assistants:\n- id: asst_1\n  model: gpt-4o\n  metadata: {k: 1180591620717411303424}\n",
+    ),
+    "world: a lone surrogate": (
+        "--world",
+        "world.yaml",
+        'assistants:\n- id: asst_1\n  model: gpt-4o\n  name: "\\ud800"\n',
+    ),
+    "world: nested 100 000 deep": ("--world", "world.json", '{"assistants": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED))
+def test_serving_a_crafted_file_is_one_line_and_exit_2_within_a_second(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve --state``, ``--script`` and ``--world`` read a crafted file: nothing is served, the documented one-line
+    error, exit 2, and quickly (before, a 354-byte state file replayed ids for 278 days)."""
+    option, file_name, text = CRAFTED[name]
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    start = time.perf_counter()
+    status = main(["serve", "--port", "0", option, str(path)])
+    elapsed = time.perf_counter() - start
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert err.startswith("fake-assistants") and str(path) in err and len(err.strip().splitlines()) == 1, err
+    assert elapsed < 1.0
