@@ -14,6 +14,7 @@ value the SDK cannot encode (a lone surrogate) goes as the raw JSON bytes a clie
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import tempfile
@@ -31,13 +32,15 @@ from hypothesis import strategies as st
 
 from fake_assistants import FakeAssistants
 from fake_assistants.api.handlers import files as files_handler
+from fake_assistants.api.handlers.vector_stores import UNLOCKED
 from fake_assistants.api.routes import ROUTES, Route
-from fake_assistants.api.wire import ApiRequest
+from fake_assistants.api.wire import ApiRequest, ApiResponse
 from fake_assistants.cli import main
 from fake_assistants.contract import Contract
 from fake_assistants.schemas.validation import MAX_INTEGER, MIN_INTEGER
 from fake_assistants.search import chunking
 from fake_assistants.search.bm25 import Bm25Index
+from fake_assistants.server.app import unlocking
 
 from ..support import HEADERS
 from .test_hostile_input import LAUGHS
@@ -363,3 +366,40 @@ def test_serving_a_crafted_file_is_one_line_and_exit_2_within_a_second(
     assert status == 2
     assert err.startswith("fake-assistants") and str(path) in err and len(err.strip().splitlines()) == 1, err
     assert elapsed < 1.0
+
+
+# --- a search that let the lock go reads the store as it is when it answers ---------------------------------------
+
+
+def _searching(fake: FakeAssistants, store_id: str, meanwhile: Callable[[], object]) -> ApiResponse:
+    """A search served as server mode serves it, ``meanwhile`` run by another thread while it scores unlocked."""
+    calls: list[bool] = []
+
+    def interleaved(work: Callable[[], Any]) -> Any:
+        if not calls:  # the first scoring only: then the store holds still
+            calls.append(True)
+            other = threading.Thread(target=meanwhile)
+            other.start()
+            other.join(20)
+        return work()
+
+    request = ApiRequest("POST", f"/v1/vector_stores/{store_id}/search", headers=HEADERS, body=b'{"query": "alpha"}')
+    request.found(UNLOCKED, lambda _: lambda work: unlocking(fake.lock)(functools.partial(interleaved, work)))
+    response = fake.handle(request)
+    assert calls == [True]
+    return response
+
+
+def test_a_search_scored_without_the_lock_answers_for_the_store_as_it_is_after() -> None:
+    """A file added (or the store deleted) while the search scores unlocked: the answer counts it (or is the 404),
+    as if the search had come after; before it let the lock go, the other thread would have waited for it."""
+    fake = FakeAssistants(progression="immediate")
+    client = fake.client()
+    first = client.files.create(file=("a.txt", b"alpha beta"), purpose="assistants")
+    later = client.files.create(file=("b.txt", b"alpha gamma"), purpose="assistants")
+    store = client.vector_stores.create(file_ids=[first.id])
+    response = _searching(fake, store.id, lambda: client.vector_stores.files.create(store.id, file_id=later.id))
+    assert response.status == 200
+    assert {hit["file_id"] for hit in json.loads(response.body)["data"]} == {first.id, later.id}
+    response = _searching(fake, store.id, lambda: client.vector_stores.delete(store.id))
+    assert response.status == 404
