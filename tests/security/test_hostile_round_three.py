@@ -43,8 +43,7 @@ from fake_assistants.search.bm25 import Bm25Index
 from fake_assistants.server.app import unlocking
 
 from ..support import HEADERS
-from .test_hostile_input import LAUGHS
-from .test_hostile_round_two import STATE_CORPUS
+from .crafted import LAUGHS, STATE_CORPUS
 
 Objects = dict[str, str]
 
