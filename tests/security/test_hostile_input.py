@@ -152,6 +152,7 @@ def test_an_empty_model_is_a_400(fake: FakeAssistants) -> None:
 
 # --- script files -------------------------------------------------------------------------------------------------
 
+
 def test_yaml_aliases_cannot_expand_without_bound() -> None:
     """Issue 15: YAML alias chains of about 280 bytes took over 30 s to load. The expansion is bounded."""
     assert len(LAUGHS) < 300
