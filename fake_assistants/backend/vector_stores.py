@@ -12,8 +12,9 @@ A vector store file starts ``in_progress`` and becomes ``completed`` by the emul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 from ..errors import cannot_cancel
 from ..journal import keep
@@ -30,9 +31,10 @@ from ..schemas.file_requests import (
 )
 from .index import OrderedIndex
 from .models import FileBatch, VectorStore, VectorStoreFile, VectorStoreFileStatus
-from .search_index import SearchHit, search_stores
+from .search_index import Corpus, Ranked, SearchHit, file_chunks, gather, hits_of, index_of, rank
 from .state import Backend
 
+T = TypeVar("T")
 _WAITING_POLICIES = ("per_read", "manual", "by_clock")
 DEFAULT_MAX_RESULTS = 10
 
@@ -168,22 +170,66 @@ def vector_store_file_ids(backend: Backend, vector_store_id: str, *, completed_o
     return tuple(store.order.tagged("completed") if completed_only else store.order)
 
 
+class Unlocked(Protocol):
+    """Runs pure work with the emulator's lock let go meanwhile (server mode gives one: ``server/app.py``), so
+    other requests are served while a search over a large store scores; the lock is held again when it returns."""
+
+    def __call__(self, work: Callable[[], T]) -> T: ...
+
+
+UNLOCKED_ATTEMPTS = 3  # a store that changes under every unlocked scoring is scored once more, under the lock
+
+
 def search_vector_store(
-    backend: Backend, vector_store_id: str, now: int, request: SearchVectorStore
+    backend: Backend, vector_store_id: str, now: int, request: SearchVectorStore, *, unlocked: Unlocked | None = None
 ) -> list[SearchHit]:
+    """The store's best chunks for the request's query. With ``unlocked``, the long part (chunking files no search
+    has chunked yet, scoring every chunk) runs without the lock, from references gathered under it; the store is
+    gathered again after, and when anything it reads changed meanwhile, it is scored again."""
     store = backend.vector_store(vector_store_id)
     options = request.ranking_options
     threshold = options.score_threshold if options is not None and options.score_threshold is not None else 0.0
-    hits = search_stores(
-        backend,
-        [store.id],
-        request.queries(),
-        request.max_num_results or DEFAULT_MAX_RESULTS,
-        threshold,
-        filters=request.filters,
-    )
+    queries = request.queries()
+    corpus = gather(backend, [store.id])
+    ranked = None
+    if unlocked is not None:
+        ranked, corpus = _rank_unlocked(backend, vector_store_id, corpus, queries, unlocked)
+        store = backend.vector_store(vector_store_id)  # deleted meanwhile: the 404 it would have been
+    if ranked is None:
+        ranked = rank(corpus, queries)
+    hits = hits_of(backend, ranked, request.max_num_results or DEFAULT_MAX_RESULTS, threshold, filters=request.filters)
     _touch(store, now)
     return hits
+
+
+def _rank_unlocked(
+    backend: Backend, vector_store_id: str, corpus: Corpus, queries: list[str], unlocked: Unlocked
+) -> tuple[Ranked | None, Corpus]:
+    """Score ``corpus`` without the lock; ``None`` if the store changed under every attempt (with what it holds
+    now, to score under the lock)."""
+    for _ in range(UNLOCKED_ATTEMPTS):
+        scored = corpus
+        ranked = unlocked(functools.partial(rank, scored, queries))
+        store = backend.vector_store(vector_store_id)
+        corpus = gather(backend, [store.id])
+        if scored.same_as(corpus):
+            return ranked, corpus
+    return None, corpus
+
+
+def chunks_of(backend: Backend, item: VectorStoreFile, *, unlocked: Unlocked | None = None) -> tuple[str, ...]:
+    """A completed vector store file's chunks (made once, kept for the searches). With ``unlocked``, a file not
+    chunked yet is chunked without the lock, and kept if the store still holds that file, with the same bytes."""
+    stored = backend.files.get(item.id)
+    if item.index is not None or unlocked is None or stored is None:
+        return file_chunks(backend, item)
+    content = stored.content
+    index = unlocked(functools.partial(index_of, content, item.max_chunk_size_tokens, item.chunk_overlap_tokens))
+    current = backend.vector_store_file(item.vector_store_id, item.id)  # deleted meanwhile: its 404
+    again = backend.files.get(item.id)
+    if current is item and again is not None and again.content is content and item.index is None:
+        item.index = index
+    return file_chunks(backend, current)
 
 
 # --- vector store files ----------------------------------------------------------------------------------------

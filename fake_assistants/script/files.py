@@ -117,7 +117,7 @@ def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
         _record_lines(node, "", lines)
         return yaml.SafeLoader("").construct_document(node)  # python tags and the like: a ConstructorError
     except yaml.YAMLError as exc:
-        raise ScriptFileError(f"{source}: not valid YAML: {exc}") from None
+        raise ScriptFileError(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from None  # one line
     except RecursionError:
         raise ScriptFileError(f"{source}: not valid YAML: nested too deeply") from None
 

@@ -15,9 +15,10 @@ from a server that went away.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import AsyncGenerator, Iterator
-from typing import Any
+from collections.abc import AsyncGenerator, Callable, Iterator
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import anyio
@@ -25,11 +26,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from ..api.handlers.files import read_upload
+from ..api.handlers.vector_stores import UNLOCKED
 from ..api.responses import error_response
+from ..api.routes import operation_of
 from ..api.wire import ApiRequest, ApiResponse, Handles, Interrupted
+from ..backend.vector_stores import Unlocked
 from ..control.handler import is_control
 from ..errors import ApiError, gateway_timeout, request_timeout, request_too_large, unauthorized_no_key
-from .limits import BODY_TIMEOUT, MAX_BODY_BYTES, STALL_TIMEOUT
+from .limits import BODY_TIMEOUT, LONG_BODY_BYTES, MAX_BODY_BYTES, STALL_TIMEOUT
+
+T = TypeVar("T")
+
+LONG_OPERATIONS = frozenset({"searchVectorStore", "retrieveVectorStoreFileContent"})
+"""Operations whose cost grows with what the emulator holds (a store's files), not with the request: always served
+in a worker thread, their long part without the emulator's lock."""
 
 
 class EmulatorApp:
@@ -37,8 +48,11 @@ class EmulatorApp:
 
     A request is read and answered with plain ASGI messages (a streamed one through starlette). It is served on the
     event loop when the emulator's lock is free at once (most requests take well under a millisecond), and in a
-    worker thread when it is not (a stream holds it, or another request) or when a latency fault may make it sleep,
-    so the event loop never waits on it.
+    worker thread when it is not (a stream holds it, or another request), when a latency fault may make it sleep,
+    or when it may take long: a body over ``LONG_BODY_BYTES`` (a big upload or JSON body) or one of
+    :data:`LONG_OPERATIONS` (a vector store search). So the event loop never waits on it. In the worker thread, the
+    long part of such a request runs before it takes the lock (an upload's form is read, a JSON body parsed and
+    checked), or with the lock let go (a search scores, a file is chunked: ``backend/vector_stores.py``).
     """
 
     def __init__(
@@ -67,13 +81,18 @@ class EmulatorApp:
             return
         try:
             response = None
-            if self.lock is not None and not self._may_wait() and self.lock.acquire(blocking=False):
+            if (
+                self.lock is not None
+                and not self._may_wait()
+                and not _long(request)
+                and self.lock.acquire(blocking=False)
+            ):
                 try:
                     response = self.handler.handle(request)
                 finally:
                     self.lock.release()
             if response is None:
-                response = await run_in_threadpool(self.handler.handle, request)
+                response = await run_in_threadpool(self._serve_in_thread, request)
         except Interrupted as stop:
             await _interrupt(stop, receive, send)
             return
@@ -82,11 +101,56 @@ class EmulatorApp:
         else:
             await to_starlette_response(response, self.lock)(scope, receive, _bounded(send, self.stall_timeout))
 
+    def _serve_in_thread(self, request: ApiRequest) -> ApiResponse:
+        """Serve ``request`` in this worker thread: what may take long is done before the lock is taken, and the
+        request may let the lock go for its pure work (see :func:`prepare`)."""
+        if self.lock is not None:  # an emulator, not a bare handler: its API reads what is prepared
+            prepare(request, self.lock)
+        return self.handler.handle(request)
+
     def _may_wait(self) -> bool:
         """Whether a request may sleep (a latency fault is set): it is then served in a worker thread, which holds
         neither the event loop nor the emulator's lock while it waits, so other clients are served meanwhile."""
         faults = getattr(self.handler, "faults", None)
         return faults is not None and any(fault.kind == "latency" for fault in faults)
+
+
+def _long(request: ApiRequest) -> bool:
+    return len(request.body) > LONG_BODY_BYTES or operation_of(request) in LONG_OPERATIONS
+
+
+def prepare(request: ApiRequest, lock: Any) -> None:
+    """What a request served in a worker thread does before it takes the emulator's lock: an upload's form is read
+    and a JSON body parsed and checked (each once per request: the API reads the result), and the request gets a
+    way to let the lock go while it does pure work (:func:`unlocking`)."""
+    request.found(UNLOCKED, functools.partial(_unlocking_for, lock))
+    if not request.body:
+        return
+    if (request.header("content-type") or "").lower().startswith("multipart/"):
+        read_upload(request)
+    else:
+        _ = request.document
+
+
+def _unlocking_for(lock: Any, _: ApiRequest) -> Unlocked:
+    return unlocking(lock)
+
+
+def unlocking(lock: Any) -> Unlocked:
+    """Run pure work with ``lock`` (an ``RLock`` this thread holds) let go once, and taken again after: other
+    requests are served meanwhile. Held more than once (a caller holds it too), it stays held: no harm, no gain."""
+
+    def unlocked(work: Callable[[], T]) -> T:
+        try:
+            lock.release()
+        except RuntimeError:  # not this thread's: nothing to let go
+            return work()
+        try:
+            return work()
+        finally:
+            lock.acquire()
+
+    return unlocked
 
 
 def _unauthenticated_body(scope: Scope) -> bool:

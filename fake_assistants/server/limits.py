@@ -27,6 +27,7 @@ STALL_TIMEOUT = 30.0  # seconds a streamed answer waits on a client that stops r
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle connection stays open between requests
 MAX_CONNECTIONS = 100  # connections (and requests) served at once; past it, a 503
 MAX_BODY_BYTES = 513 * 1024 * 1024  # the largest upload (512 MB) and its multipart framing; past it, a 413
+LONG_BODY_BYTES = 256 * 1024  # a body past this is served in a worker thread, read before the emulator's lock
 
 
 class HeaderTimeoutProtocol(_Fastest):

@@ -17,6 +17,7 @@ from fake_assistants.schemas.validation import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from fake_assistants.script.files import ScriptFileError, parse_script
 
 from ..support import HEADERS
+from .crafted import LAUGHS
 
 NOT_A_TAG: list[Any] = [["text"], {"a": 1}, 5, True]
 
@@ -150,11 +151,6 @@ def test_an_empty_model_is_a_400(fake: FakeAssistants) -> None:
 
 
 # --- script files -------------------------------------------------------------------------------------------------
-
-LAUGHS = "".join(
-    f"{name}: &{name} [{','.join([f'*{prev}' if prev else 'x'] * 9)}]\n"
-    for prev, name in zip(["", "a", "b", "c", "d", "e", "f"], "abcdefg", strict=True)
-) + "turns: *g\n"
 
 
 def test_yaml_aliases_cannot_expand_without_bound() -> None:

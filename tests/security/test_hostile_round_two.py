@@ -31,6 +31,7 @@ from fake_assistants.server.app import EmulatorApp
 from fake_assistants.world.source import WorldError, read_text
 
 from ..support import HEADERS
+from .crafted import STATE_CORPUS
 
 pytestmark = pytest.mark.fake_assistants(seed=1)
 
@@ -221,26 +222,6 @@ def test_a_waiting_request_holds_neither_the_event_loop_nor_the_lock(monkeypatch
 
 
 # --- untrusted files ---------------------------------------------------------------------------------------------
-
-
-STATE_CORPUS: dict[str, Any] = {
-    "ids replayed for 278 days": lambda d: d.__setitem__("ids", {"asst": 10**12}),
-    "a thread that is a list": lambda d: d.__setitem__("threads", [[1]]),
-    "tools that are a string": lambda d: d["assistants"][0].__setitem__("tools", "x"),
-    "a created_at past 64 bits": lambda d: d["assistants"][0].__setitem__("created_at", 10**30),
-    "a negative id counter": lambda d: d["ids"].__setitem__("asst", -5),
-    "ids that are a list": lambda d: d.__setitem__("ids", [1]),
-    "a lone surrogate": lambda d: d["assistants"][0].__setitem__("metadata", {"k": "\ud800"}),
-    "nested 100 000 deep": lambda d: d["assistants"][0].__setitem__("metadata", _deep(100_000)),
-    "id states that are not": lambda d: d.__setitem__("id_states", {"asst": 5}),
-}
-
-
-def _deep(levels: int) -> Any:
-    value: Any = []
-    for _ in range(levels):
-        value = [value]
-    return value
 
 
 @pytest.mark.parametrize("name", sorted(STATE_CORPUS))

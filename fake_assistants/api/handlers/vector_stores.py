@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ...backend import vector_stores as ops
 from ...backend.models import JsonDict
-from ...backend.search_index import file_chunks
 from ...schemas.file_requests import (
     CreateFileBatch,
     CreateVectorStore,
@@ -24,6 +23,21 @@ from ..serialize_files import (
     vector_store_file_wire,
     vector_store_wire,
 )
+from ..wire import ApiRequest
+
+UNLOCKED = "unlocked"
+"""What a request may carry (``ApiRequest.found``) when its server can let the emulator's lock go while it does pure
+work (a :class:`~fake_assistants.backend.vector_stores.Unlocked`): server mode's worker threads do."""
+
+
+def unlocked_of(call: Call) -> ops.Unlocked | None:
+    source = call.source
+    return None if source is None else source.found(UNLOCKED, _not_given)
+
+
+def _not_given(_: ApiRequest) -> ops.Unlocked | None:
+    return None
+
 
 # --- vector stores ---------------------------------------------------------------------------------------------
 
@@ -57,7 +71,8 @@ def list_(call: Call) -> JsonDict:
 
 def search(call: Call) -> JsonDict:
     request = call.json(SearchVectorStore)
-    hits = ops.search_vector_store(call.backend, call.params["vector_store_id"], call.now, request)
+    unlocked = unlocked_of(call)
+    hits = ops.search_vector_store(call.backend, call.params["vector_store_id"], call.now, request, unlocked=unlocked)
     return search_results_wire(request.queries(), hits)
 
 
@@ -98,7 +113,7 @@ def list_files(call: Call) -> JsonDict:
 def file_content(call: Call) -> JsonDict:
     """The file's chunks as the store indexed them (none while the file is still in progress)."""
     item = ops.read_vector_store_file(call.backend, call.params["vector_store_id"], call.params["file_id"])
-    chunks = file_chunks(call.backend, item) if item.status == "completed" else ()
+    chunks = ops.chunks_of(call.backend, item, unlocked=unlocked_of(call)) if item.status == "completed" else ()
     return file_content_wire(chunks)
 
 
