@@ -18,7 +18,6 @@ from ..errors import (
     v1_deprecated,
 )
 from ..journal import transaction
-from ..schemas.validation import check_json_limits
 from ..script.script import ScriptError
 from .auth import Auth
 from .handler_context import Call, RawBody
@@ -89,8 +88,9 @@ class Router:
             request.body
             and request.document is None
             and not (headers.get("content-type") or "").lower().startswith("multipart/")
+            and request.json_problem is not None
         ):
-            check_json_limits(request.body)  # its 400 before the key isolation reads body ids
+            raise request.json_problem  # its 400 before the key isolation reads body ids
         if route.needs_beta_header:
             beta = headers.get("openai-beta")
             if beta != "assistants=v2" and not _has_assistants_beta(beta):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ApiError
-from ..schemas.validation import check_json_size, check_servable
+from ..schemas.validation import check_json_limits, check_json_size, check_servable, json_value
 from .sse import Frames, SseEvent
 
 T = TypeVar("T")
@@ -35,6 +34,13 @@ class ApiRequest:
             return {}  # most requests (every GET): nothing to parse
         return self.found("document", _parse_document)
 
+    @property
+    def json_problem(self) -> ApiError | None:
+        """Why a body that is not a JSON object is refused before anything reads it (too large, nested too deep,
+        an integer past 64 bits, a lone surrogate: :func:`check_json_limits`), or ``None``; worked out once, so
+        that a server can do it before the request takes the emulator's lock. Not JSON at all is for its reader."""
+        return self.found("json problem", _json_problem)
+
     def found(self, what: str, work: Callable[[ApiRequest], T]) -> T:
         """What ``work`` finds about this request, worked out once however many layers ask (the route it matches:
         ``api/routes.resolve``; the body's JSON)."""
@@ -52,11 +58,19 @@ def _parse_document(request: ApiRequest) -> Any:
         return None
     try:
         check_json_size(body)
-        document = json.loads(body)  # the one parse (the parser's recursion limit stops a deep body at once)
+        document = json_value(body)  # the one parse (the parser's recursion limit stops a deep body at once)
         check_servable(document)  # linear: depth, 64-bit integers, valid Unicode
         return document
     except (ApiError, ValueError, RecursionError):
         return None
+
+
+def _json_problem(request: ApiRequest) -> ApiError | None:
+    try:
+        check_json_limits(request.body)
+    except ApiError as error:
+        return error
+    return None
 
 
 class ApiResponse:

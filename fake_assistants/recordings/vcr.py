@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
+from ..yamltext import MAX_FLOW_DEPTH, flow_too_deep
 from .decode import BodyError, exchange_from_http, header
 from .model import Recording, RecordingError, check_document
 
@@ -65,6 +66,8 @@ def _load_yaml(source: str, text: str) -> Any:
                     raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases: this is not a cassette")
             return super().compose_node(parent, index)
 
+    if flow_too_deep(text):  # before PyYAML, whose scanner is quadratic in flow nesting
+        raise RecordingError(source, f"not valid YAML (nested more than {MAX_FLOW_DEPTH} deep)")
     try:
         document = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:

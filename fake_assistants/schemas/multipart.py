@@ -28,6 +28,9 @@ class FormPart:
     data: bytearray = field(default_factory=bytearray)
 
 
+MAX_FORM_PARTS = 1_000  # an upload takes a handful (file, purpose, expires_after[...]): the rest is a flood
+
+
 class _FormReader:
     """Collects the parts of a multipart body from the parser's callbacks."""
 
@@ -55,6 +58,8 @@ class _FormReader:
         self._data += data[start:end]
 
     def on_part_end(self) -> None:
+        if len(self.parts) >= MAX_FORM_PARTS:
+            raise FormParserError(f"it holds more than {MAX_FORM_PARTS} parts")
         _, options = parse_options_header(self._headers.get("content-disposition"))
         filename = options.get(b"filename")
         self.parts.append(

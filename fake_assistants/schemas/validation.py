@@ -160,12 +160,21 @@ def check_json_size(body: bytes) -> None:
         raise json_too_large(len(body), MAX_JSON_BYTES)
 
 
+def json_value(body: bytes | str) -> Any:
+    """``json.loads``, strict as JSON is: ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (a ``ValueError``)."""
+    return json.loads(body, parse_constant=_not_json)
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def load_json(body: bytes) -> Any:
     """The JSON value of ``body``, checked by :func:`check_json_limits`'s rules; :func:`invalid_json` when it is not
     JSON."""
     check_json_size(body)
     try:
-        raw = json.loads(body)
+        raw = json_value(body)
     except RecursionError:
         raise json_too_deep(MAX_JSON_DEPTH) from None
     except ValueError as exc:

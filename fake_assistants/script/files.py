@@ -41,6 +41,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationError
 
 from ..steps.base import SpecModel
+from ..yamltext import flow_too_deep
 from .codec import TurnSpec
 
 
@@ -109,6 +110,8 @@ def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
         import yaml  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - PyYAML is a dependency
         raise ScriptFileError("YAML script files need PyYAML (pip install pyyaml)") from exc
+    if flow_too_deep(text):  # before PyYAML, whose scanner is quadratic in flow nesting
+        raise ScriptFileError(f"{source}: not valid YAML: nested too deeply")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
@@ -133,9 +136,7 @@ def _check_expansion(root: Any, source: str) -> None:
         node = pending.pop()
         seen += 1
         if seen > MAX_YAML_NODES:
-            raise ScriptFileError(
-                f"{source}: not valid YAML: its aliases expand to more than {MAX_YAML_NODES} nodes"
-            )
+            raise ScriptFileError(f"{source}: not valid YAML: its aliases expand to more than {MAX_YAML_NODES} nodes")
         if isinstance(node, MappingNode):  # by kind, not tag: ``!!set {a: 1}`` is a mapping with another tag
             pending.extend(item for pair in node.value for item in pair)
         elif isinstance(node, SequenceNode):

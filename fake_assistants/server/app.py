@@ -128,8 +128,8 @@ def prepare(request: ApiRequest, lock: Any) -> None:
         return
     if (request.header("content-type") or "").lower().startswith("multipart/"):
         read_upload(request)
-    else:
-        _ = request.document
+    elif request.document is None:  # not a JSON object: its limits are checked here too, not under the lock
+        _ = request.json_problem
 
 
 def _unlocking_for(lock: Any, _: ApiRequest) -> Unlocked:

@@ -14,6 +14,7 @@ import yaml  # type: ignore[import-untyped]
 
 from ..errors import ApiError
 from ..schemas.validation import check_servable
+from ..yamltext import flow_too_deep
 
 MAX_WORLD_BYTES = 64 * 1024 * 1024  # the text of one world file (file contents may live beside it, by path)
 MAX_NODES = 500_000  # the values one world file may hold
@@ -54,6 +55,8 @@ def read_text(text: str, source: str) -> tuple[Any, Lines]:
     """The document a world file's text holds, and its lines."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_WORLD_BYTES:
         raise WorldError(f"{source}: a world file holds at most {MAX_WORLD_BYTES} bytes")
+    if flow_too_deep(text):  # before PyYAML, whose scanner is quadratic in flow nesting
+        raise WorldError(f"{source}: nested too deeply")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

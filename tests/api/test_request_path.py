@@ -295,6 +295,6 @@ def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path
     assert [entry.status for entry in fake.request_log] == [200] * 5 + [404]
     assert [entry.fault for entry in fake.request_log] == [None, None, "latency", "latency", None, None]
     assert CountingMatches.walks == len(fake.request_log)  # one match per request
-    assert {caller for caller, _ in bodies} == {"fake_assistants.api.wire"}  # the one parse, for every layer
+    assert {caller for caller, _ in bodies} == {"fake_assistants.schemas.validation"}  # the one parse (json_value)
     assert len(bodies) == 4  # the four requests with a body, each parsed once
     assert not fake.contract_violations

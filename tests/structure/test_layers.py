@@ -53,7 +53,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "leaves",
         frozenset(
-            {"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens", "settings"}
+            {"errors", "ids", "clock", "search", "contract", "journal", "jsoncodec", "tokens", "settings", "yamltext"}
         ),
     ),
 )
