@@ -76,8 +76,6 @@ class _Ahead:
     out: int = 0  # how many of ``ids`` are issued
 
 
-
-
 class IdFactory:
     """Issues ids such as ``asst_…`` from a per-prefix stream seeded by ``(seed, prefix)``.
 
