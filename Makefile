@@ -71,12 +71,21 @@ conformance: $(BIN)/.installed
 	$(BIN)/python -m fake_assistants.conformance.derive ../shared/recordings/more -o contract_tests/conformance
 
 clean:
-	rm -rf $(VENV) $(VENV2) $(DEMO_VENV) site build *.egg-info
+	rm -rf $(VENV) $(VENV2) $(DEMO_VENV) $(PEER_VENV) site build *.egg-info
 
 ## make bench: one table of side-by-side ratios (lists, memory, state files, server, streams); it also
 ## regenerates docs/performance.md. A minute or two; never part of `make test`.
+# The peer (openai-responses) needs openai 2.x: it gets a venv of its own, so the 2.x test leg stays as it is.
+# When it cannot be installed (no network), the peer's row says it was skipped.
+PEER_VENV := .venv-peer
+$(PEER_VENV)/.installed: pyproject.toml
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install -q -e '.[openai]' 'openai>=2,<3' openai-responses && touch $@ \
+		|| echo "make bench: openai-responses could not be installed; its row will say skipped"
+
 bench: $(BIN)/.installed
-	$(BIN)/python -m tools.benchmark
+	-@$(MAKE) --no-print-directory $(PEER_VENV)/.installed
+	FAKE_ASSISTANTS_BENCH_OPENAI2=$${FAKE_ASSISTANTS_BENCH_OPENAI2:-$(PEER_VENV)/bin/python} $(BIN)/python -m tools.benchmark
 
 ## make screenshots: pictures of the inspector for the docs (docs/images/), with the system's Chromium.
 screenshots: $(BIN)/.installed

@@ -225,7 +225,7 @@ def seed_flow_row() -> Row:
     )
 
 
-OPENAI2_PYTHON = PAGE.parent.parent / ".venv-openai2" / "bin" / "python"
+OPENAI2_PYTHON = PAGE.parent.parent / ".venv-peer" / "bin" / "python"  # make bench installs the peer there
 OPENAI2_ENV = "FAKE_ASSISTANTS_BENCH_OPENAI2"  # another openai 2.x interpreter to measure the peer with
 
 
@@ -235,7 +235,7 @@ def openai_responses_row() -> Row:
     label = "overhead vs openai-responses (openai 2.x)"
     python = Path(os.environ.get(OPENAI2_ENV) or OPENAI2_PYTHON)
     if not python.exists():
-        return Row(label, "skipped", f"no .venv-openai2 (make .venv-openai2/bin/.installed, or ${OPENAI2_ENV})", "n/a")
+        return Row(label, "skipped", f"no {python} (make .venv-peer/.installed, or ${OPENAI2_ENV})", "n/a")
     out = subprocess.run(
         [str(python), "-m", "tools.benchmark", "--openai-responses"],
         capture_output=True,
@@ -243,7 +243,7 @@ def openai_responses_row() -> Row:
         cwd=PAGE.parent.parent,
     )
     if out.returncode != 0:
-        return Row(label, "skipped", "openai-responses is not installed in .venv-openai2 (pip install it there)", "n/a")
+        return Row(label, "skipped", f"openai-responses does not import in {python} (pip install it there)", "n/a")
     ours, theirs, floor = json.loads(out.stdout.strip().splitlines()[-1])
     return Row(
         label,
