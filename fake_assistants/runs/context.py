@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
+from operator import itemgetter
 
-from ..backend.models import Message, Run, RunStep, Usage
+from ..backend.models import Message, Run, RunStep, Thread, Usage
 from ..backend.state import Backend
 from ..script.context import AssistantView, MessageView, MessageViews, RunContext, frozen
 from .scope import run_scope
@@ -33,7 +33,7 @@ def run_context(backend: Backend, run: Run) -> RunContext:
         tool_choice=frozen(run.tool_choice),
         parallel_tool_calls=run.parallel_tool_calls,
         metadata=frozen(run.metadata),
-        messages=MessageViews(thread.message_ids.window(0, len(thread.message_ids)), partial(_message_view, backend)),
+        messages=MessageViews(_messages_of(backend, thread), _message_view),
         tool_outputs=tuple(run.tool_outputs),
         files=run_scope(backend, run),
         output_files=frozen(run.output_files),
@@ -48,8 +48,16 @@ def run_context(backend: Backend, run: Run) -> RunContext:
     )
 
 
-def _message_view(backend: Backend, message_id: str) -> MessageView:
-    m = backend.messages[message_id]
+def _messages_of(backend: Backend, thread: Thread) -> tuple[Message, ...]:
+    """The thread's stored messages, oldest first, looked up in one C call (no view made yet)."""
+    ids = thread.message_ids.window(0, len(thread.message_ids))
+    if len(ids) < 2:
+        return tuple(backend.messages[message_id] for message_id in ids)
+    found: tuple[Message, ...] = itemgetter(*ids)(backend.messages)
+    return found
+
+
+def _message_view(m: Message) -> MessageView:
     return MessageView(
         id=m.id,
         role=m.role,

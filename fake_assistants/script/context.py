@@ -41,17 +41,18 @@ class MessageViews(Sequence[MessageView]):
     like the tuple it stands for, and makes each message's view only when it is read.
 
     A run's context is made for every run, and most responders read one message of the thread (the newest user
-    one) or none: making every view up front cost a run the whole thread (a copy of each message's content)."""
+    one) or none: making every view up front cost a run the whole thread (a copy of each message's content). The
+    stored messages are held from the start, so a view made later is still of a message deleted meanwhile."""
 
-    __slots__ = ("_ids", "_make", "_views")
+    __slots__ = ("_make", "_messages", "_views")
 
-    def __init__(self, ids: Sequence[str], make: Callable[[str], MessageView]) -> None:
-        self._ids = tuple(ids)
+    def __init__(self, messages: Sequence[Any], make: Callable[[Any], MessageView]) -> None:
+        self._messages = tuple(messages)
         self._make = make
         self._views: dict[int, MessageView] = {}
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._messages)
 
     @overload
     def __getitem__(self, index: int) -> MessageView: ...
@@ -61,20 +62,20 @@ class MessageViews(Sequence[MessageView]):
 
     def __getitem__(self, index: int | slice) -> MessageView | tuple[MessageView, ...]:
         if isinstance(index, slice):
-            return tuple(self[at] for at in range(*index.indices(len(self._ids))))
-        at = index + len(self._ids) if index < 0 else index
-        if not 0 <= at < len(self._ids):
+            return tuple(self[at] for at in range(*index.indices(len(self._messages))))
+        at = index + len(self._messages) if index < 0 else index
+        if not 0 <= at < len(self._messages):
             raise IndexError("message index out of range")
         view = self._views.get(at)
         if view is None:
-            view = self._views[at] = self._make(self._ids[at])
+            view = self._views[at] = self._make(self._messages[at])
         return view
 
     def __iter__(self) -> Iterator[MessageView]:
-        return (self[at] for at in range(len(self._ids)))
+        return (self[at] for at in range(len(self._messages)))
 
     def __reversed__(self) -> Iterator[MessageView]:
-        return (self[at] for at in range(len(self._ids) - 1, -1, -1))
+        return (self[at] for at in range(len(self._messages) - 1, -1, -1))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, MessageViews):

@@ -121,3 +121,18 @@ def test_a_responder_reads_the_threads_messages_as_a_tuple_made_when_read(monkey
         messages[5]
     with pytest.raises(TypeError):
         hash(messages)
+
+
+def test_a_context_read_later_still_shows_a_message_deleted_meanwhile() -> None:
+    fake = FakeAssistants(progression="immediate")
+    client = fake.client()
+    seen: list[RunContext] = []
+    fake.script.respond_with(lambda context: seen.append(context) or "ok")
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(
+        messages=[{"role": "user", "content": "first"}, {"role": "user", "content": "x"}]
+    )
+    client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    first = client.beta.threads.messages.list(thread.id, order="asc").data[0]
+    client.beta.threads.messages.delete(first.id, thread_id=thread.id)
+    assert [view.text for view in seen[-1].messages] == ["first", "x"]  # as the run saw its thread
