@@ -431,43 +431,33 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * 4096
 
 
-def memory_rows() -> list[Row]:
-    rows = []
-    for mode, label in (("tracemalloc", "tracemalloc"), ("rss", "RSS growth")):
-        if mode == "rss" and not Path("/proc/self/statm").exists():
-            rows.append(Row(f"bytes per short message ({label}), 100 000 messages", "skipped", "no /proc", "n/a"))
-            continue
-        out = subprocess.run(
-            [sys.executable, "-m", "tools.benchmark", "--memory", mode],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=PAGE.parent.parent,
-        )
-        per_message = float(out.stdout.strip().splitlines()[-1])
-        rows.append(
-            Row(
-                f"bytes per short message ({label}), 100 000 messages",
-                f"{grouped(per_message)} B",
-                "1 024 B (1 KiB)",
-                f"{per_message / 1024:.2f}{TIMES}",
-                "≤ 1 KiB",
-            )
-        )
-    label = "bytes per message created through the SDK (RSS growth), 100 000 messages"
-    if not Path("/proc/self/statm").exists():
-        return [*rows, Row(label, "skipped", "no /proc", "n/a")]
+def _measured_apart(mode: str) -> float:
+    """Bytes per message, as :func:`measure_memory` finds them in a fresh process of its own."""
     out = subprocess.run(
-        [sys.executable, "-m", "tools.benchmark", "--memory", "sdk"],
+        [sys.executable, "-m", "tools.benchmark", "--memory", mode],
         capture_output=True,
         text=True,
         check=True,
         cwd=PAGE.parent.parent,
     )
-    per_request = float(out.stdout.strip().splitlines()[-1])
-    rows.append(
-        Row(label, f"{grouped(per_request)} B", "1 024 B (1 KiB)", f"{per_request / 1024:.2f}{TIMES}", "≤ 1 KiB")
-    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def memory_rows() -> list[Row]:
+    has_proc = Path("/proc/self/statm").exists()
+    rows = []
+    for mode, label in (
+        ("tracemalloc", "bytes per short message (tracemalloc), 100 000 messages"),
+        ("rss", "bytes per short message (RSS growth), 100 000 messages"),
+        ("sdk", "bytes per message created through the SDK (RSS growth), 100 000 messages"),
+    ):
+        if mode != "tracemalloc" and not has_proc:
+            rows.append(Row(label, "skipped", "no /proc", "n/a"))
+            continue
+        per_message = _measured_apart(mode)
+        rows.append(
+            Row(label, f"{grouped(per_message)} B", "1 024 B (1 KiB)", f"{per_message / 1024:.2f}{TIMES}", "≤ 1 KiB")
+        )
     return rows
 
 

@@ -61,23 +61,16 @@ class Router:
         return response
 
     def _response(self, result: dict[str, Any] | RawBody | EventStream, request_id: str) -> ApiResponse:
-        if type(result) is dict:
-            if result.get("object") == "thread.run":
-                headers = {
-                    "openai-poll-after-ms": str(self.backend.settings.poll_after_ms),
-                    "content-type": "application/json",
-                    "x-request-id": request_id,
-                }
-            else:
-                headers = {"content-type": "application/json", "x-request-id": request_id}
-            return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
         if isinstance(result, RawBody):
             headers = {"content-type": result.content_type, "x-request-id": request_id}
             return ApiResponse(200, headers, result.content)
         if isinstance(result, EventStream):
             headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
             return ApiResponse(200, headers, b"", events=result.body(self.backend))
-        return self._response(dict(result), request_id)  # a dict of another class (none today): as a plain one
+        headers = {"content-type": "application/json", "x-request-id": request_id}
+        if result.get("object") == "thread.run":
+            headers = {"openai-poll-after-ms": str(self.backend.settings.poll_after_ms), **headers}
+        return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
 
     def _dispatch(
         self, request: ApiRequest, route: Route, params: dict[str, str]

@@ -3,7 +3,6 @@ the handler that serves it (if any), :func:`match`, and the id prefixes path par
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -21,13 +20,10 @@ class Route:
     template: str
     operation_id: str
     handler: Handler | None = None
-    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
     # Files never needed ``OpenAI-Beta``; vector stores left the beta in 2025 and were served without it.
     needs_beta_header: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
         object.__setattr__(self, "needs_beta_header", not self.template.startswith(("/files", "/vector_stores")))
 
 

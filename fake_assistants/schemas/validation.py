@@ -259,12 +259,8 @@ def _check_servable_at(value: Any, depth: int) -> None:
 
 
 def _check_text(text: str, path: tuple[int | str, ...]) -> None:
-    if text.isascii():
-        return
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid_unicode(render_param(path)) from None
+    if not (text.isascii() or _utf8(text)):
+        raise invalid_unicode(render_param(path))
 
 
 def parse_body(model: type[ModelT], body: bytes) -> ModelT:

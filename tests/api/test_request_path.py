@@ -194,9 +194,15 @@ def test_the_contract_check_reads_objects_not_bytes(monkeypatch: pytest.MonkeyPa
 
 
 def _a_flow(fake: FakeAssistants) -> int:
-    """Create, run (polled and streamed), list, miss; the route table's walks it took."""
+    """:func:`_the_flow` through a client of ``fake``; the route table's walks it took."""
     CountingMatches.walks = 0
-    client = fake.client(max_retries=0)
+    _the_flow(fake.client(max_retries=0))
+    assert not fake.contract_violations
+    return CountingMatches.walks
+
+
+def _the_flow(client: openai.OpenAI) -> None:
+    """Create, run (polled and streamed), list, miss: six requests, four of them with a body."""
     assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
     client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
@@ -205,8 +211,6 @@ def _a_flow(fake: FakeAssistants) -> int:
     with pytest.raises(openai.NotFoundError):
         client.beta.assistants.retrieve("asst_missing")
     assert events[-1].event == "thread.run.completed"
-    assert not fake.contract_violations
-    return CountingMatches.walks
 
 
 REQUEST_PATH = ("api", "server", "transports", "frontdoor", "control/handler.py", "emulator.py")
@@ -284,14 +288,7 @@ def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path
     monkeypatch.setattr(json, "loads", loads)
     monkeypatch.setattr(routes, "match", CountingMatches(routes.match))
     CountingMatches.walks = 0
-    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
-    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
-    client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
-    events = list(client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, stream=True))
-    client.beta.threads.messages.list(thread.id)
-    with pytest.raises(openai.NotFoundError):
-        client.beta.assistants.retrieve("asst_missing")
-    assert events[-1].event == "thread.run.completed"
+    _the_flow(client)
     assert [entry.status for entry in fake.request_log] == [200] * 5 + [404]
     assert [entry.fault for entry in fake.request_log] == [None, None, "latency", "latency", None, None]
     assert CountingMatches.walks == len(fake.request_log)  # one match per request
