@@ -69,26 +69,21 @@ def active() -> bool:
     return _ACTIVE.get() is not None
 
 
-class transaction:  # lower case: it reads as the function it was, ``with transaction():``
-    """Apply the block's writes completely, or (when it raises) not at all.
+class transaction(Journal):  # lower case: it reads as the function it was, ``with transaction():``
+    """Apply the block's writes completely, or (when it raises) not at all: the journal of the block.
 
-    A class, not a generator: entering and leaving costs two calls, which is all a request that writes nothing
-    (a read) pays for the journal."""
-
-    __slots__ = ("journal", "token")
-
-    def __init__(self, fault: Callable[[], None] | None = None) -> None:
-        self.journal = Journal(fault)
+    Entering and leaving costs two calls and one object, which is all a request that writes nothing (a read) pays
+    for the journal."""
 
     def __enter__(self) -> Journal:
-        self.token = _ACTIVE.set(self.journal)
-        return self.journal
+        self.token = _ACTIVE.set(self)
+        return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
         try:
             if kind is not None:
-                self.journal.fault = None
-                self.journal.rollback()
+                self.fault = None
+                self.rollback()
         finally:
             _ACTIVE.reset(self.token)
 

@@ -73,8 +73,10 @@ def masked(key: str) -> str:
 
 def request_key(request: ApiRequest) -> str | None:
     """The API key of a request: ``Authorization: Bearer KEY``, or Basic auth with a blank user and KEY as password."""
-    header = (request.header("authorization") or "").strip()
-    scheme, _, credentials = header.partition(" ")
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, credentials = header.strip().partition(" ")
     credentials = credentials.strip()
     if scheme.lower() == "bearer":
         return credentials or None

@@ -22,7 +22,7 @@ from ..script.script import ScriptError
 from .auth import Auth
 from .handler_context import Call, RawBody
 from .responses import error_response
-from .routes import ID_PREFIXES, Route, resolve
+from .routes import ID_PREFIXES, Route, SeenPaths, resolve
 from .sse import CONTENT_TYPE as SSE_CONTENT_TYPE
 from .stream import EventStream
 from .wire import ApiRequest, ApiResponse
@@ -32,6 +32,7 @@ class Router:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.auth = Auth()  # API keys and per-key isolation (see api/auth.py)
+        self.seen = SeenPaths()  # the routes of the paths served so far
 
     @property
     def lock(self) -> Any:
@@ -39,7 +40,7 @@ class Router:
         return self.backend.lock
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        found = resolve(request)  # matched once on the whole path: the layers before may have asked already
+        found = resolve(request, self.seen)  # matched once on the whole path: the layers before may have asked already
         backend = self.backend
         with backend.lock:
             request_id = backend.ids.request_id()
@@ -47,8 +48,18 @@ class Router:
                 with transaction(backend.write_fault):  # all of it, or (if anything raises) nothing
                     if found is None:
                         raise invalid_url(request.method.upper(), request.path)
-                    result = self._dispatch(request, *found)
-                    response = self._response(result, request_id)  # an answer that cannot be encoded is undone
+                    route = found[0]
+                    result = self._dispatch(request, route, found[1])
+                    if isinstance(result, dict):  # what nearly every route answers: JSON, written here
+                        headers = {"content-type": "application/json", "x-request-id": request_id}
+                        if result.get("object") == "thread.run":
+                            headers = {"openai-poll-after-ms": str(backend.settings.poll_after_ms), **headers}
+                        # an answer that cannot be encoded is undone
+                        response = ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+                    else:
+                        response = self._response(result, request_id)
+                response.operation = route.operation_id
+                return response
             except ApiError as error:
                 response = error_response(error, request_id=request_id)
             except ScriptError as error:  # the test's script cannot serve this run: tell the test, loudly
@@ -60,17 +71,12 @@ class Router:
         response.operation = found[0].operation_id if found is not None else None
         return response
 
-    def _response(self, result: dict[str, Any] | RawBody | EventStream, request_id: str) -> ApiResponse:
+    def _response(self, result: RawBody | EventStream, request_id: str) -> ApiResponse:
         if isinstance(result, RawBody):
             headers = {"content-type": result.content_type, "x-request-id": request_id}
             return ApiResponse(200, headers, result.content)
-        if isinstance(result, EventStream):
-            headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
-            return ApiResponse(200, headers, b"", events=result.body(self.backend))
-        headers = {"content-type": "application/json", "x-request-id": request_id}
-        if result.get("object") == "thread.run":
-            headers = {"openai-poll-after-ms": str(self.backend.settings.poll_after_ms), **headers}
-        return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+        headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
+        return ApiResponse(200, headers, b"", events=result.body(self.backend))
 
     def _dispatch(
         self, request: ApiRequest, route: Route, params: dict[str, str]
@@ -89,8 +95,11 @@ class Router:
             if beta != "assistants=v2" and not _has_assistants_beta(beta):
                 raise v1_deprecated() if _asks_for_v1(beta) else missing_beta_header()
         backend = self.backend
-        if params:
-            _check_id_prefixes(params, backend)
+        for name, value in params.items():
+            prefix = ID_PREFIXES.get(name)
+            # An id the emulator holds is never refused for its shape: a world file's ids are kept as given.
+            if prefix is not None and not value.startswith(prefix) and not backend.holds(prefix, value):
+                raise invalid_id_prefix(name, value, prefix)
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(backend, backend.clock.now(), params, request.query, request.body, headers, source=request)
@@ -103,11 +112,3 @@ def _has_assistants_beta(header: str | None) -> bool:
 
 def _asks_for_v1(header: str | None) -> bool:
     return header is not None and "assistants=v1" in (part.strip() for part in header.split(","))
-
-
-def _check_id_prefixes(params: dict[str, str], backend: Backend) -> None:
-    for name, value in params.items():
-        prefix = ID_PREFIXES.get(name)
-        # An id the emulator holds is never refused for its shape: a world file's ids are kept as given.
-        if prefix is not None and not value.startswith(prefix) and not backend.holds(prefix, value):
-            raise invalid_id_prefix(name, value, prefix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..backend.files import expire_files
 from .handler_context import Call, Handler
@@ -151,21 +151,52 @@ ID_PREFIXES = {
 }
 
 
-def resolve(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
-    """The route an API request (``/v1/...``) matches, with its path parameters; matched once per request, however
-    many layers of the path ask (the rate limits, the faults, the router)."""
-    return request.found("route", _match_path)
+PATHS_KEPT = 4096  # the paths whose routes an emulator remembers (see SeenPaths)
+_UNKNOWN: Any = object()
+
+
+def resolve(request: ApiRequest, seen: SeenPaths | None = None) -> tuple[Route, dict[str, str]] | None:
+    """The route an API request (``/v1/...``) matches, with its path parameters (shared by every request of the
+    same path: read them, never change them); matched once per request, however many layers of the path ask (the
+    rate limits, the faults, the router), and, given the paths an emulator has ``seen``, once per path."""
+    known = request.known
+    found = known.get("route", _UNKNOWN)
+    if found is _UNKNOWN:
+        if seen is None:
+            found = _match_path(request)
+        else:
+            if seen.table is not ROUTES:  # a test swapped the table
+                seen.clear()
+                seen.table = ROUTES
+            path = (request.method, request.path)
+            found = seen.get(path, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = _match_path(request)
+                if len(seen) >= PATHS_KEPT:
+                    seen.clear()
+                seen[path] = found
+        known["route"] = found
+    return found  # type: ignore[no-any-return]
+
+
+class SeenPaths(dict[tuple[str, str], "tuple[Route, dict[str, str]] | None"]):
+    """The routes of the paths (method and path) one emulator has served, up to :data:`PATHS_KEPT` of them (a
+    suite's ids are many: then it starts over), for the route table they were matched in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = ROUTES
+
+
+def _match_path(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
+    path = request.path
+    return match(request.method.upper(), path[3:].rstrip("/")) if path.startswith("/v1/") else None
 
 
 def operation_of(request: ApiRequest) -> str | None:
     """The spec's operationId of the route ``request`` matches (``None``: it matches none)."""
     found = resolve(request)
     return found[0].operation_id if found is not None else None
-
-
-def _match_path(request: ApiRequest) -> tuple[Route, dict[str, str]] | None:
-    path = request.path
-    return match(request.method.upper(), path[3:].rstrip("/")) if path.startswith("/v1/") else None
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ApiError
@@ -13,14 +12,30 @@ from .sse import Frames, SseEvent
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class ApiRequest:
-    method: str
-    path: str  # the URL path, with or without the leading "/v1"
-    query: tuple[tuple[str, str], ...] = ()
-    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
-    body: bytes = b""
-    _found: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """One request as every layer of the path sees it: method, path (with or without the leading ``/v1``), query
+    pairs in order, headers under lower-case names, and the body. Treated as immutable once made; a plain class with
+    slots, as it is made once per request on every transport."""
+
+    __slots__ = ("body", "headers", "known", "method", "path", "query")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: tuple[tuple[str, str], ...] = (),
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers: dict[str, str] = {} if headers is None else headers  # lower-case names
+        self.body = body
+        self.known: dict[str, Any] = {}  # what the layers found about it, by name: see found()
+
+    def __repr__(self) -> str:
+        return f"ApiRequest({self.method!r}, {self.path!r}, query={self.query!r}, body={len(self.body)} bytes)"
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -44,7 +59,7 @@ class ApiRequest:
     def found(self, what: str, work: Callable[[ApiRequest], T]) -> T:
         """What ``work`` finds about this request, worked out once however many layers ask (the route it matches:
         ``api/routes.resolve``; the body's JSON)."""
-        known = self._found
+        known = self.known
         if what in known:
             return known[what]  # type: ignore[no-any-return]
         answer = known[what] = work(self)
@@ -82,7 +97,7 @@ class ApiResponse:
     or matches the route again.
     """
 
-    __slots__ = ("_frames", "body", "events", "headers", "operation", "payload", "status")
+    __slots__ = ("body", "events", "frames", "headers", "operation", "payload", "status")
 
     def __init__(
         self,
@@ -101,22 +116,22 @@ class ApiResponse:
         self.events = events  # a streamed body, as server-sent events
         self.operation = operation  # the spec's operationId of the route that answered (None: no route did)
         self.payload = payload  # the JSON value ``body`` encodes, as it was built (None: not JSON, or not known)
-        self._frames = stream
+        self.frames = stream  # the frames given, or (once read through stream) the events framed
 
     @property
     def stream(self) -> Iterator[bytes] | None:
         """A streamed body as bytes, one frame at a time: the events framed (once; each access gives the same
         iterator), or the frames given. Settable, to wrap the frames (the inspector's journal keeps a copy)."""
-        if self._frames is None and self.events is not None:
-            self._frames = Frames(self.events)
-        return self._frames
+        if self.frames is None and self.events is not None:
+            self.frames = Frames(self.events)
+        return self.frames
 
     @stream.setter
     def stream(self, frames: Iterator[bytes] | None) -> None:
-        self._frames = frames
+        self.frames = frames
 
     def __repr__(self) -> str:
-        kind = "events" if self.events is not None else "stream" if self._frames is not None else "body"
+        kind = "events" if self.events is not None else "stream" if self.frames is not None else "body"
         return f"ApiResponse({self.status}, operation={self.operation!r}, {kind})"
 
 

@@ -92,6 +92,8 @@ class ControlRoute:
 class ControlApi:
     """The control API of one emulator: what the front door hands every request under :data:`PREFIX`."""
 
+    prefix = PREFIX
+
     def __init__(self, host: ControlHost, parts: ControlParts) -> None:
         self.host = host
         self.parts = parts

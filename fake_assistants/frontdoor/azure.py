@@ -14,7 +14,6 @@ Everything past the front door (objects, errors, streams) is the OpenAI API's.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse
@@ -58,7 +57,7 @@ def to_openai(request: ApiRequest) -> ApiRequest:
         headers = {**headers, "authorization": f"Bearer {api_key}"}
     path = "/v1/" + _DEPLOYMENT.sub("/openai", request.path)[len(PREFIX) :]
     query = tuple((name, value) for name, value in request.query if name != "api-version")
-    return replace(request, path=path, query=query, headers=headers)
+    return ApiRequest(request.method, path, query, headers, request.body)
 
 
 def from_openai(response: ApiResponse) -> ApiResponse:

@@ -40,6 +40,8 @@ class LoggedRequest:
 class SideDoor(Protocol):
     """A door beside the API's (the control API): it serves every path it claims, unlogged."""
 
+    prefix: str  # every path it claims starts with it
+
     def claims(self, path: str) -> bool: ...
 
     def handle(self, request: ApiRequest) -> ApiResponse: ...
@@ -68,21 +70,25 @@ class FrontDoor:
         self.control = control
         self.log = RequestLog(None, None) if log is None else log  # kept as tuples: see logged() for what a reader gets
         self.faults = faults
+        self._faults_pending = faults.pending  # the same list, read on every request without a call
+        self._side_prefix = control.prefix
         self.limits: RateLimits | None = None
         self.history = history  # times, operations and bodies, for the inspector
         self.now = now
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        if self.control.claims(request.path):
+        path = request.path
+        if path.startswith(self._side_prefix) and self.control.claims(path):
             return self.control.handle(request)
-        method, path = request.method.upper(), request.path
-        key = request_key(request) or request.header("api-key")  # Azure clients send their key as api-key
+        method = request.method.upper()
+        key = request_key(request) or request.headers.get("api-key")  # Azure clients send their key as api-key
         fault: str | None = None
         served = request  # an Azure request is served as its /v1 twin
+        azure_path = path.startswith(azure.PREFIX)
         try:
-            if self.limits is None and not self.faults and not azure.is_azure(path):
+            if self.limits is None and not self._faults_pending and not azure_path:
                 response = self.api.handle(request)  # what most requests take: nothing stands in the way
-            elif azure.is_azure(path):
+            elif azure_path:
                 served, response, fault = self._serve_azure(request)
             else:
                 response, fault = self._serve(request)

@@ -44,7 +44,7 @@ import inspect
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -106,7 +106,8 @@ class FaultSet:
     """The faults of one emulator (``fake.faults``). Falsy when empty, which costs the request path nothing."""
 
     def __init__(self, seed: int, clock: Callable[[], Clock], advance_clock: Callable[[int], object]) -> None:
-        self._faults: list[Fault] = []
+        self._faults: list[Fault] = []  # changed in place only: it is also :attr:`pending`
+        self.pending: Sequence[Fault] = self._faults  # read-only: the front door's one look per request
         self._lock = threading.Lock()
         self._clock = clock
         self._advance_clock = advance_clock

@@ -31,25 +31,21 @@ def sdk_http_module() -> ModuleType:
 def to_api_request(request: Any) -> ApiRequest:
     """An ``httpx``/``httpx2`` request (already read) as the router's request.
 
-    The headers are decoded from their raw bytes (ASCII, as every header an SDK sends is; anything else goes the
-    library's own way, through ``multi_items()``), joined with ", " only when a name repeats; the query is parsed
+    The headers are decoded from their raw bytes as UTF-8 (which ASCII, all an SDK sends, is; anything else goes
+    the library's own way, through ``multi_items()``), joined with ", " only when a name repeats; the query is parsed
     only when there is one."""
     url = request.url
+    raw = request.headers.raw
     try:
-        pairs = [(name.decode("ascii").lower(), value.decode("ascii")) for name, value in request.headers.raw]
+        headers = {name.lower().decode(): value.decode() for name, value in raw}
     except UnicodeDecodeError:
-        pairs = request.headers.multi_items()
-    headers = dict(pairs)
-    if len(headers) != len(pairs):  # a repeated header
+        headers = dict(request.headers.multi_items())
+    if len(headers) != len(raw):  # a repeated header
         headers = {}
-        for name, value in pairs:
+        for name, value in request.headers.multi_items():
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return ApiRequest(
-        method=request.method,
-        path=url.path,
-        query=tuple(url.params.multi_items()) if url.query else (),
-        headers=headers,
-        body=request.content,
+        request.method, url.path, tuple(url.params.multi_items()) if url.query else (), headers, request.content
     )
 
 
@@ -65,7 +61,9 @@ def make_transport(router: Handles, http: ModuleType | None = None) -> Any:
         if response.stream is not None:
             stream = _streamed_body_class(module)(response.stream, module)
             return module.Response(response.status, headers=response.headers, stream=stream)
-        return module.Response(response.status, headers=response.headers, content=response.body)
+        body = response.body
+        headers = {**response.headers, "content-length": str(len(body))}  # what the library adds, made cheaply
+        return module.Response(response.status, headers=headers, content=body)
 
     return module.MockTransport(handle)
 

@@ -185,6 +185,7 @@ def test_the_contract_check_reads_objects_not_bytes(monkeypatch: pytest.MonkeyPa
     }
     monkeypatch.setattr(json, "loads", spying(json.loads))
     monkeypatch.setattr(jsoncodec, "loads", spying(jsoncodec.loads))
+    monkeypatch.setattr(jsoncodec, "read_as_json_does", spying(jsoncodec.read_as_json_does))
     monkeypatch.setattr(routes, "match", CountingMatches(routes.match))
     walks = {validate: _a_flow(fake) for validate, fake in fakes.items()}
     assert walks[True] == walks[False]  # the check matches no route again: it reads the response's operation
@@ -239,22 +240,27 @@ def test_one_module_frames_server_sent_events_and_none_decodes_them() -> None:
 def test_under_isolation_a_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
+    from fake_assistants import jsoncodec
+
     fake = FakeAssistants(seed=7, clock=ManualClock(), progression="immediate")
     fake.isolate_keys()
     client = fake.client(api_key=ALICE)
     assistant = client.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
     parses: list[str] = []
-    real = json.loads
 
-    def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
-        parsed = real(value, *args, **kwargs)
-        caller = sys._getframe(1).f_globals.get("__name__", "")
-        if caller.startswith("fake_assistants") and isinstance(parsed, dict) and "assistant_id" in parsed:
-            parses.append(caller)
-        return parsed
+    def spying(real: Any) -> Any:  # the standard parser, and orjson where it reads as the standard one does
+        def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
+            parsed = real(value, *args, **kwargs)
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller.startswith("fake_assistants") and isinstance(parsed, dict) and "assistant_id" in parsed:
+                parses.append(caller)
+            return parsed
 
-    monkeypatch.setattr(json, "loads", loads)
+        return loads
+
+    monkeypatch.setattr(json, "loads", spying(json.loads))
+    monkeypatch.setattr(jsoncodec, "read_as_json_does", spying(jsoncodec.read_as_json_does))
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "completed"
     assert len(parses) == 1  # the ownership check of ``assistant_id`` and the handler read one parse
@@ -270,6 +276,8 @@ def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path
 ) -> None:
     import json
 
+    from fake_assistants import jsoncodec
+
     fake = FakeAssistants(seed=8, clock=ManualClock(), progression="immediate", validate_responses=True)
     fake.isolate_keys()  # the ownership checks read the body's ids
     fake.rate_limits(requests_per_minute=1000, tokens_per_minute=1_000_000)  # they ask for the operation
@@ -277,15 +285,19 @@ def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path
     fake.faults.cut_stream(operation="listMessages", times=None)  # ... and whether the body asks for a stream
     client = fake.azure_client(api_key=ALICE, max_retries=0) if azure else fake.client(api_key=ALICE, max_retries=0)
     bodies: list[tuple[str, Any]] = []
-    real = json.loads
 
-    def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1).f_globals.get("__name__", "")
-        if caller.startswith("fake_assistants") and value != b"{}":
-            bodies.append((caller, value))
-        return real(value, *args, **kwargs)
+    def spying(real: Any) -> Any:  # the standard parser, and orjson where it reads as the standard one does
+        def loads(value: Any, *args: Any, **kwargs: Any) -> Any:
+            parsed = real(value, *args, **kwargs)
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller.startswith("fake_assistants") and value != b"{}" and parsed is not jsoncodec.UNREAD:
+                bodies.append((caller, value))
+            return parsed
 
-    monkeypatch.setattr(json, "loads", loads)
+        return loads
+
+    monkeypatch.setattr(json, "loads", spying(json.loads))
+    monkeypatch.setattr(jsoncodec, "read_as_json_does", spying(jsoncodec.read_as_json_does))
     monkeypatch.setattr(routes, "match", CountingMatches(routes.match))
     CountingMatches.walks = 0
     _the_flow(client)

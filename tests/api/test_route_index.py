@@ -1,14 +1,18 @@
 """Routes are matched by their segments (issue 26: no regular expression walk per request), and match exactly what
-each template's own pattern matches, first route of the table first."""
+each template's own pattern matches, first route of the table first; an emulator remembers the routes of the paths
+it has served (a bounded number), and matches them again when the table changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import given, settings
 
 from fake_assistants.api import routes
+from fake_assistants.api.wire import ApiRequest
 
 WORDS = sorted({part for route in routes.ROUTES for part in route.template.split("/") if part and "{" not in part})
 SEGMENTS = st.one_of(st.sampled_from(WORDS), st.sampled_from(["", "asst_1", "x", "{id}", "runs ", "%2F"]))
@@ -42,3 +46,40 @@ def test_every_template_matches_its_own_route() -> None:
         assert found is not None
         if found[0] is not route:  # an earlier route of the table takes it (a literal beats no parameter)
             assert routes.ROUTES.index(found[0]) < routes.ROUTES.index(route)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "DELETE"]),
+    paths=st.lists(st.lists(SEGMENTS, min_size=1, max_size=6).map(lambda parts: "/v1/" + "/".join(parts)), max_size=8),
+)
+def test_the_paths_an_emulator_has_seen_resolve_as_a_fresh_match_does(method: str, paths: list[str]) -> None:
+    seen = routes.SeenPaths()
+    for path in [*paths, *paths]:  # each path twice: the second time from what the emulator remembers
+        remembered = routes.resolve(ApiRequest(method, path), seen)
+        assert remembered == routes.resolve(ApiRequest(method, path))
+    assert len(seen) == len(set(paths))
+
+
+def test_a_remembered_path_is_not_matched_again_and_a_new_table_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    walks: list[str] = []
+    real = routes.match
+    monkeypatch.setattr(routes, "match", lambda method, path: walks.append(path) or real(method, path))
+    seen = routes.SeenPaths()
+    for _ in range(3):
+        found = routes.resolve(ApiRequest("GET", "/v1/assistants/asst_1"), seen)
+        assert found is not None and found[0].operation_id == "getAssistant"
+    assert walks == ["/assistants/asst_1"]
+    renamed = tuple(dataclasses.replace(route, operation_id=f"new {route.operation_id}") for route in routes.ROUTES)
+    monkeypatch.setattr(routes, "ROUTES", renamed)
+    found = routes.resolve(ApiRequest("GET", "/v1/assistants/asst_1"), seen)
+    assert found is not None and found[0].operation_id == "new getAssistant"
+    assert len(walks) == 2
+
+
+def test_an_emulator_remembers_a_bounded_number_of_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routes, "PATHS_KEPT", 10)
+    seen = routes.SeenPaths()
+    for n in range(25):
+        routes.resolve(ApiRequest("GET", f"/v1/assistants/asst_{n}"), seen)
+        assert len(seen) <= 10

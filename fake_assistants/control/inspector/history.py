@@ -98,10 +98,11 @@ class RequestHistory:
         an Azure request counts as the ``/v1`` one it stands for)."""
         self._count += 1
         frames: list[bytes] | None = None
-        if response.stream is not None:
+        if response.events is not None or response.frames is not None:
             frames = []
-            response.stream = _Tee(response.stream, frames)
+            response.stream = _Tee(response.stream, frames)  # type: ignore[arg-type]
         headers = response.headers
+        sent, answer = request.body, response.body
         self._entries.append(
             (
                 self._count,
@@ -112,11 +113,11 @@ class RequestHistory:
                 response.status,
                 operation,
                 headers.get("x-request-id"),
-                request.body[:BODY_LIMIT],
-                len(request.body),
-                request.header("content-type") or "",
-                response.body[:BODY_LIMIT],
-                len(response.body),
+                sent if len(sent) <= BODY_LIMIT else sent[:BODY_LIMIT],
+                len(sent),
+                request.headers.get("content-type") or "",
+                answer if len(answer) <= BODY_LIMIT else answer[:BODY_LIMIT],
+                len(answer),
                 headers.get("content-type", ""),
                 key,
                 frames,
