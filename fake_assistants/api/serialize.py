@@ -34,6 +34,20 @@ class Fields:
         read = iter(self._get(obj))
         return {name: written[name] if name in self.written else next(read) for name in self.names}
 
+    def writer(self, kind: str) -> Callable[[Any], JsonDict]:
+        """A function writing a whole object: its ``id``, ``"object": kind``, then these fields, in one dict (no
+        intermediate one: a list page writes twenty of them). For tables that write nothing over."""
+        if self.written:
+            raise ValueError("a table with written keys is filled by of()")
+        names, get = self.names, self._get
+
+        def write(obj: Any) -> JsonDict:
+            out = {"id": obj.id, "object": kind}
+            out.update(zip(names, get(obj)))
+            return out
+
+        return write
+
 
 # One field table per object kind: the keys it answers with, in wire order, each an attribute of the stored object
 # of the same name (a few are written over with their wire forms, in their places). Echoing a new field is its name
@@ -115,12 +129,19 @@ STEP_FIELDS = Fields(  # step_details and usage are written over with their wire
 )
 
 
+_assistant_fields = ASSISTANT_FIELDS.writer("assistant")
+_thread_fields = THREAD_FIELDS.writer("thread")
+_run_fields = RUN_FIELDS.writer("thread.run")
+
+
 def assistant_wire(assistant: Assistant) -> JsonDict:
-    out = {"id": assistant.id, "object": "assistant", **ASSISTANT_FIELDS.of(assistant)}
-    resources = assistant.tool_resources
-    if any(tool["type"] == "code_interpreter" for tool in assistant.tools):
-        resources = _with_code_interpreter(resources)
-    out["tool_resources"] = _with_file_search(resources, assistant.tools)
+    out = _assistant_fields(assistant)
+    tools = assistant.tools
+    if tools:
+        resources = assistant.tool_resources
+        if any(tool["type"] == "code_interpreter" for tool in tools):
+            resources = _with_code_interpreter(resources)
+        out["tool_resources"] = _with_file_search(resources, tools)
     return out
 
 
@@ -137,7 +158,7 @@ def _with_file_search(resources: JsonDict, tools: list[JsonDict]) -> JsonDict:
 
 def thread_wire(thread: Thread) -> JsonDict:
     """A thread as create and modify answer it: its tool resources as stored (``{}`` when none)."""
-    return {"id": thread.id, "object": "thread", **THREAD_FIELDS.of(thread)}
+    return _thread_fields(thread)
 
 
 def thread_read_wire(thread: Thread) -> JsonDict:
@@ -145,9 +166,8 @@ def thread_read_wire(thread: Thread) -> JsonDict:
     return {**thread_wire(thread), "tool_resources": _with_code_interpreter(thread.tool_resources)}
 
 
-def message_wire(message: Message) -> JsonDict:
-    """A message as REST answers it (create, retrieve, list): without the stream-only keys."""
-    return {"id": message.id, "object": "thread.message", **MESSAGE_REST_FIELDS.of(message)}
+message_wire: Callable[[Message], JsonDict] = MESSAGE_REST_FIELDS.writer("thread.message")
+"""A message as REST answers it (create, retrieve, list): without the stream-only keys."""
 
 
 def modified_message_wire(message: Message) -> JsonDict:
@@ -158,9 +178,8 @@ def modified_message_wire(message: Message) -> JsonDict:
     return out
 
 
-def message_event_wire(message: Message) -> JsonDict:
-    """A message as the ``thread.message.*`` stream events carry it: with its status and times."""
-    return {"id": message.id, "object": "thread.message", **MESSAGE_FIELDS.of(message)}
+message_event_wire: Callable[[Message], JsonDict] = MESSAGE_FIELDS.writer("thread.message")
+"""A message as the ``thread.message.*`` stream events carry it: with its status and times."""
 
 
 def usage_wire(usage: Usage | None) -> JsonDict | None:
@@ -187,7 +206,7 @@ def run_event_wire(run: Run) -> JsonDict:
 
 def run_wire(run: Run) -> JsonDict:
     """A run over REST: ``tool_resources`` are the run's own (``{}`` unless create-thread-and-run gave some)."""
-    out = {"id": run.id, "object": "thread.run", **RUN_FIELDS.of(run)}
+    out = _run_fields(run)
     out["expires_at"] = run_expires_at(run)
     out["usage"] = usage_wire(run.usage)
     return out
@@ -227,7 +246,7 @@ def _tool_call_wire(call: JsonDict, with_search_content: bool) -> JsonDict:
 
 
 def list_wire(page: Page[T], to_wire: Callable[[T], JsonDict]) -> JsonDict:
-    data = [to_wire(item) for item in page.data]
+    data = list(map(to_wire, page.data))
     return {
         "object": "list",
         "data": data,
