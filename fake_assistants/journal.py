@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, Field, dataclass, fields
 from typing import Any, SupportsIndex, TypeVar, dataclass_transform
 
 K = TypeVar("K")
@@ -332,4 +332,46 @@ def journaled_dataclass(cls: type[T]) -> type[T]:
     made.containers = tuple(  # type: ignore[attr-defined]
         item.name for item in declared if any(word in str(item.type) for word in _CONTAINER_WORDS)
     )
+    plain = getattr(made, "__post_init__", None) is Journaled.__post_init__
+    if plain and all(item.init and not item.kw_only for item in declared):
+        made.__init__ = _slot_init(made, declared)  # type: ignore[method-assign]
     return made
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # as dataclasses shows it in the signature
+
+
+_DEFAULT: Any = _Factory()  # a field left to its default factory
+
+
+def _slot_init(cls: type, declared: tuple[Field[Any], ...]) -> Callable[..., None]:
+    """The ``__init__`` of a journaled dataclass, generated as :func:`builder`'s function is: the dataclass's
+    signature (defaults, default factories), each field stored through its slot, each container made a journaled
+    one on the way (what ``__post_init__`` does after ``dataclasses``' own ``__init__``), in one pass."""
+    containers = set(cls.containers)  # type: ignore[attr-defined]
+    # the generated names start with "_", which no field's does (a field may be called ``type``)
+    scope: dict[str, Any] = {"_JList": JList, "_JDict": JDict, "_DEFAULT": _DEFAULT, "_type": type}
+    parameters, lines = [], []
+    for index, item in enumerate(declared):
+        name = item.name
+        if item.default is not MISSING:
+            parameters.append(f"{name}=_default{index}")
+            scope[f"_default{index}"] = item.default
+        elif item.default_factory is not MISSING:
+            parameters.append(f"{name}=_DEFAULT")
+            scope[f"_factory{index}"] = item.default_factory
+            lines.append(f"    if {name} is _DEFAULT: {name} = _factory{index}()")
+        else:
+            parameters.append(name)
+        value = name
+        if name in containers:
+            value = f"_JList({name}) if _type({name}) is list else _JDict({name}) if _type({name}) is dict else {name}"
+        lines.append(f"    _set{index}(self, {value})")
+        scope[f"_set{index}"] = getattr(cls, name).__set__
+    source = "\n".join([f"def __init__(self, {', '.join(parameters)}):", *lines])
+    exec(source, scope)  # our own text: field names (identifiers, as the class declares them) and positions
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init

@@ -49,8 +49,10 @@ CALL_TARGETS: dict[str, float | None] = {
     "retrieve run": 1.10,
     "list run steps": 1.10,
 }
+HANDWRITTEN = "retrieve assistant: hand-written lookup vs SDK floor"  # the least an in-process answer costs
 ROWS = (
     *(f"{name}: emulator vs SDK floor" for name in CALL_TARGETS),
+    HANDWRITTEN,
     "seed flow vs the same flow replayed",
     "overhead vs openai-responses (openai 2.x)",
     "list 20 of 100 messages",
@@ -160,6 +162,32 @@ def recording_client(fake: FakeAssistants, log: list[tuple[int, dict[str, str], 
     )
 
 
+def handwritten_client(fake: FakeAssistants) -> Any:
+    """An SDK client whose transport answers an assistant's retrieve by hand: the id from the path, the stored
+    assistant written as JSON, a request id, and nothing else (no key, no route table, no journal, no log, no
+    errors). What any in-process answer costs at the least: the reference for the per-call rows."""
+    import openai
+
+    from fake_assistants.api.serialize import assistant_wire
+
+    http = sdk_http_module()
+    backend = fake._backend
+
+    def handle(request: Any) -> Any:
+        assistant_id = request.url.path.rsplit("/", 1)[1]
+        with backend.lock:
+            body = jsoncodec.dumps(assistant_wire(backend.assistants[assistant_id]))
+            request_id = backend.ids.request_id()
+        headers = {"content-type": "application/json", "x-request-id": request_id, "content-length": str(len(body))}
+        return http.Response(200, headers=headers, content=body)
+
+    return openai.OpenAI(
+        api_key="sk-bench",
+        base_url="http://hand-written.invalid/v1",
+        http_client=http.Client(transport=http.MockTransport(handle)),
+    )
+
+
 def sdk_floor_rows() -> list[Row]:
     """Each of the ten operations through the emulator, against its own response bytes canned (the SDK floor).
     Runs settle at once (``immediate``), so that creating one run after another is what a suite does."""
@@ -197,6 +225,20 @@ def sdk_floor_rows() -> list[Row]:
                 "" if CALL_TARGETS[name] is None else f"≤ {CALL_TARGETS[name]:.2f}{TIMES}",
             )
         )
+        if name == "retrieve assistant":
+            by_hand = handwritten_client(fake)
+            handwritten, canned = side_by_side(
+                lambda call=call, by_hand=by_hand: call(by_hand), lambda call=call, floor=floor: call(floor), 100
+            )
+            rows.append(
+                Row(
+                    HANDWRITTEN,
+                    us(handwritten),
+                    us(canned),
+                    f"{handwritten / canned:.2f}{TIMES}",
+                    "reference",
+                )
+            )
     return rows
 
 

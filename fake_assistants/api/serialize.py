@@ -43,7 +43,7 @@ class Fields:
 
         def write(obj: Any) -> JsonDict:
             out = {"id": obj.id, "object": kind}
-            out.update(zip(names, get(obj)))
+            out.update(zip(names, get(obj), strict=True))
             return out
 
         return write
