@@ -45,19 +45,14 @@ class Router:
         with backend.lock:
             request_id = backend.ids.request_id()
             try:
-                with transaction(backend.write_fault):  # all of it, or (if anything raises) nothing
-                    if found is None:
-                        raise invalid_url(request.method.upper(), request.path)
-                    route = found[0]
-                    result = self._dispatch(request, route, found[1])
-                    if isinstance(result, dict):  # what nearly every route answers: JSON, written here
-                        headers = {"content-type": "application/json", "x-request-id": request_id}
-                        if result.get("object") == "thread.run":
-                            headers = {"openai-poll-after-ms": str(backend.settings.poll_after_ms), **headers}
-                        # an answer that cannot be encoded is undone
-                        response = ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
-                    else:
-                        response = self._response(result, request_id)
+                if found is None:
+                    raise invalid_url(request.method.upper(), request.path)
+                route, params = found
+                if route.writes:
+                    with transaction(backend.write_fault):  # all of it, or (if anything raises) nothing
+                        response = self._answer(request, route, params, request_id)
+                else:  # a read: nothing to take back, no journal
+                    response = self._answer(request, route, params, request_id)
                 response.operation = route.operation_id
                 return response
             except ApiError as error:
@@ -70,6 +65,16 @@ class Router:
                 response = error_response(internal_error(f"{type(exc).__name__}: {exc}"), request_id=request_id)
         response.operation = found[0].operation_id if found is not None else None
         return response
+
+    def _answer(self, request: ApiRequest, route: Route, params: dict[str, str], request_id: str) -> ApiResponse:
+        result = self._dispatch(request, route, params)
+        if isinstance(result, dict):  # what nearly every route answers: JSON, written here
+            headers = {"content-type": "application/json", "x-request-id": request_id}
+            if result.get("object") == "thread.run":
+                headers = {"openai-poll-after-ms": str(self.backend.settings.poll_after_ms), **headers}
+            # in the request's transaction: an answer that cannot be encoded is undone
+            return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+        return self._response(result, request_id)
 
     def _response(self, result: RawBody | EventStream, request_id: str) -> ApiResponse:
         if isinstance(result, RawBody):

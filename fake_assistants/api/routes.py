@@ -13,6 +13,10 @@ from .handlers import assistants, files, runs, steps, threads
 from .handlers import vector_stores as stores
 from .wire import ApiRequest
 
+# The operations that change nothing, whatever the state (no run moves with the clock, no file expires): the
+# router serves them without the undo journal (tests/api/test_atomicity.py checks that they write nothing).
+READS_ONLY = frozenset({"listAssistants", "getAssistant", "getThread", "listMessages", "getMessage"})
+
 
 @dataclass(frozen=True)
 class Route:
@@ -22,9 +26,11 @@ class Route:
     handler: Handler | None = None
     # Files never needed ``OpenAI-Beta``; vector stores left the beta in 2025 and were served without it.
     needs_beta_header: bool = field(init=False, compare=False, repr=False)
+    writes: bool = field(init=False, compare=False, repr=False)  # may change the state: served in a transaction
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "needs_beta_header", not self.template.startswith(("/files", "/vector_stores")))
+        object.__setattr__(self, "writes", self.operation_id not in READS_ONLY)
 
 
 Result = TypeVar("Result")

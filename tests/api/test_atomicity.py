@@ -16,6 +16,9 @@ import openai
 import pytest
 
 from fake_assistants import FakeAssistants
+from fake_assistants.api import routes
+from fake_assistants.api.router import Router
+from fake_assistants.api.routes import Route
 from fake_assistants.clock import ManualClock
 from fake_assistants.journal import JDict, JList, transaction
 
@@ -258,3 +261,39 @@ def test_a_late_failure_in_create_thread_and_run_leaves_no_store_behind() -> Non
             tool_resources={"file_search": {"vector_store_ids": ["vs_unknown"]}},
         )
     assert state(fake) == before
+
+
+def test_the_operations_served_without_the_journal_write_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reads that change nothing skip the undo journal (issue 26). Each is served here inside a journal anyway, in
+    the state most likely to make a read write: keys isolated, a run waiting to move with the next read."""
+    fake = FakeAssistants(seed=4, clock=ManualClock(), progression="per_read")
+    fake.isolate_keys()
+    c = fake.client(api_key=KEY, max_retries=0)
+    assistant = c.beta.assistants.create(model="gpt-4o")
+    thread = c.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    run = c.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    message = c.beta.threads.messages.list(thread.id).data[0]
+    writes: list[str] = []
+    real = Router._answer
+
+    def in_a_journal(router: Router, request: Any, route: Route, params: dict[str, str], request_id: str) -> Any:
+        with transaction(lambda: writes.append(route.operation_id)) as journal:
+            answer = real(router, request, route, params, request_id)
+            writes.extend(route.operation_id for _ in journal.undo)
+            writes.extend(route.operation_id for _ in journal.fresh)
+        return answer
+
+    monkeypatch.setattr(Router, "_answer", in_a_journal)
+    reads: dict[str, Callable[[], Any]] = {
+        "listAssistants": lambda: c.beta.assistants.list(),
+        "getAssistant": lambda: c.beta.assistants.retrieve(assistant.id),
+        "getThread": lambda: c.beta.threads.retrieve(thread.id),
+        "listMessages": lambda: c.beta.threads.messages.list(thread.id),
+        "getMessage": lambda: c.beta.threads.messages.retrieve(message.id, thread_id=thread.id),
+    }
+    assert set(reads) == routes.READS_ONLY
+    for read in reads.values():
+        read()
+    assert writes == []
+    c.beta.threads.runs.retrieve(run.id, thread_id=thread.id)  # a read that moves the run: its writes are seen
+    assert writes and set(writes) == {"getRun"}
