@@ -67,25 +67,8 @@ class Router:
         return response
 
     def _answer(self, request: ApiRequest, route: Route, params: dict[str, str], request_id: str) -> ApiResponse:
-        result = self._dispatch(request, route, params)
-        if isinstance(result, dict):  # what nearly every route answers: JSON, written here
-            headers = {"content-type": "application/json", "x-request-id": request_id}
-            if result.get("object") == "thread.run":
-                headers = {"openai-poll-after-ms": str(self.backend.settings.poll_after_ms), **headers}
-            # in the request's transaction: an answer that cannot be encoded is undone
-            return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
-        return self._response(result, request_id)
-
-    def _response(self, result: RawBody | EventStream, request_id: str) -> ApiResponse:
-        if isinstance(result, RawBody):
-            headers = {"content-type": result.content_type, "x-request-id": request_id}
-            return ApiResponse(200, headers, result.content)
-        headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
-        return ApiResponse(200, headers, b"", events=result.body(self.backend))
-
-    def _dispatch(
-        self, request: ApiRequest, route: Route, params: dict[str, str]
-    ) -> dict[str, Any] | RawBody | EventStream:
+        """The route's answer: the checks every request passes (key, body, beta header, id shapes), then the
+        handler, as the request's key; JSON written here."""
         key = self.auth.admit(request)  # the real 401 first, whatever the body
         headers = request.headers
         if (
@@ -108,7 +91,21 @@ class Router:
         if route.handler is None:
             raise not_implemented(f"{route.method} {route.template} ({route.operation_id})")
         call = Call(backend, backend.clock.now(), params, request.query, request.body, headers, source=request)
-        return self.auth.serve(key, route.handler, call)
+        result = self.auth.serve(key, route.handler, call)
+        if isinstance(result, dict):  # what nearly every route answers: JSON, written here
+            headers = {"content-type": "application/json", "x-request-id": request_id}
+            if result.get("object") == "thread.run":
+                headers = {"openai-poll-after-ms": str(self.backend.settings.poll_after_ms), **headers}
+            # in the request's transaction: an answer that cannot be encoded is undone
+            return ApiResponse(200, headers, jsoncodec.dumps(result), payload=result)
+        return self._response(result, request_id)
+
+    def _response(self, result: RawBody | EventStream, request_id: str) -> ApiResponse:
+        if isinstance(result, RawBody):
+            headers = {"content-type": result.content_type, "x-request-id": request_id}
+            return ApiResponse(200, headers, result.content)
+        headers = {"content-type": SSE_CONTENT_TYPE, "x-request-id": request_id}
+        return ApiResponse(200, headers, b"", events=result.body(self.backend))
 
 
 def _has_assistants_beta(header: str | None) -> bool:

@@ -58,7 +58,7 @@ def make_transport(router: Handles, http: ModuleType | None = None) -> Any:
             response = router.handle(to_api_request(request))
         except Interrupted as stop:
             raise network_error(module, stop, request) from None
-        if response.stream is not None:
+        if response.events is not None or response.frames is not None:  # a stream (no property call for the rest)
             stream = _streamed_body_class(module)(response.stream, module)
             return module.Response(response.status, headers=response.headers, stream=stream)
         body = response.body
