@@ -325,7 +325,8 @@ def _write_message(
     yield Event("thread.message.created", message)
     yield Event("thread.message.in_progress", message)
     given = reply.pieces if "".join(reply.pieces) == text else ()  # a model's own deltas, unless cut
-    yield from _write_text(backend, message, text, _annotations(reply, text, run.output_files), given)
+    annotations = _annotations(reply, text, run.output_files)
+    yield from _write_text(backend, message, text, annotations, given, streamed=run.streaming)
     yield from _attach_images(backend, run, message)
     if cut:
         message.status = "incomplete"
@@ -371,13 +372,23 @@ def _annotations(reply: Reply, text: str, output_files: dict[str, str]) -> list[
 
 
 def _write_text(
-    backend: Backend, message: Message, text: str, annotations: list[JsonDict], given: Sequence[str] = ()
+    backend: Backend,
+    message: Message,
+    text: str,
+    annotations: list[JsonDict],
+    given: Sequence[str] = (),
+    *,
+    streamed: bool = True,
 ) -> Events:
     """Write the message's text a piece at a time (the ``given`` pieces, else ``stream_chunk_tokens`` each): each
     delta carries only its piece, and the annotations that end in it; the first carries ``annotations`` even when
-    empty."""
+    empty. A run nobody streams (polled: its events are drained) gets a text without annotations at once, as the
+    pieces would have left it, and no delta is made."""
     value: JsonDict = {"value": "", "annotations": []}
     message.content = [{"type": "text", "text": value}]
+    if not streamed and not annotations:
+        value["value"] = text
+        return
     start = 0
     for number, piece in enumerate(given or pieces(text, backend.settings.stream_chunk_tokens) or [""]):
         end = start + len(piece)

@@ -136,3 +136,36 @@ def test_a_context_read_later_still_shows_a_message_deleted_meanwhile() -> None:
     first = client.beta.threads.messages.list(thread.id, order="asc").data[0]
     client.beta.threads.messages.delete(first.id, thread_id=thread.id)
     assert [view.text for view in seen[-1].messages] == ["first", "x"]  # as the run saw its thread
+
+
+@pytest.mark.parametrize("text", ["", "One.", "A longer reply, cut into many pieces when it is streamed."])
+def test_a_polled_run_writes_its_text_at_once_as_a_streamed_run_ends_with_it(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody reads a polled run's deltas: it makes none (no cut into pieces), and its message is the streamed one."""
+    messages = {}
+    real_pieces = play.pieces
+    for streamed in (True, False):
+        fake = FakeAssistants(progression="immediate", seed=8)
+        client = fake.client(max_retries=0)
+        assistant = client.beta.assistants.create(model="gpt-4o")
+        thread = client.beta.threads.create(messages=[{"role": "user", "content": "Say it."}])
+        fake.script.reply(text)
+        cuts: list[str] = []
+
+        def counted(text: str, size: int, cuts: list[str] = cuts) -> list[str]:
+            cuts.append(text)
+            return real_pieces(text, size)
+
+        monkeypatch.setattr(play, "pieces", counted)
+        if streamed:
+            with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+                stream.until_done()
+            assert cuts == [text]
+        else:
+            client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+            assert cuts == []
+        listed = client.beta.threads.messages.list(thread.id).data[0]
+        messages[streamed] = (listed.content, listed.status)
+    assert messages[True] == messages[False]
+    assert messages[False][0][0].text.value == text
