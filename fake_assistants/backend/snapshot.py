@@ -189,13 +189,21 @@ def _run(run: Run) -> JsonDict:
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a large state is built or taken apart (it would walk the young objects
-    again and again for nothing: none of them is garbage yet)."""
+    again and again for nothing: none of them is garbage yet).
+
+    On leaving, the objects still alive are put in the oldest generation at once (``gc.freeze()`` then
+    ``gc.unfreeze()``, two list moves), as they would get there after two passes of the collector over all of them:
+    a state of 100 000 messages is about a million objects, and the first pass, at the next allocation, took a
+    tenth of its load. Not done when the process keeps frozen objects of its own (``gc.get_freeze_count()``)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -3,6 +3,7 @@ streams, and the files of either form (packed, or a plain snapshot) read back th
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from collections.abc import Iterator
@@ -144,3 +145,25 @@ def test_the_bulk_builder_fills_empties_and_converts() -> None:
     built = build(["msg_1", 7, "thread_1", "user", "hi", None, None, None, None, "completed", None, None, None])
     assert built.attachments is NO_ATTACHMENTS and built.metadata is NO_METADATA  # shared, not copied
     assert built.content == [{"type": "text", "text": {"value": "hi", "annotations": []}}]
+
+
+def test_a_loaded_state_goes_straight_to_the_oldest_generation(tmp_path: Path) -> None:
+    """The collector's young passes would walk every object of a big state for nothing: the objects a load leaves
+    alive are in the oldest generation when it returns, the collector is on again, and a process that froze objects
+    of its own keeps them frozen (issue 26)."""
+    fake, _ = populated()
+    path = tmp_path / "state.json"
+    fake.save_state(path)
+    gc.collect()
+    again = FakeAssistants.load_state(path)
+    assert gc.isenabled()
+    young = {id(obj) for generation in (0, 1) for obj in gc.get_objects(generation=generation)}
+    stored = [*again._backend.messages.values(), *again._backend.threads.values(), *again._backend.runs.values()]
+    assert stored and not any(id(obj) in young for obj in stored)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        FakeAssistants.load_state(path)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
