@@ -36,14 +36,16 @@ class Fields:
 
     def writer(self, kind: str) -> Callable[[Any], JsonDict]:
         """A function writing a whole object: its ``id``, ``"object": kind``, then these fields, in one dict (no
-        intermediate one: a list page writes twenty of them). For tables that write nothing over."""
-        if self.written:
-            raise ValueError("a table with written keys is filled by of()")
-        names, get = self.names, self._get
+        intermediate one: a list page writes twenty of them). A written key is ``None`` in its place, for the
+        caller to fill."""
+        template: JsonDict = {"id": None, "object": kind, **dict.fromkeys(self.names)}
+        read = tuple(name for name in self.names if name not in self.written)
+        get = self._get
 
         def write(obj: Any) -> JsonDict:
-            out = {"id": obj.id, "object": kind}
-            out.update(zip(names, get(obj), strict=True))
+            out = template.copy()
+            out["id"] = obj.id
+            out.update(zip(read, get(obj), strict=True))
             return out
 
         return write
@@ -132,6 +134,7 @@ STEP_FIELDS = Fields(  # step_details and usage are written over with their wire
 _assistant_fields = ASSISTANT_FIELDS.writer("assistant")
 _thread_fields = THREAD_FIELDS.writer("thread")
 _run_fields = RUN_FIELDS.writer("thread.run")
+_step_fields = STEP_FIELDS.writer("thread.run.step")
 
 
 def assistant_wire(assistant: Assistant) -> JsonDict:
@@ -223,8 +226,8 @@ def step_wire(step: RunStep, run: Run | None, *, with_search_content: bool = Fal
             "type": "tool_calls",
             "tool_calls": [_tool_call_wire(c, with_search_content) for c in details["tool_calls"]],
         }
-    expires_at = run_expires_at(run) if run is not None else None
-    out = {"id": step.id, "object": "thread.run.step", **STEP_FIELDS.of(step, expires_at=expires_at)}
+    out = _step_fields(step)
+    out["expires_at"] = run_expires_at(run) if run is not None else None
     out["step_details"] = details
     out["usage"] = usage_wire(step.usage)
     return out
