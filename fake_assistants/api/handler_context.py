@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -52,7 +53,12 @@ class Call:
         return parse_body(model, self.body)
 
     def query_as(self, model: type[ModelT]) -> ModelT:
-        return validate(model, dict(self.query), strict=False)
+        """The query as ``model`` (a frozen one: the same short query of the same model is validated once)."""
+        query = self.query
+        if len(query) <= KEPT_QUERY_PAIRS and all(len(value) <= KEPT_QUERY_VALUE for _, value in query):
+            kept: ModelT = _query_as(model, query)
+            return kept
+        return validate(model, dict(query), strict=False)
 
     def list_page(
         self, index: Order, lookup: Callable[[str], Item], query: ListQuery, to_wire: Callable[[Item], JsonDict]
@@ -62,6 +68,15 @@ class Call:
             index, order=query.order, limit=query.limit, after=query.after, before=query.before, visible=self.visible
         )
         return list_wire(Page([lookup(item_id) for item_id in page.data], page.has_more), to_wire)
+
+
+KEPT_QUERY_PAIRS, KEPT_QUERY_VALUE = 6, 80  # the queries whose validation is kept: a cursor, a limit, an order...
+
+
+@lru_cache(maxsize=512)
+def _query_as(model: type[ModelT], query: tuple[tuple[str, str], ...]) -> ModelT:
+    """A list's query, validated (a refusal is raised, never kept): suites list with the same few queries."""
+    return validate(model, dict(query), strict=False)
 
 
 @dataclass(frozen=True)

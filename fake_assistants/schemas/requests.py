@@ -395,7 +395,7 @@ class SubmitToolOutputs(Strict):
 
 
 class ListQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)  # one validated query serves every list that sends it
 
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     order: Literal["asc", "desc"] = "desc"

@@ -307,3 +307,28 @@ def test_each_request_is_matched_once_and_its_body_parsed_once_on_the_whole_path
     assert {caller for caller, _ in bodies} == {"fake_assistants.schemas.validation"}  # the one parse (json_value)
     assert len(bodies) == 4  # the four requests with a body, each parsed once
     assert not fake.contract_violations
+
+
+def test_a_short_list_query_is_validated_once_and_a_refused_one_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_assistants.api import handler_context
+
+    fake = FakeAssistants(seed=2, clock=ManualClock())
+    client = fake.client(max_retries=0)
+    thread = client.beta.threads.create()
+    validated: list[dict[str, str]] = []
+    real = handler_context.validate
+    monkeypatch.setattr(
+        handler_context, "validate", lambda model, data, **kw: validated.append(data) or real(model, data, **kw)
+    )
+    handler_context._query_as.cache_clear()
+    for _ in range(3):
+        client.beta.threads.messages.list(thread.id, limit=7, order="asc")
+    assert validated == [{"limit": "7", "order": "asc"}]
+    long_cursor = "msg_" + "x" * 200  # a long value is not kept: validated at each list
+    for _ in range(2):
+        client.beta.threads.messages.list(thread.id, after=long_cursor)
+    assert len(validated) == 3
+    for _ in range(2):
+        with pytest.raises(openai.BadRequestError):
+            client.beta.threads.messages.list(thread.id, limit=0)
+    assert len(validated) == 5
