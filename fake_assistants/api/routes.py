@@ -158,6 +158,7 @@ ID_PREFIXES = {
 
 
 PATHS_KEPT = 4096  # the paths whose routes an emulator remembers (see SeenPaths)
+PATH_KEPT_LENGTH = 200  # the longest path it remembers (an API path with two ids is under 100 characters)
 _UNKNOWN: Any = object()
 
 
@@ -178,9 +179,10 @@ def resolve(request: ApiRequest, seen: SeenPaths | None = None) -> tuple[Route, 
             found = seen.get(path, _UNKNOWN)
             if found is _UNKNOWN:
                 found = _match_path(request)
-                if len(seen) >= PATHS_KEPT:
-                    seen.clear()
-                seen[path] = found
+                if len(request.path) <= PATH_KEPT_LENGTH:  # a hostile path is matched, never kept
+                    if len(seen) >= PATHS_KEPT:
+                        seen.clear()
+                    seen[path] = found
         known["route"] = found
     return found  # type: ignore[no-any-return]
 

@@ -19,7 +19,7 @@ from ..api.responses import error_response
 from ..api.wire import ApiRequest, ApiResponse
 from ..errors import azure_access_denied, azure_resource_not_found, azure_unsupported_version
 
-PREFIX = "/openai/"
+PREFIX = "/openai/"  # every Azure path starts with it (the front door checks it on each request)
 DEFAULT_API_VERSION = "2024-10-01-preview"
 API_VERSIONS = frozenset(
     {  # the preview versions that served Assistants v2 (earlier ones served v1; the GA versions had no Assistants)
@@ -36,10 +36,6 @@ API_VERSIONS = frozenset(
     }
 )
 _DEPLOYMENT = re.compile(r"^/openai/deployments/[^/]+(?=/)")
-
-
-def is_azure(path: str) -> bool:
-    return path.startswith(PREFIX)
 
 
 def to_openai(request: ApiRequest) -> ApiRequest:

@@ -83,3 +83,11 @@ def test_an_emulator_remembers_a_bounded_number_of_paths(monkeypatch: pytest.Mon
     for n in range(25):
         routes.resolve(ApiRequest("GET", f"/v1/assistants/asst_{n}"), seen)
         assert len(seen) <= 10
+
+
+def test_a_long_path_is_matched_but_never_remembered() -> None:
+    seen = routes.SeenPaths()
+    long_id = "asst_" + "x" * routes.PATH_KEPT_LENGTH
+    found = routes.resolve(ApiRequest("GET", f"/v1/assistants/{long_id}"), seen)
+    assert found is not None and found[1] == {"assistant_id": long_id}
+    assert len(seen) == 0
