@@ -258,7 +258,7 @@ def builder(
     whose value goes through the given function first.
     """
     empty, convert = empty or {}, convert or {}
-    annotations = {item.name: str(item.type) for item in fields(cls)}  # type: ignore[arg-type]
+    containers = set(cls.containers)  # type: ignore[attr-defined]  # set by journaled_dataclass
     slots = {name: getattr(cls, name) for name in names}  # an AttributeError names a field the class lacks
     unpack = "".join(f"v{index}, " for index in range(len(names)))
     lines = ["def build(values):", f"    {unpack}= values", "    built = new(cls)"]
@@ -268,11 +268,11 @@ def builder(
             lines.append(f"    {value} = convert{index}({value})")
         if name in empty:
             lines.append(f"    {value} = {value} or empty{index}")
-        if any(word in annotations[name] for word in _CONTAINER_WORDS):
-            value = f"JList({value}) if type({value}) is list else JDict({value}) if type({value}) is dict else {value}"
+        if name in containers:
+            value = _journaled_source(value)
         lines.append(f"    set{index}(built, {value})")
     lines.append("    return built")
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "JList": JList, "JDict": JDict}
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, **_JOURNALED_SCOPE}
     scope.update((f"set{index}", slots[name].__set__) for index, name in enumerate(names))
     scope.update((f"convert{index}", convert[name]) for index, name in enumerate(names) if name in convert)
     scope.update((f"empty{index}", empty[name]) for index, name in enumerate(names) if name in empty)
@@ -283,6 +283,15 @@ def builder(
 
 # Words in a field's annotation that admit a container value (``list[...]``, ``dict[...]``, ``JsonDict``, ``Any``).
 _CONTAINER_WORDS = ("list", "dict", "Dict", "Json", "Any")
+
+
+def _journaled_source(value: str) -> str:
+    """Generated code for :func:`journaled` of ``value`` (a local name), inline: no call per field. Its names start
+    with "_", as no field's does (a field may be called ``type``); they are :data:`_JOURNALED_SCOPE`."""
+    return f"_JList({value}) if _type({value}) is list else _JDict({value}) if _type({value}) is dict else {value}"
+
+
+_JOURNALED_SCOPE: dict[str, Any] = {"_JList": JList, "_JDict": JDict, "_type": type}
 
 
 class Journaled:
@@ -352,7 +361,7 @@ def _slot_init(cls: type, declared: tuple[Field[Any], ...]) -> Callable[..., Non
     one on the way (what ``__post_init__`` does after ``dataclasses``' own ``__init__``), in one pass."""
     containers = set(cls.containers)  # type: ignore[attr-defined]
     # the generated names start with "_", which no field's does (a field may be called ``type``)
-    scope: dict[str, Any] = {"_JList": JList, "_JDict": JDict, "_DEFAULT": _DEFAULT, "_type": type}
+    scope: dict[str, Any] = {"_DEFAULT": _DEFAULT, **_JOURNALED_SCOPE}
     parameters, lines = [], []
     for index, item in enumerate(declared):
         name = item.name
@@ -367,7 +376,7 @@ def _slot_init(cls: type, declared: tuple[Field[Any], ...]) -> Callable[..., Non
             parameters.append(name)
         value = name
         if name in containers:
-            value = f"_JList({name}) if _type({name}) is list else _JDict({name}) if _type({name}) is dict else {name}"
+            value = _journaled_source(name)
         lines.append(f"    _set{index}(self, {value})")
         scope[f"_set{index}"] = getattr(cls, name).__set__
     source = "\n".join([f"def __init__(self, {', '.join(parameters)}):", *lines])

@@ -19,20 +19,14 @@ T = TypeVar("T")
 class Fields:
     """Wire keys an object answers with attributes of the same name, in wire order (one ``attrgetter`` call).
 
-    ``written`` names keys the stored object has no attribute for: :meth:`of` is given their values."""
+    ``written`` names keys the stored object has no attribute for: the caller of :meth:`writer`'s function fills
+    them in."""
 
-    __slots__ = ("_get", "names", "written")
+    __slots__ = ("names", "written")
 
     def __init__(self, *names: str, written: tuple[str, ...] = ()) -> None:
         self.names = names
         self.written = frozenset(written)
-        self._get = attrgetter(*(name for name in names if name not in self.written))
-
-    def of(self, obj: object, **written: Any) -> JsonDict:
-        if not self.written:
-            return dict(zip(self.names, self._get(obj), strict=True))
-        read = iter(self._get(obj))
-        return {name: written[name] if name in self.written else next(read) for name in self.names}
 
     def writer(self, kind: str) -> Callable[[Any], JsonDict]:
         """A function writing a whole object: its ``id``, ``"object": kind``, then these fields, in one dict (no
@@ -40,7 +34,8 @@ class Fields:
         caller to fill."""
         template: JsonDict = {"id": None, "object": kind, **dict.fromkeys(self.names)}
         read = tuple(name for name in self.names if name not in self.written)
-        get = self._get
+        values = attrgetter(*read)
+        get = values if len(read) > 1 else lambda obj: (values(obj),)  # one name: attrgetter gives the value alone
 
         def write(obj: Any) -> JsonDict:
             out = template.copy()

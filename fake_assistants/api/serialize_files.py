@@ -57,22 +57,26 @@ VECTOR_STORE_FILE_FIELDS = Fields(
 FILE_BATCH_FIELDS = Fields("created_at", "vector_store_id", "status", "file_counts", written=("status", "file_counts"))
 
 
+_file_fields = FILE_FIELDS.writer("file")
+_vector_store_fields = VECTOR_STORE_FIELDS.writer("vector_store")
+_vector_store_file_fields = VECTOR_STORE_FILE_FIELDS.writer("vector_store.file")
+_file_batch_fields = FILE_BATCH_FIELDS.writer("vector_store.file_batch")  # the wire's name (the spec: files_batch)
+
+
 def file_wire(stored: StoredFile) -> JsonDict:
-    return {
-        "id": stored.id,
-        "object": "file",
-        **FILE_FIELDS.of(stored, bytes=stored.size, status="processed", status_details=None),
-    }
+    out = _file_fields(stored)
+    out.update(bytes=stored.size, status="processed", status_details=None)
+    return out
 
 
 def vector_store_wire(store: VectorStore, now: int) -> JsonDict:
-    written = VECTOR_STORE_FIELDS.of(
-        store,
+    out = _vector_store_fields(store)
+    out.update(
         file_counts=file_counts_wire(store.counts()),
         status=store.status(now),
         expires_after=None if store.expires_after is None else dict(store.expires_after),  # null when not set
     )
-    return {"id": store.id, "object": "vector_store", **written}
+    return out
 
 
 def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
@@ -83,16 +87,16 @@ def vector_store_file_wire(item: VectorStoreFile) -> JsonDict:
             "chunk_overlap_tokens": item.chunk_overlap_tokens,
         },
     }
-    written = VECTOR_STORE_FILE_FIELDS.of(
-        item, last_error=None, chunking_strategy=strategy, attributes=dict(item.attributes)
-    )
-    return {"id": item.id, "object": "vector_store.file", **written}
+    out = _vector_store_file_fields(item)
+    out.update(last_error=None, chunking_strategy=strategy, attributes=dict(item.attributes))
+    return out
 
 
 def file_batch_wire(files: FileState, batch: FileBatch) -> JsonDict:
     counts = file_counts_wire(FileCounts.of_index(batch.files))
-    written = FILE_BATCH_FIELDS.of(batch, status=files.batch_status(batch), file_counts=counts)
-    return {"id": batch.id, "object": "vector_store.file_batch", **written}  # the wire's name (the spec: files_batch)
+    out = _file_batch_fields(batch)
+    out.update(status=files.batch_status(batch), file_counts=counts)
+    return out
 
 
 def file_content_wire(chunks: Sequence[str]) -> JsonDict:

@@ -38,8 +38,7 @@ class RequestLog:
             self._entries.append(entry)  # one call, atomic
             return
         kept = self._entries
-        method, path, _, request_id, fault, key = entry  # entry_size(), without a call on every request
-        size = ENTRY_OVERHEAD + len(path) + len(request_id or "") + len(fault or "") + len(key or "") + len(method)
+        size = entry_size(entry)
         with self._lock:
             if len(kept) == kept.maxlen:
                 self._size -= entry_size(kept[0])  # the deque drops it

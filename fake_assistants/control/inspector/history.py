@@ -102,7 +102,6 @@ class RequestHistory:
             frames = []
             response.stream = _Tee(response.stream, frames)  # type: ignore[arg-type]
         headers = response.headers
-        sent, answer = request.body, response.body
         self._entries.append(
             (
                 self._count,
@@ -113,11 +112,11 @@ class RequestHistory:
                 response.status,
                 operation,
                 headers.get("x-request-id"),
-                sent if len(sent) <= BODY_LIMIT else sent[:BODY_LIMIT],
-                len(sent),
+                request.body[:BODY_LIMIT],
+                len(request.body),
                 request.headers.get("content-type") or "",
-                answer if len(answer) <= BODY_LIMIT else answer[:BODY_LIMIT],
-                len(answer),
+                response.body[:BODY_LIMIT],
+                len(response.body),
                 headers.get("content-type", ""),
                 key,
                 frames,
